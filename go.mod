@@ -1,0 +1,3 @@
+module cloudward
+
+go 1.26

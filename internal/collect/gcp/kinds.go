@@ -1,0 +1,7 @@
+// Package gcp collects gcp resources. kinds.go documents every kind it produces.
+package gcp
+
+import "cloudward/internal/resource"
+
+// Kinds lists every kind this provider produces, with its schema.
+func Kinds() []resource.Kind { return nil } // SCAFFOLD: replaced by the provider's kinds
