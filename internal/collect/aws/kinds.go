@@ -1,7 +1,655 @@
-// Package aws collects aws resources. kinds.go documents every kind it produces.
+// Package aws collects AWS resources. kinds.go documents every kind it
+// produces: the schema of each kind is the contract between the collector
+// (real or demo) and the checks under checks/aws.
+//
+// Conventions shared by every schema:
+//   - Field names are the AWS API's own names in snake_case
+//     (AccountMFAEnabled → account_mfa_enabled).
+//   - Timestamps are RFC 3339 strings.
+//   - An optional API field the AWS answer omits is omitted here too; the
+//     schema says so ("absent when …"), and checks test it with has().
+//   - IAM policy documents (bucket policies, policy versions, trust
+//     policies) keep the IAM policy grammar's own keys (Version, Statement,
+//     Effect, Principal, Action, NotAction, Resource, Condition) and are
+//     normalised: Statement is always a list; Action, NotAction and Resource
+//     are always lists of strings; Principal "*" becomes {"AWS": ["*"]} and
+//     every principal and condition value is a list of strings.
+//   - Secrets never enter a document: Lambda environment variables keep only
+//     their names and a looks_like_secret flag.
 package aws
 
 import "cloudward/internal/resource"
 
 // Kinds lists every kind this provider produces, with its schema.
-func Kinds() []resource.Kind { return nil } // SCAFFOLD: replaced by the provider's kinds
+func Kinds() []resource.Kind {
+	return []resource.Kind{
+		accountKind(), passwordPolicyKind(), iamUserKind(), iamRoleKind(), iamPolicyKind(),
+		s3BucketKind(), ec2InstanceKind(), ebsVolumeKind(), securityGroupKind(), vpcKind(),
+		regionalSettingsKind(), kmsKeyKind(), cloudTrailKind(), configRecorderKind(),
+		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
+		accessAnalyzerKind(), securityHubKind(),
+	}
+}
+
+func str(name, desc string) resource.Field {
+	return resource.Field{Name: name, Type: "string", Description: desc}
+}
+
+func boolean(name, desc string) resource.Field {
+	return resource.Field{Name: name, Type: "boolean", Description: desc}
+}
+
+func integer(name, desc string) resource.Field {
+	return resource.Field{Name: name, Type: "integer", Description: desc}
+}
+
+func timestamp(name, desc string) resource.Field {
+	return resource.Field{Name: name, Type: "timestamp", Description: desc}
+}
+
+func object(name, desc string, fs ...resource.Field) resource.Field {
+	return resource.Field{Name: name, Type: "object", Description: desc, Fields: fs}
+}
+
+// list is an array; with fields it is an array of objects, without fields
+// an array of scalars (the description says which).
+func list(name, desc string, fs ...resource.Field) resource.Field {
+	return resource.Field{Name: name, Type: "array", Description: desc, Fields: fs}
+}
+
+func anyField(name, desc string) resource.Field {
+	return resource.Field{Name: name, Type: "any", Description: desc}
+}
+
+// policyDocument is the schema of a normalised IAM policy document.
+func policyDocument(name, desc string) resource.Field {
+	return object(name, desc,
+		str("Version", "policy language version, normally 2012-10-17"),
+		list("Statement", "statements (always a list)",
+			str("Sid", "statement ID; absent when the statement has none"),
+			str("Effect", "Allow or Deny"),
+			anyField("Principal", `principals by type, e.g. {"AWS": ["*"]}, {"Service": ["cloudtrail.amazonaws.com"]}; each value a list of strings; absent in identity policies`),
+			list("Action", "actions (list of strings); absent when the statement uses NotAction"),
+			list("NotAction", "excluded actions (list of strings); absent unless used"),
+			list("Resource", "resource ARNs or patterns (list of strings); absent in trust policies"),
+			anyField("Condition", `condition operator → key → list of values, e.g. {"Bool": {"aws:SecureTransport": ["false"]}}; absent when none`),
+		),
+	)
+}
+
+func publicAccessBlock(desc string) resource.Field {
+	return object("public_access_block", desc,
+		boolean("block_public_acls", "reject requests that add public ACLs"),
+		boolean("ignore_public_acls", "ignore existing public ACLs"),
+		boolean("block_public_policy", "reject bucket policies that grant public access"),
+		boolean("restrict_public_buckets", "restrict access to buckets with public policies to AWS principals of the account"),
+	)
+}
+
+func attachedPolicies() resource.Field {
+	return list("attached_policies", "managed policies attached directly (ListAttached*Policies)",
+		str("policy_name", "policy name"),
+		str("policy_arn", "policy ARN; AWS managed policies are arn:aws:iam::aws:policy/…"),
+	)
+}
+
+func ipPermissions(name, desc string) resource.Field {
+	return list(name, desc,
+		str("ip_protocol", `tcp, udp, icmp, icmpv6, a protocol number, or "-1" for all traffic`),
+		integer("from_port", "first port (ICMP type); absent when ip_protocol is -1"),
+		integer("to_port", "last port (ICMP code); absent when ip_protocol is -1"),
+		list("ip_ranges", "IPv4 ranges",
+			str("cidr_ip", "IPv4 CIDR, e.g. 0.0.0.0/0"),
+			str("description", "rule description; absent when none")),
+		list("ipv6_ranges", "IPv6 ranges",
+			str("cidr_ipv6", "IPv6 CIDR, e.g. ::/0"),
+			str("description", "rule description; absent when none")),
+		list("user_id_group_pairs", "source or destination security groups",
+			str("group_id", "security group ID"),
+			str("user_id", "owning account ID")),
+		list("prefix_list_ids", "managed prefix lists",
+			str("prefix_list_id", "prefix list ID")),
+	)
+}
+
+func accountKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_account", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global:      true,
+		Description: "AWS account: root user, account-wide S3 Block Public Access and contact facts (one per account)",
+		Permissions: []string{
+			"iam:GetAccountSummary", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
+			"account:GetContactInformation", "organizations:DescribeAccount",
+		},
+		Schema: []resource.Field{
+			str("account_id", "12-digit account ID"),
+			str("account_name", "account name in AWS Organizations"),
+			str("organization_id", "AWS Organizations ID (o-…); absent for standalone accounts"),
+			str("email", "root user e-mail address"),
+			object("summary_map", "iam:GetAccountSummary SummaryMap",
+				integer("account_mfa_enabled", "1 when the root user has MFA, else 0"),
+				integer("account_access_keys_present", "1 when the root user has access keys, else 0"),
+				integer("account_signing_certificates_present", "1 when the root user has signing certificates"),
+				integer("account_password_present", "1 when the root user has a console password"),
+				integer("users", "number of IAM users"),
+				integer("roles", "number of IAM roles"),
+				integer("policies", "number of customer managed policies"),
+				integer("mfa_devices", "number of MFA devices"),
+				integer("mfa_devices_in_use", "number of MFA devices in use"),
+			),
+			publicAccessBlock("account-level S3 Block Public Access (s3control GetPublicAccessBlock); all four false when the API answers NoSuchPublicAccessBlockConfiguration"),
+			list("alternate_contacts", "registered alternate contacts (account:GetAlternateContact for BILLING, OPERATIONS, SECURITY; missing types are not listed)",
+				str("alternate_contact_type", "BILLING, OPERATIONS or SECURITY"),
+				str("name", "contact name"),
+				str("email_address", "contact e-mail"),
+				str("phone_number", "contact phone"),
+				str("title", "contact title"),
+			),
+			object("contact_information", "primary contact (account:GetContactInformation)",
+				str("full_name", "contact name"),
+				str("company_name", "company"),
+				str("country_code", "ISO country code"),
+				str("phone_number", "phone number"),
+			),
+		},
+	}
+}
+
+func passwordPolicyKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_password_policy", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global:      true,
+		Description: "IAM account password policy (one per account, also when none is set)",
+		Permissions: []string{"iam:GetAccountPasswordPolicy"},
+		Schema: []resource.Field{
+			boolean("password_policy_present", "false when the API answers NoSuchEntity (no policy: AWS defaults apply); the other fields are then absent"),
+			integer("minimum_password_length", "minimum length"),
+			boolean("require_symbols", "at least one symbol"),
+			boolean("require_numbers", "at least one digit"),
+			boolean("require_uppercase_characters", "at least one upper-case letter"),
+			boolean("require_lowercase_characters", "at least one lower-case letter"),
+			boolean("allow_users_to_change_password", "users may change their own password"),
+			boolean("expire_passwords", "passwords expire"),
+			integer("max_password_age", "days before a password expires; 0 when passwords do not expire"),
+			integer("password_reuse_prevention", "number of previous passwords that cannot be reused; 0 when not set"),
+			boolean("hard_expiry", "expired passwords need an administrator reset"),
+		},
+	}
+}
+
+func iamUserKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_user", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global: true, Taggable: true,
+		Description: "IAM user with credentials, MFA devices and direct permissions (credential report + ListAccessKeys/ListMFADevices)",
+		Permissions: []string{
+			"iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListAccessKeys",
+			"iam:GetAccessKeyLastUsed", "iam:ListMFADevices", "iam:ListAttachedUserPolicies",
+			"iam:ListUserPolicies", "iam:ListGroupsForUser", "iam:ListUserTags",
+		},
+		Schema: []resource.Field{
+			str("user_name", "user name"),
+			str("user_id", "stable unique ID (AIDA…)"),
+			str("arn", "user ARN"),
+			str("path", "IAM path"),
+			timestamp("create_date", "when the user was created"),
+			boolean("password_enabled", "the user has a console password (login profile)"),
+			timestamp("password_last_used", "last console sign-in; absent when the password was never used"),
+			timestamp("password_last_changed", "last password change; absent without a password"),
+			boolean("mfa_active", "the user has at least one MFA device"),
+			list("mfa_devices", "MFA devices",
+				str("serial_number", "device ARN or serial number"),
+				timestamp("enable_date", "when it was enabled")),
+			list("access_keys", "access keys (at most two)",
+				str("access_key_id", "key ID (AKIA…)"),
+				str("status", "Active or Inactive"),
+				timestamp("create_date", "when the key was created (last rotated)"),
+				timestamp("last_used_date", "last use; absent when never used"),
+				str("last_used_service", "service of the last use; absent when never used")),
+			attachedPolicies(),
+			list("inline_policy_names", "names of inline policies (list of strings)"),
+			list("groups", "group names (list of strings)"),
+		},
+	}
+}
+
+func iamRoleKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_role", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global: true, Taggable: true,
+		Description: "IAM role with its trust policy and attached policies",
+		Permissions: []string{"iam:ListRoles", "iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"},
+		Schema: []resource.Field{
+			str("role_name", "role name"),
+			str("role_id", "stable unique ID (AROA…)"),
+			str("arn", "role ARN"),
+			str("path", "IAM path"),
+			timestamp("create_date", "when the role was created"),
+			str("description", "role description"),
+			integer("max_session_duration", "maximum session length in seconds"),
+			policyDocument("assume_role_policy_document", "trust policy (normalised)"),
+			attachedPolicies(),
+			list("inline_policy_names", "names of inline policies (list of strings)"),
+			object("role_last_used", "last use; empty object when never used",
+				timestamp("last_used_date", "last use; absent when never used"),
+				str("region", "region of the last use; absent when never used")),
+		},
+	}
+}
+
+func iamPolicyKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_policy", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global: true, Taggable: true,
+		Description: "customer managed IAM policy with its default version document",
+		Permissions: []string{"iam:ListPolicies", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
+		Schema: []resource.Field{
+			str("policy_name", "policy name"),
+			str("policy_id", "stable unique ID (ANPA…)"),
+			str("arn", "policy ARN"),
+			str("path", "IAM path"),
+			str("default_version_id", "default version, e.g. v3"),
+			integer("attachment_count", "number of users, groups and roles it is attached to"),
+			boolean("is_attachable", "whether it can be attached"),
+			timestamp("create_date", "when it was created"),
+			timestamp("update_date", "when the default version last changed"),
+			policyDocument("default_version_document", "document of the default version (normalised)"),
+		},
+	}
+}
+
+func s3BucketKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_s3_bucket", Provider: resource.AWS, Service: "s3", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "S3 bucket with its access, encryption, versioning and logging configuration",
+		Permissions: []string{
+			"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock", "s3:GetBucketPolicy",
+			"s3:GetBucketPolicyStatus", "s3:GetBucketAcl", "s3:GetEncryptionConfiguration", "s3:GetBucketVersioning",
+			"s3:GetBucketLogging", "s3:GetBucketTagging", "s3:GetBucketObjectLockConfiguration",
+		},
+		Schema: []resource.Field{
+			str("name", "bucket name"),
+			str("arn", "bucket ARN"),
+			timestamp("creation_date", "when the bucket was created"),
+			str("region", "bucket region (GetBucketLocation; us-east-1 for a null LocationConstraint)"),
+			publicAccessBlock("bucket-level Block Public Access; all four false when the API answers NoSuchPublicAccessBlockConfiguration"),
+			policyDocument("policy", "bucket policy (normalised); absent when the bucket has no policy"),
+			object("policy_status", "GetBucketPolicyStatus",
+				boolean("is_public", "S3's own verdict that the policy grants public access; false without a policy")),
+			object("acl", "GetBucketAcl",
+				object("owner", "bucket owner",
+					str("id", "canonical user ID"),
+					str("display_name", "display name; absent in most regions")),
+				list("grants", "ACL grants",
+					object("grantee", "who is granted",
+						str("type", "CanonicalUser, Group or AmazonCustomerByEmail"),
+						str("id", "canonical user ID; absent for groups"),
+						str("uri", "group URI, e.g. http://acs.amazonaws.com/groups/global/AllUsers; absent for users")),
+					str("permission", "FULL_CONTROL, READ, WRITE, READ_ACP or WRITE_ACP"))),
+			object("server_side_encryption_configuration", "GetBucketEncryption",
+				list("rules", "encryption rules",
+					object("apply_server_side_encryption_by_default", "default encryption",
+						str("sse_algorithm", "AES256, aws:kms or aws:kms:dsse"),
+						str("kms_master_key_id", "KMS key ARN; absent for AES256")),
+					boolean("bucket_key_enabled", "S3 Bucket Key on"))),
+			object("versioning", "GetBucketVersioning",
+				str("status", `Enabled, Suspended, or "" when versioning was never enabled`),
+				str("mfa_delete", `Enabled, Disabled, or "" when never configured`)),
+			object("logging", "server access logging (GetBucketLogging LoggingEnabled); absent when logging is off",
+				str("target_bucket", "bucket receiving the logs"),
+				str("target_prefix", "key prefix of the logs")),
+			boolean("object_lock_enabled", "Object Lock is on"),
+		},
+	}
+}
+
+func ec2InstanceKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ec2_instance", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "EC2 instance (DescribeInstances)",
+		Permissions: []string{"ec2:DescribeInstances"},
+		Schema: []resource.Field{
+			str("instance_id", "instance ID"),
+			str("instance_type", "instance type"),
+			str("image_id", "AMI ID"),
+			object("state", "instance state", str("name", "pending, running, shutting-down, terminated, stopping or stopped")),
+			timestamp("launch_time", "last launch"),
+			str("vpc_id", "VPC ID"),
+			str("subnet_id", "subnet ID"),
+			str("private_ip_address", "primary private IPv4 address"),
+			str("public_ip_address", "public IPv4 address; absent when the instance has none"),
+			object("iam_instance_profile", "instance profile; absent when the instance has none",
+				str("arn", "instance profile ARN"),
+				str("id", "instance profile ID")),
+			object("metadata_options", "instance metadata service settings",
+				str("http_tokens", "required (IMDSv2 only) or optional (IMDSv1 allowed)"),
+				str("http_endpoint", "enabled or disabled"),
+				integer("http_put_response_hop_limit", "PUT response hop limit")),
+			list("block_device_mappings", "attached EBS volumes",
+				str("device_name", "device name, e.g. /dev/xvda"),
+				object("ebs", "EBS attachment",
+					str("volume_id", "volume ID"),
+					str("status", "attaching, attached, detaching or detached"),
+					timestamp("attach_time", "when attached"),
+					boolean("delete_on_termination", "volume deleted with the instance"))),
+			list("security_groups", "security groups",
+				str("group_id", "group ID"),
+				str("group_name", "group name")),
+			object("monitoring", "detailed monitoring", str("state", "disabled, enabled or pending")),
+			str("platform_details", "platform, e.g. Linux/UNIX"),
+		},
+	}
+}
+
+func ebsVolumeKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ebs_volume", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "EBS volume (DescribeVolumes)",
+		Permissions: []string{"ec2:DescribeVolumes"},
+		Schema: []resource.Field{
+			str("volume_id", "volume ID"),
+			integer("size", "size in GiB"),
+			str("volume_type", "gp3, gp2, io2, st1…"),
+			str("state", "creating, available, in-use, deleting, deleted or error"),
+			boolean("encrypted", "the volume is encrypted"),
+			str("kms_key_id", "KMS key ARN; absent for unencrypted volumes"),
+			str("availability_zone", "availability zone"),
+			timestamp("create_time", "when it was created"),
+			str("snapshot_id", `source snapshot; "" when none`),
+			integer("iops", "provisioned IOPS"),
+			list("attachments", "attachments",
+				str("instance_id", "instance ID"),
+				str("device", "device name"),
+				str("state", "attaching, attached, detaching or detached")),
+		},
+	}
+}
+
+func securityGroupKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ec2_security_group", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "VPC security group with its ingress and egress rules, including each VPC's default group",
+		Permissions: []string{"ec2:DescribeSecurityGroups"},
+		Schema: []resource.Field{
+			str("group_id", "group ID"),
+			str("group_name", `group name; "default" for a VPC's default group`),
+			str("description", "group description"),
+			str("vpc_id", "VPC ID"),
+			str("owner_id", "owning account ID"),
+			ipPermissions("ip_permissions", "ingress rules"),
+			ipPermissions("ip_permissions_egress", "egress rules"),
+		},
+	}
+}
+
+func vpcKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_vpc", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "VPC with its flow logs (DescribeVpcs + DescribeFlowLogs)",
+		Permissions: []string{"ec2:DescribeVpcs", "ec2:DescribeFlowLogs"},
+		Schema: []resource.Field{
+			str("vpc_id", "VPC ID"),
+			str("cidr_block", "primary IPv4 CIDR"),
+			boolean("is_default", "the region's default VPC"),
+			str("state", "pending or available"),
+			str("instance_tenancy", "default or dedicated"),
+			str("dhcp_options_id", "DHCP option set"),
+			list("flow_logs", "flow logs whose resource is this VPC",
+				str("flow_log_id", "flow log ID"),
+				str("flow_log_status", "ACTIVE"),
+				str("deliver_logs_status", "SUCCESS or FAILED"),
+				str("traffic_type", "ACCEPT, REJECT or ALL"),
+				str("log_destination_type", "cloud-watch-logs, s3 or kinesis-data-firehose"),
+				str("log_destination", "destination ARN")),
+		},
+	}
+}
+
+func regionalSettingsKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ec2_regional_settings", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Description: "per account and region settings (EBS default encryption, snapshot public access); one per enabled region, and the subject of per-region checks (Access Analyzer, Security Hub, Config)",
+		Permissions: []string{"ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId", "ec2:GetSnapshotBlockPublicAccessState"},
+		Schema: []resource.Field{
+			str("account_id", "account ID"),
+			str("region", "region name"),
+			boolean("ebs_encryption_by_default", "new EBS volumes are encrypted by default"),
+			str("ebs_default_kms_key_id", "default KMS key for EBS encryption (alias/aws/ebs when not changed)"),
+			str("snapshot_block_public_access_state", "block-all-sharing, block-new-sharing or unblocked"),
+		},
+	}
+}
+
+func kmsKeyKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_kms_key", Provider: resource.AWS, Service: "kms", Model: resource.PaaS,
+		Taggable:    true,
+		Description: "KMS key with its rotation status (DescribeKey + GetKeyRotationStatus)",
+		Permissions: []string{"kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:ListAliases"},
+		Schema: []resource.Field{
+			str("key_id", "key ID (UUID)"),
+			str("arn", "key ARN"),
+			str("description", "key description"),
+			str("key_manager", "CUSTOMER or AWS"),
+			str("key_spec", "SYMMETRIC_DEFAULT, RSA_2048, ECC_NIST_P256, HMAC_256…"),
+			str("key_usage", "ENCRYPT_DECRYPT, SIGN_VERIFY or GENERATE_VERIFY_MAC"),
+			str("key_state", "Enabled, Disabled, PendingDeletion, PendingImport or Unavailable"),
+			str("origin", "AWS_KMS, EXTERNAL, AWS_CLOUDHSM or EXTERNAL_KEY_STORE"),
+			timestamp("creation_date", "when it was created"),
+			boolean("multi_region", "multi-Region key"),
+			boolean("key_rotation_enabled", "automatic rotation on (GetKeyRotationStatus)"),
+			integer("rotation_period_in_days", "rotation period; absent when rotation is off"),
+			list("aliases", "alias names (list of strings)"),
+		},
+	}
+}
+
+func cloudTrailKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_cloudtrail_trail", Provider: resource.AWS, Service: "cloudtrail", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "CloudTrail trail with its status and event selectors, in its home region",
+		Permissions: []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags"},
+		Schema: []resource.Field{
+			str("name", "trail name"),
+			str("trail_arn", "trail ARN"),
+			str("home_region", "region where the trail was created"),
+			str("s3_bucket_name", "bucket receiving log files"),
+			str("s3_key_prefix", `key prefix; "" when none`),
+			boolean("is_multi_region_trail", "the trail records every region"),
+			boolean("is_organization_trail", "the trail records every account of the organization"),
+			boolean("include_global_service_events", "records global services such as IAM"),
+			boolean("log_file_validation_enabled", "log file integrity validation on"),
+			str("kms_key_id", "KMS key ARN for SSE-KMS; absent when logs use SSE-S3"),
+			str("cloud_watch_logs_log_group_arn", "CloudWatch Logs group receiving events; absent when not delivered"),
+			str("cloud_watch_logs_role_arn", "role used for CloudWatch Logs delivery; absent when not delivered"),
+			boolean("has_custom_event_selectors", "event selectors were changed from the default"),
+			object("status", "GetTrailStatus",
+				boolean("is_logging", "the trail is logging"),
+				timestamp("latest_delivery_time", "last delivery of a log file"),
+				timestamp("start_logging_time", "when logging last started")),
+			list("event_selectors", "basic event selectors (GetEventSelectors)",
+				str("read_write_type", "ReadOnly, WriteOnly or All"),
+				boolean("include_management_events", "management events recorded"),
+				list("data_resources", "data event resources",
+					str("type", "AWS::S3::Object, AWS::Lambda::Function…"),
+					list("values", "ARN prefixes; arn:aws:s3 means every bucket (list of strings)"))),
+		},
+	}
+}
+
+func configRecorderKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_config_configuration_recorder", Provider: resource.AWS, Service: "config", Model: resource.SaaS,
+		Description: "AWS Config configuration recorder with its status (one per account and region where Config is set up)",
+		Permissions: []string{"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"},
+		Schema: []resource.Field{
+			str("name", "recorder name"),
+			str("role_arn", "role Config uses"),
+			object("recording_group", "what is recorded",
+				boolean("all_supported", "every supported resource type"),
+				boolean("include_global_resource_types", "global types such as IAM"),
+				list("resource_types", "explicit types when all_supported is false (list of strings)")),
+			object("status", "DescribeConfigurationRecorderStatus",
+				boolean("recording", "the recorder is running"),
+				str("last_status", "Pending, Success or Failure"),
+				timestamp("last_start_time", "when recording last started")),
+		},
+	}
+}
+
+func rdsInstanceKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_rds_db_instance", Provider: resource.AWS, Service: "rds", Model: resource.PaaS,
+		Taggable:    true,
+		Description: "RDS DB instance (DescribeDBInstances)",
+		Permissions: []string{"rds:DescribeDBInstances", "rds:ListTagsForResource"},
+		Schema: []resource.Field{
+			str("db_instance_identifier", "instance identifier"),
+			str("db_instance_arn", "instance ARN"),
+			str("db_instance_class", "instance class"),
+			str("engine", "engine, e.g. postgres, mysql, aurora-postgresql"),
+			str("engine_version", "engine version"),
+			str("db_instance_status", "available, stopped, …"),
+			timestamp("instance_create_time", "when it was created"),
+			boolean("storage_encrypted", "storage encrypted at rest"),
+			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
+			boolean("publicly_accessible", "the endpoint resolves to a public address"),
+			boolean("auto_minor_version_upgrade", "minor engine upgrades applied automatically"),
+			boolean("multi_az", "Multi-AZ deployment"),
+			integer("backup_retention_period", "days automated backups are kept; 0 disables them"),
+			boolean("deletion_protection", "deletion protection on"),
+			boolean("iam_database_authentication_enabled", "IAM database authentication on"),
+			object("endpoint", "connection endpoint",
+				str("address", "DNS name"),
+				integer("port", "port")),
+			object("db_subnet_group", "subnet group",
+				str("db_subnet_group_name", "name"),
+				str("vpc_id", "VPC ID")),
+			list("vpc_security_groups", "security groups",
+				str("vpc_security_group_id", "group ID"),
+				str("status", "active")),
+		},
+	}
+}
+
+func lambdaKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_lambda_function", Provider: resource.AWS, Service: "lambda", Model: resource.FaaS,
+		Taggable:    true,
+		Description: "Lambda function with its configuration and function URL; environment variable values are never stored",
+		Permissions: []string{"lambda:ListFunctions", "lambda:GetFunctionUrlConfig", "lambda:ListTags"},
+		Schema: []resource.Field{
+			str("function_name", "function name"),
+			str("function_arn", "function ARN"),
+			str("runtime", `runtime identifier, e.g. python3.12; "" for container images`),
+			str("package_type", "Zip or Image"),
+			str("role", "execution role ARN"),
+			str("handler", "handler"),
+			integer("code_size", "package size in bytes"),
+			integer("memory_size", "memory in MB"),
+			integer("timeout", "timeout in seconds"),
+			timestamp("last_modified", "last change"),
+			list("architectures", "x86_64 or arm64 (list of strings)"),
+			object("environment", "environment, redacted by the collector",
+				list("variables", "one entry per variable; values are dropped",
+					str("name", "variable name"),
+					boolean("looks_like_secret", "the name or value looked like a credential (key, token, password patterns or high-entropy value)"))),
+			object("function_url_config", "function URL; absent when the function has none",
+				str("function_url", "URL"),
+				str("auth_type", "AWS_IAM or NONE")),
+			object("vpc_config", "VPC attachment; empty lists when not attached",
+				list("subnet_ids", "subnets (list of strings)"),
+				list("security_group_ids", "security groups (list of strings)")),
+			object("tracing_config", "X-Ray tracing", str("mode", "Active or PassThrough")),
+		},
+	}
+}
+
+func eksClusterKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_eks_cluster", Provider: resource.AWS, Service: "eks", Model: resource.CaaS,
+		Taggable:    true,
+		Description: "EKS cluster (DescribeCluster)",
+		Permissions: []string{"eks:ListClusters", "eks:DescribeCluster"},
+		Schema: []resource.Field{
+			str("name", "cluster name"),
+			str("arn", "cluster ARN"),
+			str("version", "Kubernetes version"),
+			str("platform_version", "EKS platform version"),
+			str("status", "ACTIVE, CREATING, …"),
+			str("role_arn", "cluster service role"),
+			timestamp("created_at", "when it was created"),
+			object("resources_vpc_config", "networking and API endpoint access",
+				str("vpc_id", "VPC ID"),
+				list("subnet_ids", "subnets (list of strings)"),
+				list("security_group_ids", "additional security groups (list of strings)"),
+				str("cluster_security_group_id", "cluster security group"),
+				boolean("endpoint_public_access", "the API server endpoint is reachable from the internet"),
+				boolean("endpoint_private_access", "the API server endpoint is reachable from the VPC"),
+				list("public_access_cidrs", "CIDRs allowed to reach the public endpoint (list of strings)")),
+			object("logging", "control plane logging",
+				list("cluster_logging", "log type groups",
+					list("types", "api, audit, authenticator, controllerManager, scheduler (list of strings)"),
+					boolean("enabled", "whether these types are sent to CloudWatch Logs"))),
+			list("encryption_config", "envelope encryption; empty when off",
+				list("resources", `encrypted resources, e.g. ["secrets"] (list of strings)`),
+				object("provider", "key provider", str("key_arn", "KMS key ARN"))),
+		},
+	}
+}
+
+func logGroupKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_cloudwatch_log_group", Provider: resource.AWS, Service: "logs", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "CloudWatch Logs log group (DescribeLogGroups)",
+		Permissions: []string{"logs:DescribeLogGroups", "logs:ListTagsForResource"},
+		Schema: []resource.Field{
+			str("log_group_name", "log group name"),
+			str("arn", "log group ARN"),
+			timestamp("creation_time", "when it was created"),
+			integer("retention_in_days", "retention; absent when events never expire"),
+			str("kms_key_id", "KMS key ARN; absent when encrypted with the service key"),
+			integer("stored_bytes", "stored bytes"),
+			str("log_group_class", "STANDARD or INFREQUENT_ACCESS"),
+		},
+	}
+}
+
+func accessAnalyzerKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_accessanalyzer_analyzer", Provider: resource.AWS, Service: "accessanalyzer", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "IAM Access Analyzer analyzer (ListAnalyzers), per region",
+		Permissions: []string{"access-analyzer:ListAnalyzers"},
+		Schema: []resource.Field{
+			str("arn", "analyzer ARN"),
+			str("name", "analyzer name"),
+			str("type", "ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS"),
+			str("status", "ACTIVE, CREATING, DISABLED or FAILED"),
+			timestamp("created_at", "when it was created"),
+			timestamp("last_resource_analyzed_at", "last analysis; absent before the first one"),
+		},
+	}
+}
+
+func securityHubKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_securityhub_hub", Provider: resource.AWS, Service: "securityhub", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "Security Hub, one per region where it is enabled (DescribeHub; InvalidAccessException means not enabled)",
+		Permissions: []string{"securityhub:DescribeHub", "securityhub:ListTagsForResource"},
+		Schema: []resource.Field{
+			str("hub_arn", "hub ARN"),
+			timestamp("subscribed_at", "when Security Hub was enabled"),
+			boolean("auto_enable_controls", "new controls are enabled automatically"),
+			str("control_finding_generator", "SECURITY_CONTROL or STANDARD_CONTROL"),
+		},
+	}
+}
