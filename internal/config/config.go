@@ -1,0 +1,245 @@
+// Package config reads cloudward.yaml, the company-rules file: the
+// organisation's required tags and allowed regions, and the governed list of
+// mutes. It only parses and validates; the policy engine turns the rules into
+// checks.
+//
+// The file is strict: unknown keys are errors naming file:line, so a typo
+// never silently disables a rule. New sections (schedules, notifications…)
+// are added as new fields of Config when they are implemented.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"cloudward/internal/resource"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// Config is the parsed company-rules file.
+type Config struct {
+	// Org holds the organisation-wide rules.
+	Org Org
+	// Mutes lists governed exceptions: failing findings they match are
+	// reported as MUTED with the mute's reason.
+	Mutes []Mute
+}
+
+// Org is the organisation-wide rules section (`org:`).
+type Org struct {
+	// RequiredTags are tag keys every taggable resource must carry with a
+	// non-empty value.
+	RequiredTags []string `yaml:"required_tags"`
+	// AllowedRegions maps a provider to the regions resources may live in.
+	// A provider without an entry is unconstrained.
+	AllowedRegions map[resource.Provider][]string `yaml:"allowed_regions"`
+}
+
+// Empty reports whether o sets no rule.
+func (o Org) Empty() bool { return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 }
+
+// Mute is one governed exception.
+type Mute struct {
+	// Check is a check ID (or alias), or "*" for every check.
+	Check string `yaml:"check"`
+	// Resource is a resource UID or a path.Match glob over UIDs; "*" alone
+	// matches every resource (a glob's * does not cross "/").
+	Resource string `yaml:"resource"`
+	// Account, when set, limits the mute to one account.
+	Account string `yaml:"account"`
+	// Reason says why the finding is accepted; it is required.
+	Reason string `yaml:"reason"`
+	// Expires is the last day (UTC) the mute applies; zero means never.
+	Expires time.Time `yaml:"-"`
+	// File and Line locate the mute in its file.
+	File string `yaml:"-"`
+	Line int    `yaml:"-"`
+}
+
+// DateLayout is the layout of Mute.Expires in the file.
+const DateLayout = "2006-01-02"
+
+// Active reports whether the mute applies at now: it has no expiry or now
+// is on or before its expiry day.
+func (m *Mute) Active(now time.Time) bool {
+	return m.Expires.IsZero() || now.Before(m.Expires.AddDate(0, 0, 1))
+}
+
+// Matches reports whether the mute covers a finding of checkID (the check's
+// canonical ID; aliases are the caller's business) on the resource with uid
+// and account, at now.
+func (m *Mute) Matches(checkID, uid, account string, now time.Time) bool {
+	if m.Check != "*" && m.Check != checkID {
+		return false
+	}
+	return m.AppliesTo(uid, account, now)
+}
+
+// AppliesTo reports whether the mute covers the resource with uid and
+// account at now, whatever the check.
+func (m *Mute) AppliesTo(uid, account string, now time.Time) bool {
+	if m.Account != "" && m.Account != account {
+		return false
+	}
+	if m.Resource != "*" && m.Resource != uid {
+		ok, err := path.Match(m.Resource, uid)
+		if err != nil || !ok {
+			return false
+		}
+	}
+	return m.Active(now)
+}
+
+// Load reads and parses the file at name.
+func Load(name string) (*Config, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(name, data)
+}
+
+// Parse parses a cloudward.yaml document; name is used in error messages.
+// Every problem is reported, each as name:line: reason.
+func Parse(name string, data []byte) (*Config, error) {
+	ps := &Problems{File: name}
+	cfg := &Config{}
+	root, err := ParseMapping(data)
+	if err != nil {
+		ps.AddYAML(1, "", err)
+		return nil, ps.Err()
+	}
+	if root == nil {
+		return cfg, nil
+	}
+	seen := map[string]bool{}
+	for _, mv := range root.Values {
+		key := Key(mv)
+		line := Line(mv.Key)
+		if seen[key] {
+			ps.Add(line, "duplicate key %q", key)
+			continue
+		}
+		seen[key] = true
+		switch key {
+		case "org":
+			parseOrg(ps, mv.Value, &cfg.Org)
+		case "mutes":
+			parseMutes(ps, mv.Value, cfg)
+		default:
+			ps.Add(line, "unknown key %q (want org or mutes)", key)
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func parseOrg(ps *Problems, n ast.Node, org *Org) {
+	if _, isNull := n.(*ast.NullNode); isNull {
+		return
+	}
+	if err := Decode(n, org); err != nil {
+		ps.AddYAML(Line(n), "org", err)
+		return
+	}
+	ValidateOrg(ps, Line(n), *org)
+}
+
+// ValidateOrg records the problems of org, at line: empty or repeated tag
+// keys, unknown providers, empty region lists.
+func ValidateOrg(ps *Problems, line int, org Org) {
+	seen := map[string]bool{}
+	for _, t := range org.RequiredTags {
+		if strings.TrimSpace(t) == "" {
+			ps.Add(line, "org.required_tags: empty tag key")
+		}
+		if seen[t] {
+			ps.Add(line, "org.required_tags: %q listed twice", t)
+		}
+		seen[t] = true
+	}
+	provs := make([]resource.Provider, 0, len(org.AllowedRegions))
+	for p := range org.AllowedRegions {
+		provs = append(provs, p)
+	}
+	slices.Sort(provs)
+	for _, p := range provs {
+		if !p.Valid() {
+			ps.Add(line, "org.allowed_regions: unknown provider %q (want one of %s)", p, providerList())
+		}
+		if len(org.AllowedRegions[p]) == 0 {
+			ps.Add(line, "org.allowed_regions.%s: empty region list (omit the provider to leave it unconstrained)", p)
+		}
+		for _, r := range org.AllowedRegions[p] {
+			if strings.TrimSpace(r) == "" {
+				ps.Add(line, "org.allowed_regions.%s: empty region", p)
+			}
+		}
+	}
+}
+
+func providerList() string {
+	s := make([]string, len(resource.Providers))
+	for i, p := range resource.Providers {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+// rawMute is a mute as written in the file.
+type rawMute struct {
+	Check    string `yaml:"check"`
+	Resource string `yaml:"resource"`
+	Account  string `yaml:"account"`
+	Reason   string `yaml:"reason"`
+	Expires  string `yaml:"expires"`
+}
+
+func parseMutes(ps *Problems, n ast.Node, cfg *Config) {
+	if _, isNull := n.(*ast.NullNode); isNull {
+		return
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		ps.Add(Line(n), "mutes: expected a list of mutes, found %s", n.Type())
+		return
+	}
+	for i, item := range seq.Values {
+		line := Line(item)
+		var rm rawMute
+		if err := Decode(item, &rm); err != nil {
+			ps.AddYAML(line, fmt.Sprintf("mutes[%d]", i), err)
+			continue
+		}
+		m := Mute{Check: rm.Check, Resource: rm.Resource, Account: rm.Account, Reason: strings.TrimSpace(rm.Reason), File: ps.File, Line: line}
+		before := ps.Len()
+		if m.Check == "" {
+			ps.Add(line, "mutes[%d]: check is required (a check ID, or \"*\")", i)
+		}
+		if m.Resource == "" {
+			ps.Add(line, "mutes[%d]: resource is required (a UID or glob, or \"*\")", i)
+		} else if _, err := path.Match(m.Resource, ""); err != nil {
+			ps.Add(line, "mutes[%d]: resource %q: bad glob: %v", i, m.Resource, err)
+		}
+		if m.Reason == "" {
+			ps.Add(line, "mutes[%d]: reason is required: say why this finding is accepted", i)
+		}
+		if rm.Expires != "" {
+			t, err := time.Parse(DateLayout, rm.Expires)
+			if err != nil {
+				ps.Add(line, "mutes[%d]: expires %q: want a date YYYY-MM-DD", i, rm.Expires)
+			}
+			m.Expires = t
+		}
+		if ps.Len() == before {
+			cfg.Mutes = append(cfg.Mutes, m)
+		}
+	}
+}

@@ -1,0 +1,407 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"cloudward/internal/config"
+	"cloudward/internal/finding"
+	"cloudward/internal/policy/cellib"
+	"cloudward/internal/resource"
+
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/interpreter"
+	"golang.org/x/sync/errgroup"
+)
+
+// DefaultBatchSize is how many resources one worker evaluates at a time,
+// and so roughly how many findings one emit call carries per check.
+const DefaultBatchSize = 512
+
+// EngineOptions configures an Engine.
+type EngineOptions struct {
+	// Now is the scan's start time, the `now` of every condition; zero
+	// means time.Now() when the engine is built.
+	Now time.Time
+	// Org is the company rules the `org` variable shows (and the generated
+	// org checks read).
+	Org config.Org
+	// Mutes turn matching FAIL findings into MUTED. Mutes naming checks the
+	// engine does not have are ignored; see ValidateMutes.
+	Mutes []config.Mute
+	// Workers bounds parallel evaluation; zero means GOMAXPROCS.
+	Workers int
+	// BatchSize is the number of resources per work item; zero means
+	// DefaultBatchSize.
+	BatchSize int
+}
+
+// Stats counts what one Evaluate did.
+type Stats struct {
+	// Resources read from the stream.
+	Resources int64 `json:"resources"`
+	// Evaluations is the number of (check, resource) pairs that produced
+	// a finding.
+	Evaluations int64 `json:"evaluations"`
+	// Skipped counts pairs where applies_if was false.
+	Skipped int64 `json:"skipped"`
+	Pass    int64 `json:"pass"`
+	Fail    int64 `json:"fail"`
+	Error   int64 `json:"error"`
+	Muted   int64 `json:"muted"`
+}
+
+func (s *Stats) add(o Stats) {
+	s.Resources += o.Resources
+	s.Evaluations += o.Evaluations
+	s.Skipped += o.Skipped
+	s.Pass += o.Pass
+	s.Fail += o.Fail
+	s.Error += o.Error
+	s.Muted += o.Muted
+}
+
+func (s *Stats) count(st finding.Status) {
+	s.Evaluations++
+	switch st {
+	case finding.Pass:
+		s.Pass++
+	case finding.Fail:
+		s.Fail++
+	case finding.Error:
+		s.Error++
+	case finding.Muted:
+		s.Muted++
+	}
+}
+
+// Engine evaluates checks over resources. It is immutable after NewEngine
+// and safe for concurrent use.
+type Engine struct {
+	checks     []*Check
+	byKind     map[string][]*Check
+	indexKinds []string
+	now        time.Time
+	nowVal     ref.Val
+	orgVal     ref.Val
+	mutes      map[string][]*config.Mute // by canonical check ID; "*" for all
+	workers    int
+	batch      int
+}
+
+// NewEngine returns an engine for checks. Every check must have been
+// compiled by an Env (LoadChecks, ParseCheck or OrgChecks).
+func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
+	e := &Engine{
+		checks:  checks,
+		byKind:  map[string][]*Check{},
+		now:     opts.Now,
+		workers: opts.Workers,
+		batch:   opts.BatchSize,
+		mutes:   map[string][]*config.Mute{},
+	}
+	if e.now.IsZero() {
+		e.now = time.Now().UTC()
+	}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	if e.batch <= 0 {
+		e.batch = DefaultBatchSize
+	}
+	var kinds []string
+	for _, c := range checks {
+		if c.condition == nil {
+			return nil, fmt.Errorf("new engine: check %s was not compiled", c.ID)
+		}
+		for _, k := range c.Kinds {
+			e.byKind[k] = append(e.byKind[k], c)
+		}
+		kinds = append(kinds, c.indexKinds...)
+	}
+	slices.Sort(kinds)
+	e.indexKinds = slices.Compact(kinds)
+	e.nowVal = types.Timestamp{Time: e.now}
+	e.orgVal = types.DefaultTypeAdapter.NativeToValue(orgMap(opts.Org))
+	for i := range opts.Mutes {
+		m := &opts.Mutes[i]
+		if m.Check == "*" {
+			e.mutes["*"] = append(e.mutes["*"], m)
+			continue
+		}
+		for _, c := range checks {
+			if c.HasID(m.Check) {
+				e.mutes[c.ID] = append(e.mutes[c.ID], m)
+				break
+			}
+		}
+	}
+	return e, nil
+}
+
+// orgMap is the CEL view of the company rules; both keys are always set.
+func orgMap(o config.Org) map[string]any {
+	tags := o.RequiredTags
+	if tags == nil {
+		tags = []string{}
+	}
+	regions := map[string][]string{}
+	for p, rs := range o.AllowedRegions {
+		regions[string(p)] = rs
+	}
+	return map[string]any{"required_tags": tags, "allowed_regions": regions}
+}
+
+// ValidateMutes reports mutes naming a check ID (or alias) that is not in
+// checks, each as file:line: reason.
+func ValidateMutes(checks []*Check, mutes []config.Mute) error {
+	var errs []error
+	for _, m := range mutes {
+		if m.Check == "*" {
+			continue
+		}
+		if !slices.ContainsFunc(checks, func(c *Check) bool { return c.HasID(m.Check) }) {
+			errs = append(errs, &config.Problem{File: m.File, Line: m.Line, Reason: fmt.Sprintf("mute names unknown check %q", m.Check)})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Checks returns the engine's checks.
+func (e *Engine) Checks() []*Check { return e.checks }
+
+// Now returns the scan time conditions see.
+func (e *Engine) Now() time.Time { return e.now }
+
+// IndexKinds returns, sorted, the kinds the checks' cross-resource
+// functions read. Load those resources (and the edges touching them) into
+// the Index passed to Evaluate.
+func (e *Engine) IndexKinds() []string { return slices.Clone(e.indexKinds) }
+
+// Evaluate evaluates every applicable check on every resource of the
+// stream, in parallel, and hands findings to emit in batches. emit is never
+// called concurrently; the slice is the callee's to keep. Findings come in
+// no particular order. Resources are read once and never all held: memory
+// is bounded by Workers × BatchSize. idx may be nil when IndexKinds is
+// empty. The first error from the stream, from emit or from ctx stops the
+// evaluation and is returned.
+func (e *Engine) Evaluate(ctx context.Context, resources iter.Seq2[resource.Resource, error], idx *Index, emit func([]finding.Finding) error) (Stats, error) {
+	var (
+		total Stats
+		mu    sync.Mutex
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.workers)
+	submit := func(batch []resource.Resource) {
+		g.Go(func() error {
+			fs, st, err := e.evalBatch(gctx, batch, idx)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			total.add(st)
+			if len(fs) == 0 {
+				return nil
+			}
+			if err := emit(fs); err != nil {
+				return fmt.Errorf("emit findings: %w", err)
+			}
+			return nil
+		})
+	}
+	var streamErr error
+	batch := make([]resource.Resource, 0, e.batch)
+	for r, err := range resources {
+		if err != nil {
+			streamErr = fmt.Errorf("read resources: %w", err)
+			break
+		}
+		if len(batch) == 0 && gctx.Err() != nil {
+			break
+		}
+		batch = append(batch, r)
+		if len(batch) == e.batch {
+			submit(batch)
+			batch = make([]resource.Resource, 0, e.batch)
+		}
+	}
+	if streamErr == nil && len(batch) > 0 && gctx.Err() == nil {
+		submit(batch)
+	}
+	werr := g.Wait()
+	switch {
+	case streamErr != nil:
+		return total, streamErr
+	case werr != nil:
+		return total, werr
+	}
+	if err := ctx.Err(); err != nil {
+		return total, fmt.Errorf("evaluate: %w", err)
+	}
+	return total, nil
+}
+
+func (e *Engine) evalBatch(ctx context.Context, batch []resource.Resource, idx *Index) ([]finding.Finding, Stats, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, Stats{}, fmt.Errorf("evaluate: %w", err)
+	}
+	var (
+		st  Stats
+		out []finding.Finding
+	)
+	for i := range batch {
+		var err error
+		out, err = e.evalResource(ctx, &batch[i], idx, out, &st)
+		if err != nil {
+			return nil, st, err
+		}
+	}
+	return out, st, nil
+}
+
+// EvaluateResource evaluates every applicable check on one resource and
+// returns its findings.
+func (e *Engine) EvaluateResource(ctx context.Context, r resource.Resource, idx *Index) ([]finding.Finding, Stats, error) {
+	var st Stats
+	fs, err := e.evalResource(ctx, &r, idx, nil, &st)
+	return fs, st, err
+}
+
+func (e *Engine) evalResource(ctx context.Context, r *resource.Resource, idx *Index, out []finding.Finding, st *Stats) ([]finding.Finding, error) {
+	st.Resources++
+	checks := e.byKind[r.Kind]
+	if len(checks) == 0 {
+		return out, nil
+	}
+	props, perr := decodeProperties(r.Properties)
+	act := &activation{e: e, r: r, props: props, idx: idx}
+	for _, c := range checks {
+		f := finding.Finding{
+			CheckID: c.ID, Severity: c.Severity,
+			ResourceUID: r.UID, ResourceName: r.Name, Kind: r.Kind,
+			Provider: string(r.Provider), Account: r.Account, Region: r.Region,
+		}
+		if perr != nil {
+			f.Status, f.Reason = finding.Error, perr.Error()
+			st.count(f.Status)
+			out = append(out, f)
+			continue
+		}
+		if c.appliesIf != nil {
+			ok, err := evalBool(ctx, c.appliesIf, act)
+			if err != nil {
+				if cerr := ctx.Err(); cerr != nil {
+					return out, fmt.Errorf("evaluate: %w", cerr)
+				}
+				f.Status, f.Reason = finding.Error, "applies_if: "+err.Error()
+				st.count(f.Status)
+				out = append(out, f)
+				continue
+			}
+			if !ok {
+				st.Skipped++
+				continue
+			}
+		}
+		ok, err := evalBool(ctx, c.condition, act)
+		switch {
+		case err != nil:
+			if cerr := ctx.Err(); cerr != nil {
+				return out, fmt.Errorf("evaluate: %w", cerr)
+			}
+			f.Status, f.Reason = finding.Error, err.Error()
+		case ok:
+			f.Status = finding.Pass
+		default:
+			f.Status = finding.Fail
+			if m := e.mute(c.ID, r); m != nil {
+				f.Status, f.Reason = finding.Muted, m.Reason
+			}
+		}
+		st.count(f.Status)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (e *Engine) mute(checkID string, r *resource.Resource) *config.Mute {
+	for _, list := range [2][]*config.Mute{e.mutes[checkID], e.mutes["*"]} {
+		for _, m := range list {
+			if m.AppliesTo(r.UID, r.Account, e.now) {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+func evalBool(ctx context.Context, prg cel.Program, act *activation) (bool, error) {
+	v, _, err := prg.ContextEval(ctx, act)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("expression returned %s, not bool", v.Type().TypeName())
+	}
+	return bool(b), nil
+}
+
+// activation is the variables of one resource's evaluation. It is used by
+// one goroutine; resource and scope are built on first use.
+type activation struct {
+	e     *Engine
+	r     *resource.Resource
+	props map[string]any
+	idx   *Index
+	res   ref.Val
+	scope *cellib.Scope
+}
+
+var emptyTags = map[string]string{}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case cellib.VarProperties:
+		return a.props, true
+	case cellib.VarTags:
+		if a.r.Tags == nil {
+			return emptyTags, true
+		}
+		return a.r.Tags, true
+	case cellib.VarResource:
+		if a.res == nil {
+			a.res = types.DefaultTypeAdapter.NativeToValue(resourceMap(a.r, a.props))
+		}
+		return a.res, true
+	case cellib.VarNow:
+		return a.e.nowVal, true
+	case cellib.VarOrg:
+		return a.e.orgVal, true
+	case cellib.VarScope:
+		if a.scope == nil {
+			a.scope = &cellib.Scope{
+				Now: a.e.now, UID: a.r.UID, Provider: string(a.r.Provider),
+				Account: a.r.Account, Region: a.r.Region,
+			}
+			if a.idx != nil {
+				a.scope.Lookup = a.idx
+			}
+		}
+		return a.scope, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }

@@ -1,0 +1,111 @@
+package policy
+
+import (
+	"fmt"
+
+	"cloudward/internal/resource"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+)
+
+// Index holds the resources and edges the cross-resource functions
+// (account_resources, region_resources, related) look at: the resources of
+// the kinds Engine.IndexKinds names, and the edges touching them. Fill it
+// before Evaluate and do not change it during; reads are concurrent.
+type Index struct {
+	byUID   map[string]indexEntry
+	account map[indexKey][]ref.Val
+	region  map[indexKey][]ref.Val
+	edges   map[string][]string
+}
+
+type indexEntry struct {
+	kind string
+	val  ref.Val
+}
+
+type indexKey struct {
+	provider, account, region, kind string
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{
+		byUID:   map[string]indexEntry{},
+		account: map[indexKey][]ref.Val{},
+		region:  map[indexKey][]ref.Val{},
+		edges:   map[string][]string{},
+	}
+}
+
+// AddResource adds one resource. Its properties are decoded once, here.
+// Adding a UID twice is an error.
+func (x *Index) AddResource(r resource.Resource) error {
+	if _, dup := x.byUID[r.UID]; dup {
+		return fmt.Errorf("index resource %s: added twice", r.UID)
+	}
+	props, err := decodeProperties(r.Properties)
+	if err != nil {
+		return fmt.Errorf("index resource %s: %w", r.UID, err)
+	}
+	v := types.DefaultTypeAdapter.NativeToValue(resourceMap(&r, props))
+	x.byUID[r.UID] = indexEntry{kind: r.Kind, val: v}
+	ak := indexKey{provider: string(r.Provider), account: r.Account, kind: r.Kind}
+	x.account[ak] = append(x.account[ak], v)
+	rk := ak
+	rk.region = r.Region
+	x.region[rk] = append(x.region[rk], v)
+	return nil
+}
+
+// AddEdge adds one edge. Edges whose ends are not in the index are kept:
+// the related function only returns indexed resources, from either end.
+func (x *Index) AddEdge(e resource.Edge) {
+	x.edges[e.From] = append(x.edges[e.From], e.To)
+	x.edges[e.To] = append(x.edges[e.To], e.From)
+}
+
+// Len returns the number of indexed resources.
+func (x *Index) Len() int {
+	if x == nil {
+		return 0
+	}
+	return len(x.byUID)
+}
+
+// Resources implements cellib.Lookup.
+func (x *Index) Resources(provider, account, region, kind string) ref.Val {
+	k := indexKey{provider: provider, account: account, kind: kind}
+	var vals []ref.Val
+	if region == "" {
+		vals = x.account[k]
+	} else {
+		k.region = region
+		vals = x.region[k]
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, vals)
+}
+
+// Related implements cellib.Lookup.
+func (x *Index) Related(uid, kind string) ref.Val {
+	var (
+		vals []ref.Val
+		seen map[string]bool
+	)
+	for _, n := range x.edges[uid] {
+		ent, ok := x.byUID[n]
+		if !ok || ent.kind != kind {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		vals = append(vals, ent.val)
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, vals)
+}
