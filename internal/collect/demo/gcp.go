@@ -1,6 +1,1094 @@
 package demo
 
-// SCAFFOLD: replaced by the provider's demo estate.
+// Google Cloud part of the demo estate: one organization with two projects,
+// acme-prod-4821 (a tidy production project) and acme-data-1177 (a data team
+// project with older habits). Properties follow the REST API field names in
+// snake_case (see internal/collect/gcp/kinds.go).
+//
+// Planted misconfigurations in the base estate:
+//   - acme-data-1177 project: the etl-runner service account holds
+//     roles/editor (gcp-iam-sa-no-admin-roles); no Data Access audit logs
+//     (gcp-project-audit-logs-all-services).
+//   - ci-deployer SA (prod): a user-managed key 412 days old
+//     (gcp-iam-sa-no-user-managed-keys, gcp-iam-sa-key-rotated-90-days);
+//     etl-runner SA (data): a fresh user-managed key
+//     (gcp-iam-sa-no-user-managed-keys).
+//   - buckets: acme-prod-4821-public-web readable by allUsers;
+//     acme-data-1177-exports without uniform bucket-level access;
+//     acme-data-1177-scratch-asia in asia-east1 (org-allowed-regions);
+//     acme-data-1177-tmp without an owner label (org-required-tags).
+//   - network "default" in acme-data-1177; subnetwork prod-us-east1 without
+//     flow logs; firewall default-allow-ssh and default-allow-rdp open to
+//     0.0.0.0/0.
+//   - instances: bastion-1 with a public IP; etl-worker-1 on the default
+//     compute SA with the cloud-platform scope; debug-vm with the serial
+//     port on and project SSH keys allowed; nat-gw-1 forwarding IPs;
+//     legacy-app-1 not shielded.
+//   - disk orphan-scratch-1 without an environment label.
+//   - KMS: app-secrets rotated yearly; shared-key usable by
+//     allAuthenticatedUsers.
+//   - Cloud SQL: prod-mysql-legacy public with 0.0.0.0/0 authorized;
+//     data-pg-analytics accepts unencrypted connections; data-pg-staging
+//     without backups.
+//   - GKE data-gke: legacy ABAC on and a node pool without auto-upgrade.
+//
+// Fillers add clean buckets, instances, disks and firewall rules, with about
+// 2% of each planted (public bucket, public IP, missing label, open SSH).
 
-func (e *estate) gcpBase()      {}
-func (e *estate) gcpFill(i int) {}
+import (
+	"strconv"
+	"time"
+
+	"cloudward/internal/resource"
+)
+
+type gcpProjectRef struct {
+	id, number, owner string
+}
+
+// gcpProjects are the demo organization's projects.
+var gcpProjects = [2]gcpProjectRef{
+	{id: "acme-prod-4821", number: "482190317745", owner: "platform-team"},
+	{id: "acme-data-1177", number: "117734562091", owner: "data-team"},
+}
+
+// gcpRegions are the regions the company allows for Google Cloud.
+var gcpRegions = [3]string{"us-central1", "us-east1", "europe-west1"}
+
+const (
+	gcpComputeAPI = "https://www.googleapis.com/compute/v1/projects/"
+	gcpOrgID      = "803412276601"
+	gcpScopeAll   = "https://www.googleapis.com/auth/cloud-platform"
+)
+
+type gcpBinding struct {
+	Role    string   `json:"role"`
+	Members []string `json:"members"`
+}
+
+type gcpAuditLogConfig struct {
+	LogType         string   `json:"log_type"`
+	ExemptedMembers []string `json:"exempted_members,omitempty"`
+}
+
+type gcpAuditConfig struct {
+	Service         string              `json:"service"`
+	AuditLogConfigs []gcpAuditLogConfig `json:"audit_log_configs"`
+}
+
+type gcpPolicy struct {
+	Version      int              `json:"version"`
+	Etag         string           `json:"etag"`
+	Bindings     []gcpBinding     `json:"bindings"`
+	AuditConfigs []gcpAuditConfig `json:"audit_configs,omitempty"`
+}
+
+type gcpMetaItem struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type gcpMetadata struct {
+	Fingerprint string        `json:"fingerprint"`
+	Items       []gcpMetaItem `json:"items,omitempty"`
+}
+
+type gcpParent struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+type gcpProject struct {
+	ProjectID              string            `json:"project_id"`
+	ProjectNumber          string            `json:"project_number"`
+	Name                   string            `json:"name"`
+	LifecycleState         string            `json:"lifecycle_state"`
+	CreateTime             string            `json:"create_time"`
+	Parent                 gcpParent         `json:"parent"`
+	Labels                 map[string]string `json:"labels"`
+	IAMPolicy              gcpPolicy         `json:"iam_policy"`
+	CommonInstanceMetadata gcpMetadata       `json:"common_instance_metadata"`
+}
+
+type gcpSAKey struct {
+	Name            string `json:"name"`
+	KeyType         string `json:"key_type"`
+	KeyAlgorithm    string `json:"key_algorithm"`
+	KeyOrigin       string `json:"key_origin"`
+	ValidAfterTime  string `json:"valid_after_time"`
+	ValidBeforeTime string `json:"valid_before_time"`
+	Disabled        bool   `json:"disabled"`
+}
+
+type gcpServiceAccount struct {
+	Name        string     `json:"name"`
+	ProjectID   string     `json:"project_id"`
+	UniqueID    string     `json:"unique_id"`
+	Email       string     `json:"email"`
+	DisplayName string     `json:"display_name"`
+	Disabled    bool       `json:"disabled"`
+	Keys        []gcpSAKey `json:"keys"`
+}
+
+type gcpUBLA struct {
+	Enabled bool `json:"enabled"`
+}
+
+type gcpBucketIAMConfig struct {
+	UniformBucketLevelAccess gcpUBLA `json:"uniform_bucket_level_access"`
+	PublicAccessPrevention   string  `json:"public_access_prevention"`
+}
+
+type gcpBucketLogging struct {
+	LogBucket       string `json:"log_bucket"`
+	LogObjectPrefix string `json:"log_object_prefix"`
+}
+
+type gcpRetention struct {
+	RetentionPeriod string `json:"retention_period"`
+	EffectiveTime   string `json:"effective_time"`
+	IsLocked        bool   `json:"is_locked"`
+}
+
+type gcpBucketEncryption struct {
+	DefaultKmsKeyName string `json:"default_kms_key_name"`
+}
+
+type gcpEnabled struct {
+	Enabled bool `json:"enabled"`
+}
+
+type gcpBucket struct {
+	ID               string               `json:"id"`
+	Name             string               `json:"name"`
+	ProjectNumber    string               `json:"project_number"`
+	Location         string               `json:"location"`
+	LocationType     string               `json:"location_type"`
+	StorageClass     string               `json:"storage_class"`
+	TimeCreated      string               `json:"time_created"`
+	Updated          string               `json:"updated"`
+	Labels           map[string]string    `json:"labels,omitempty"`
+	Versioning       gcpEnabled           `json:"versioning"`
+	Logging          *gcpBucketLogging    `json:"logging,omitempty"`
+	RetentionPolicy  *gcpRetention        `json:"retention_policy,omitempty"`
+	Encryption       *gcpBucketEncryption `json:"encryption,omitempty"`
+	IAMConfiguration gcpBucketIAMConfig   `json:"iam_configuration"`
+	IAMPolicy        gcpPolicy            `json:"iam_policy"`
+}
+
+type gcpSARef struct {
+	Email  string   `json:"email"`
+	Scopes []string `json:"scopes"`
+}
+
+type gcpAccessConfig struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	NatIP       string `json:"nat_ip"`
+	NetworkTier string `json:"network_tier"`
+}
+
+type gcpNIC struct {
+	Name          string            `json:"name"`
+	Network       string            `json:"network"`
+	Subnetwork    string            `json:"subnetwork"`
+	NetworkIP     string            `json:"network_ip"`
+	AccessConfigs []gcpAccessConfig `json:"access_configs,omitempty"`
+}
+
+type gcpAttachedDisk struct {
+	DeviceName string `json:"device_name"`
+	Source     string `json:"source"`
+	Boot       bool   `json:"boot"`
+	Mode       string `json:"mode"`
+}
+
+type gcpShielded struct {
+	EnableSecureBoot          bool `json:"enable_secure_boot"`
+	EnableVtpm                bool `json:"enable_vtpm"`
+	EnableIntegrityMonitoring bool `json:"enable_integrity_monitoring"`
+}
+
+type gcpInstance struct {
+	ID                     string            `json:"id"`
+	Name                   string            `json:"name"`
+	Zone                   string            `json:"zone"`
+	MachineType            string            `json:"machine_type"`
+	Status                 string            `json:"status"`
+	CreationTimestamp      string            `json:"creation_timestamp"`
+	CanIPForward           bool              `json:"can_ip_forward"`
+	DeletionProtection     bool              `json:"deletion_protection"`
+	Labels                 map[string]string `json:"labels,omitempty"`
+	Metadata               gcpMetadata       `json:"metadata"`
+	ServiceAccounts        []gcpSARef        `json:"service_accounts"`
+	NetworkInterfaces      []gcpNIC          `json:"network_interfaces"`
+	Disks                  []gcpAttachedDisk `json:"disks"`
+	ShieldedInstanceConfig gcpShielded       `json:"shielded_instance_config"`
+}
+
+type gcpDiskKey struct {
+	KmsKeyName string `json:"kms_key_name"`
+}
+
+type gcpDisk struct {
+	ID                string            `json:"id"`
+	Name              string            `json:"name"`
+	Zone              string            `json:"zone"`
+	Type              string            `json:"type"`
+	SizeGb            string            `json:"size_gb"`
+	Status            string            `json:"status"`
+	CreationTimestamp string            `json:"creation_timestamp"`
+	SourceImage       string            `json:"source_image,omitempty"`
+	Users             []string          `json:"users,omitempty"`
+	Labels            map[string]string `json:"labels,omitempty"`
+	DiskEncryptionKey *gcpDiskKey       `json:"disk_encryption_key,omitempty"`
+}
+
+type gcpFwAllowed struct {
+	IPProtocol string   `json:"ip_protocol"`
+	Ports      []string `json:"ports,omitempty"`
+}
+
+type gcpFwLog struct {
+	Enable bool `json:"enable"`
+}
+
+type gcpFirewall struct {
+	ID                string         `json:"id"`
+	Name              string         `json:"name"`
+	Network           string         `json:"network"`
+	Direction         string         `json:"direction"`
+	Priority          int            `json:"priority"`
+	Disabled          bool           `json:"disabled"`
+	SourceRanges      []string       `json:"source_ranges,omitempty"`
+	DestinationRanges []string       `json:"destination_ranges,omitempty"`
+	TargetTags        []string       `json:"target_tags,omitempty"`
+	Allowed           []gcpFwAllowed `json:"allowed,omitempty"`
+	Denied            []gcpFwAllowed `json:"denied,omitempty"`
+	LogConfig         gcpFwLog       `json:"log_config"`
+	CreationTimestamp string         `json:"creation_timestamp"`
+}
+
+type gcpRouting struct {
+	RoutingMode string `json:"routing_mode"`
+}
+
+type gcpNetwork struct {
+	ID                    string     `json:"id"`
+	Name                  string     `json:"name"`
+	AutoCreateSubnetworks bool       `json:"auto_create_subnetworks"`
+	RoutingConfig         gcpRouting `json:"routing_config"`
+	Subnetworks           []string   `json:"subnetworks"`
+	CreationTimestamp     string     `json:"creation_timestamp"`
+}
+
+type gcpSubnetLog struct {
+	Enable              bool    `json:"enable"`
+	AggregationInterval string  `json:"aggregation_interval"`
+	FlowSampling        float64 `json:"flow_sampling"`
+	Metadata            string  `json:"metadata"`
+}
+
+type gcpSubnetwork struct {
+	ID                    string        `json:"id"`
+	Name                  string        `json:"name"`
+	Network               string        `json:"network"`
+	Region                string        `json:"region"`
+	IPCidrRange           string        `json:"ip_cidr_range"`
+	Purpose               string        `json:"purpose"`
+	PrivateIPGoogleAccess bool          `json:"private_ip_google_access"`
+	LogConfig             *gcpSubnetLog `json:"log_config,omitempty"`
+	CreationTimestamp     string        `json:"creation_timestamp"`
+}
+
+type gcpSQLAddr struct {
+	Type      string `json:"type"`
+	IPAddress string `json:"ip_address"`
+}
+
+type gcpAuthNet struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type gcpSQLIPConfig struct {
+	Ipv4Enabled        bool         `json:"ipv4_enabled"`
+	PrivateNetwork     string       `json:"private_network,omitempty"`
+	RequireSsl         bool         `json:"require_ssl"`
+	SslMode            string       `json:"ssl_mode"`
+	AuthorizedNetworks []gcpAuthNet `json:"authorized_networks,omitempty"`
+}
+
+type gcpSQLBackup struct {
+	Enabled                    bool   `json:"enabled"`
+	StartTime                  string `json:"start_time"`
+	PointInTimeRecoveryEnabled bool   `json:"point_in_time_recovery_enabled"`
+	BinaryLogEnabled           bool   `json:"binary_log_enabled"`
+}
+
+type gcpSQLFlag struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type gcpSQLSettings struct {
+	Tier                      string            `json:"tier"`
+	AvailabilityType          string            `json:"availability_type"`
+	UserLabels                map[string]string `json:"user_labels,omitempty"`
+	DeletionProtectionEnabled bool              `json:"deletion_protection_enabled"`
+	IPConfiguration           gcpSQLIPConfig    `json:"ip_configuration"`
+	BackupConfiguration       gcpSQLBackup      `json:"backup_configuration"`
+	DatabaseFlags             []gcpSQLFlag      `json:"database_flags,omitempty"`
+}
+
+type gcpSQLInstance struct {
+	Name            string         `json:"name"`
+	Project         string         `json:"project"`
+	DatabaseVersion string         `json:"database_version"`
+	Region          string         `json:"region"`
+	GceZone         string         `json:"gce_zone"`
+	State           string         `json:"state"`
+	InstanceType    string         `json:"instance_type"`
+	ConnectionName  string         `json:"connection_name"`
+	CreateTime      string         `json:"create_time"`
+	IPAddresses     []gcpSQLAddr   `json:"ip_addresses"`
+	Settings        gcpSQLSettings `json:"settings"`
+}
+
+type gcpKeyVersion struct {
+	Name      string `json:"name"`
+	State     string `json:"state"`
+	Algorithm string `json:"algorithm"`
+}
+
+type gcpKeyTemplate struct {
+	Algorithm       string `json:"algorithm"`
+	ProtectionLevel string `json:"protection_level"`
+}
+
+type gcpCryptoKey struct {
+	Name             string            `json:"name"`
+	Purpose          string            `json:"purpose"`
+	CreateTime       string            `json:"create_time"`
+	RotationPeriod   string            `json:"rotation_period,omitempty"`
+	NextRotationTime string            `json:"next_rotation_time,omitempty"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	Primary          gcpKeyVersion     `json:"primary"`
+	VersionTemplate  gcpKeyTemplate    `json:"version_template"`
+	IAMPolicy        gcpPolicy         `json:"iam_policy"`
+}
+
+type gcpAbac struct {
+	Enabled bool `json:"enabled,omitempty"`
+}
+
+type gcpPrivateCluster struct {
+	EnablePrivateNodes    bool   `json:"enable_private_nodes,omitempty"`
+	EnablePrivateEndpoint bool   `json:"enable_private_endpoint,omitempty"`
+	MasterIpv4CidrBlock   string `json:"master_ipv4_cidr_block,omitempty"`
+}
+
+type gcpCidrBlock struct {
+	DisplayName string `json:"display_name"`
+	CidrBlock   string `json:"cidr_block"`
+}
+
+type gcpMasterAuthNets struct {
+	Enabled    bool           `json:"enabled,omitempty"`
+	CidrBlocks []gcpCidrBlock `json:"cidr_blocks,omitempty"`
+}
+
+type gcpWorkloadIdentity struct {
+	WorkloadPool string `json:"workload_pool"`
+}
+
+type gcpNodeShielded struct {
+	EnableSecureBoot          bool `json:"enable_secure_boot,omitempty"`
+	EnableIntegrityMonitoring bool `json:"enable_integrity_monitoring,omitempty"`
+}
+
+type gcpNodeConfig struct {
+	MachineType            string          `json:"machine_type"`
+	ImageType              string          `json:"image_type"`
+	ServiceAccount         string          `json:"service_account"`
+	OauthScopes            []string        `json:"oauth_scopes"`
+	ShieldedInstanceConfig gcpNodeShielded `json:"shielded_instance_config"`
+}
+
+type gcpNodeManagement struct {
+	AutoUpgrade bool `json:"auto_upgrade,omitempty"`
+	AutoRepair  bool `json:"auto_repair,omitempty"`
+}
+
+type gcpNodePool struct {
+	Name             string            `json:"name"`
+	Version          string            `json:"version"`
+	InitialNodeCount int               `json:"initial_node_count"`
+	Config           gcpNodeConfig     `json:"config"`
+	Management       gcpNodeManagement `json:"management"`
+}
+
+type gcpChannel struct {
+	Channel string `json:"channel"`
+}
+
+type gcpCluster struct {
+	Name                           string               `json:"name"`
+	Location                       string               `json:"location"`
+	Status                         string               `json:"status"`
+	CreateTime                     string               `json:"create_time"`
+	CurrentMasterVersion           string               `json:"current_master_version"`
+	ResourceLabels                 map[string]string    `json:"resource_labels,omitempty"`
+	ReleaseChannel                 gcpChannel           `json:"release_channel"`
+	LegacyAbac                     gcpAbac              `json:"legacy_abac"`
+	PrivateClusterConfig           gcpPrivateCluster    `json:"private_cluster_config"`
+	MasterAuthorizedNetworksConfig gcpMasterAuthNets    `json:"master_authorized_networks_config"`
+	WorkloadIdentityConfig         *gcpWorkloadIdentity `json:"workload_identity_config,omitempty"`
+	NetworkPolicy                  gcpEnabled           `json:"network_policy"`
+	NodePools                      []gcpNodePool        `json:"node_pools"`
+}
+
+// gcpLabels returns the labels every clean resource carries.
+func gcpLabels(owner, env string) map[string]string {
+	return map[string]string{"owner": owner, "environment": env}
+}
+
+// gcpEnv is the environment label of a project.
+func gcpEnv(p gcpProjectRef) string {
+	if p.id == gcpProjects[0].id {
+		return "production"
+	}
+	return "analytics"
+}
+
+// gcpAdd emits one Google Cloud resource.
+func (e *estate) gcpAdd(kind, uid, project, region, name string, labels map[string]string, age time.Duration, props any) {
+	e.add(resource.Resource{
+		UID: uid, Provider: resource.GCP, Account: project, Region: region, Kind: kind,
+		Name: name, Tags: labels, CreatedAt: e.now.Add(-age).UTC(),
+	}, props)
+}
+
+func gcpDefaultSA(p gcpProjectRef) string { return p.number + "-compute@developer.gserviceaccount.com" }
+
+func gcpSAEmail(p gcpProjectRef, name string) string {
+	return name + "@" + p.id + ".iam.gserviceaccount.com"
+}
+
+func gcpNetworkURL(p gcpProjectRef, name string) string {
+	return gcpComputeAPI + p.id + "/global/networks/" + name
+}
+
+func gcpSubnetURL(p gcpProjectRef, region, name string) string {
+	return gcpComputeAPI + p.id + "/regions/" + region + "/subnetworks/" + name
+}
+
+func gcpInstanceUID(p gcpProjectRef, zone, name string) string {
+	return "//compute.googleapis.com/projects/" + p.id + "/zones/" + zone + "/instances/" + name
+}
+
+func gcpDiskUID(p gcpProjectRef, zone, name string) string {
+	return "//compute.googleapis.com/projects/" + p.id + "/zones/" + zone + "/disks/" + name
+}
+
+func gcpKeyName(p gcpProjectRef, loc, ring, key string) string {
+	return "projects/" + p.id + "/locations/" + loc + "/keyRings/" + ring + "/cryptoKeys/" + key
+}
+
+// gcpID returns a Compute-style numeric ID derived from a seed.
+func gcpID(seed uint64) string {
+	return strconv.FormatUint(1000000000000000000+seed*7919%8000000000000000000, 10)
+}
+
+func (e *estate) gcpBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+
+	// Projects.
+	for pi, p := range gcpProjects {
+		bindings := []gcpBinding{
+			{Role: "roles/owner", Members: []string{"group:gcp-admins@acme.example"}},
+			{Role: "roles/viewer", Members: []string{"group:engineering@acme.example"}},
+			{Role: "roles/compute.serviceAgent", Members: []string{"serviceAccount:service-" + p.number + "@compute-system.iam.gserviceaccount.com"}},
+			{Role: "roles/editor", Members: []string{"serviceAccount:" + p.number + "@cloudservices.gserviceaccount.com"}},
+			{Role: "roles/logging.logWriter", Members: []string{"serviceAccount:" + gcpSAEmail(p, "app-backend")}},
+		}
+		var audit []gcpAuditConfig
+		if p == prod {
+			audit = []gcpAuditConfig{{Service: "allServices", AuditLogConfigs: []gcpAuditLogConfig{
+				{LogType: "ADMIN_READ"}, {LogType: "DATA_READ"}, {LogType: "DATA_WRITE"},
+			}}}
+			bindings = append(bindings, gcpBinding{Role: "roles/cloudbuild.builds.editor", Members: []string{"serviceAccount:" + gcpSAEmail(p, "ci-deployer")}})
+		} else {
+			bindings = append(bindings, gcpBinding{Role: "roles/editor", Members: []string{"serviceAccount:" + gcpSAEmail(p, "etl-runner")}})
+		}
+		uid := "//cloudresourcemanager.googleapis.com/projects/" + p.number
+		e.gcpAdd("gcp_project", uid, p.id, resource.GlobalRegion, p.id, gcpLabels(p.owner, gcpEnv(p)), days(900-300*pi), gcpProject{
+			ProjectID: p.id, ProjectNumber: p.number, Name: p.id, LifecycleState: "ACTIVE",
+			CreateTime: e.ago(days(900 - 300*pi)), Parent: gcpParent{Type: "organization", ID: gcpOrgID},
+			Labels:    gcpLabels(p.owner, gcpEnv(p)),
+			IAMPolicy: gcpPolicy{Version: 1, Etag: "BwYb" + p.number[:6], Bindings: bindings, AuditConfigs: audit},
+			CommonInstanceMetadata: gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{
+				{Key: "enable-oslogin", Value: "TRUE"},
+			}},
+		})
+		if p == data {
+			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
+			e.plant(uid, "gcp-project-audit-logs-all-services", "no Data Access audit log configuration for allServices")
+		}
+	}
+
+	// Service accounts.
+	sa := func(p gcpProjectRef, email, display string, n int, keys []gcpSAKey) string {
+		uniq := "1" + p.number[:8] + strconv.Itoa(100000000+n)
+		uid := "//iam.googleapis.com/projects/" + p.id + "/serviceAccounts/" + uniq
+		sys := gcpSAKey{
+			Name: "projects/" + p.id + "/serviceAccounts/" + email + "/keys/" + gcpID(uint64(n))[:16], KeyType: "SYSTEM_MANAGED",
+			KeyAlgorithm: "KEY_ALG_RSA_2048", KeyOrigin: "GOOGLE_PROVIDED", ValidAfterTime: e.ago(days(3)), ValidBeforeTime: e.ago(-days(14)),
+		}
+		e.gcpAdd("gcp_iam_service_account", uid, p.id, resource.GlobalRegion, email, nil, days(400), gcpServiceAccount{
+			Name: "projects/" + p.id + "/serviceAccounts/" + email, ProjectID: p.id, UniqueID: uniq, Email: email,
+			DisplayName: display, Keys: append([]gcpSAKey{sys}, keys...),
+		})
+		return uid
+	}
+	userKey := func(p gcpProjectRef, email string, age int) gcpSAKey {
+		return gcpSAKey{
+			Name: "projects/" + p.id + "/serviceAccounts/" + email + "/keys/7f3a9c0d2b6e" + strconv.Itoa(age), KeyType: "USER_MANAGED",
+			KeyAlgorithm: "KEY_ALG_RSA_2048", KeyOrigin: "GOOGLE_PROVIDED", ValidAfterTime: e.ago(days(age)), ValidBeforeTime: "9999-12-31T23:59:59Z",
+		}
+	}
+	sa(prod, gcpDefaultSA(prod), "Compute Engine default service account", 1, nil)
+	sa(prod, gcpSAEmail(prod, "app-backend"), "Backend application", 2, nil)
+	uid := sa(prod, gcpSAEmail(prod, "ci-deployer"), "CI deployer", 3, []gcpSAKey{userKey(prod, gcpSAEmail(prod, "ci-deployer"), 412)})
+	e.plant(uid, "gcp-iam-sa-no-user-managed-keys", "a user-managed key exported for the CI system")
+	e.plant(uid, "gcp-iam-sa-key-rotated-90-days", "the user-managed key is 412 days old")
+	sa(data, gcpDefaultSA(data), "Compute Engine default service account", 4, nil)
+	uid = sa(data, gcpSAEmail(data, "etl-runner"), "ETL runner", 5, []gcpSAKey{userKey(data, gcpSAEmail(data, "etl-runner"), 21)})
+	e.plant(uid, "gcp-iam-sa-no-user-managed-keys", "a user-managed key downloaded for an on-premises ETL job")
+	sa(data, gcpSAEmail(data, "gke-nodes"), "GKE nodes", 6, nil)
+
+	// Buckets.
+	type bucketSpec struct {
+		p                 gcpProjectRef
+		name, region      string
+		labels            map[string]string
+		public, nonUnform bool
+		logs              bool
+		plant, why        string
+	}
+	buckets := []bucketSpec{
+		{p: prod, name: "acme-prod-4821-assets", region: "us-central1", labels: gcpLabels("web-team", "production"), logs: true},
+		{p: prod, name: "acme-prod-4821-audit-logs", region: "us-central1", labels: gcpLabels("security-team", "production")},
+		{p: prod, name: "acme-prod-4821-backups", region: "europe-west1", labels: gcpLabels("platform-team", "production"), logs: true},
+		{p: prod, name: "acme-prod-4821-public-web", region: "us-east1", labels: gcpLabels("web-team", "production"), public: true,
+			plant: "gcp-storage-bucket-not-public", why: "allUsers granted roles/storage.objectViewer to serve a marketing site"},
+		{p: data, name: "acme-data-1177-raw", region: "us-central1", labels: gcpLabels("data-team", "analytics"), logs: true},
+		{p: data, name: "acme-data-1177-curated", region: "europe-west1", labels: gcpLabels("data-team", "analytics"), logs: true},
+		{p: data, name: "acme-data-1177-exports", region: "us-east1", labels: gcpLabels("data-team", "analytics"), nonUnform: true,
+			plant: "gcp-storage-bucket-uniform-access", why: "fine-grained ACLs kept for a partner's legacy uploader"},
+		{p: data, name: "acme-data-1177-scratch-asia", region: "asia-east1", labels: gcpLabels("data-team", "analytics"),
+			plant: "org-allowed-regions", why: "scratch bucket created in asia-east1, outside the allowed regions"},
+		{p: data, name: "acme-data-1177-tmp", region: "us-central1", labels: map[string]string{"environment": "analytics"},
+			plant: "org-required-tags", why: "no owner label"},
+	}
+	for n, b := range buckets {
+		members := []gcpBinding{
+			{Role: "roles/storage.legacyBucketOwner", Members: []string{"projectEditor:" + b.p.id, "projectOwner:" + b.p.id}},
+			{Role: "roles/storage.legacyBucketReader", Members: []string{"projectViewer:" + b.p.id}},
+		}
+		if b.public {
+			members = append(members, gcpBinding{Role: "roles/storage.objectViewer", Members: []string{"allUsers"}})
+		}
+		props := gcpBucket{
+			ID: b.name, Name: b.name, ProjectNumber: b.p.number, Location: upper(b.region), LocationType: "region",
+			StorageClass: "STANDARD", TimeCreated: e.ago(days(200 + 37*n)), Updated: e.ago(days(9 + n)), Labels: b.labels,
+			Versioning: gcpEnabled{Enabled: b.p == prod},
+			IAMConfiguration: gcpBucketIAMConfig{
+				UniformBucketLevelAccess: gcpUBLA{Enabled: !b.nonUnform}, PublicAccessPrevention: "inherited",
+			},
+			IAMPolicy: gcpPolicy{Version: 1, Etag: "CAE=", Bindings: members},
+		}
+		if !b.public {
+			props.IAMConfiguration.PublicAccessPrevention = "enforced"
+		}
+		if b.logs {
+			props.Logging = &gcpBucketLogging{LogBucket: b.p.id + "-access-logs", LogObjectPrefix: b.name}
+		}
+		if b.name == "acme-prod-4821-audit-logs" {
+			props.RetentionPolicy = &gcpRetention{RetentionPeriod: "31536000", EffectiveTime: e.ago(days(300)), IsLocked: true}
+		}
+		uid := "//storage.googleapis.com/projects/_/buckets/" + b.name
+		e.gcpAdd("gcp_storage_bucket", uid, b.p.id, b.region, b.name, b.labels, days(200+37*n), props)
+		if b.plant != "" {
+			e.plant(uid, b.plant, b.why)
+		}
+	}
+
+	// KMS keys (before disks so disks can point at them).
+	type keySpec struct {
+		p                 gcpProjectRef
+		region, ring, key string
+		rotation          string
+		publicMember      bool
+		plant, why        string
+	}
+	keys := []keySpec{
+		{p: prod, region: "us-central1", ring: "prod-keyring", key: "disk-key", rotation: "7776000s"},
+		{p: prod, region: "us-central1", ring: "prod-keyring", key: "bucket-key", rotation: "2592000s"},
+		{p: prod, region: "us-central1", ring: "prod-keyring", key: "app-secrets", rotation: "31536000s",
+			plant: "gcp-kms-key-rotation-90-days", why: "rotation period set to one year"},
+		{p: data, region: "europe-west1", ring: "data-keyring", key: "etl-key", rotation: "7776000s"},
+		{p: data, region: "europe-west1", ring: "data-keyring", key: "shared-key", rotation: "7776000s", publicMember: true,
+			plant: "gcp-kms-key-not-public", why: "allAuthenticatedUsers may encrypt and decrypt with the key"},
+	}
+	keyUID := map[string]string{}
+	for n, k := range keys {
+		name := gcpKeyName(k.p, k.region, k.ring, k.key)
+		bindings := []gcpBinding{{Role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", Members: []string{
+			"serviceAccount:service-" + k.p.number + "@compute-system.iam.gserviceaccount.com",
+		}}}
+		if k.publicMember {
+			bindings = append(bindings, gcpBinding{Role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", Members: []string{"allAuthenticatedUsers"}})
+		}
+		labels := gcpLabels(k.p.owner, gcpEnv(k.p))
+		props := gcpCryptoKey{
+			Name: name, Purpose: "ENCRYPT_DECRYPT", CreateTime: e.ago(days(500 - 40*n)),
+			RotationPeriod: k.rotation, NextRotationTime: e.ago(-days(11 + n)), Labels: labels,
+			Primary:         gcpKeyVersion{Name: name + "/cryptoKeyVersions/" + strconv.Itoa(3+n), State: "ENABLED", Algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION"},
+			VersionTemplate: gcpKeyTemplate{Algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", ProtectionLevel: "SOFTWARE"},
+			IAMPolicy:       gcpPolicy{Version: 1, Etag: "BwX=", Bindings: bindings},
+		}
+		uid := "//cloudkms.googleapis.com/" + name
+		keyUID[k.key] = uid
+		e.gcpAdd("gcp_kms_crypto_key", uid, k.p.id, k.region, k.key, labels, days(500-40*n), props)
+		if k.plant != "" {
+			e.plant(uid, k.plant, k.why)
+		}
+	}
+
+	// Networks, subnetworks, firewalls.
+	type subnetSpec struct {
+		p                     gcpProjectRef
+		network, name, region string
+		cidr                  string
+		noLogs                bool
+	}
+	subnets := []subnetSpec{
+		{p: prod, network: "prod-vpc", name: "prod-us-central1", region: "us-central1", cidr: "10.10.0.0/20"},
+		{p: prod, network: "prod-vpc", name: "prod-europe-west1", region: "europe-west1", cidr: "10.20.0.0/20"},
+		{p: prod, network: "prod-vpc", name: "prod-us-east1", region: "us-east1", cidr: "10.30.0.0/20", noLogs: true},
+		{p: data, network: "data-vpc", name: "data-us-central1", region: "us-central1", cidr: "10.60.0.0/20"},
+		{p: data, network: "data-vpc", name: "data-europe-west1", region: "europe-west1", cidr: "10.70.0.0/20"},
+		{p: data, network: "default", name: "default", region: "us-central1", cidr: "10.128.0.0/20"},
+	}
+	netSubnets := map[string][]string{}
+	for n, s := range subnets {
+		url := gcpSubnetURL(s.p, s.region, s.name)
+		netSubnets[s.p.id+"/"+s.network] = append(netSubnets[s.p.id+"/"+s.network], url)
+		props := gcpSubnetwork{
+			ID: gcpID(uint64(100 + n)), Name: s.name, Network: gcpNetworkURL(s.p, s.network),
+			Region: gcpComputeAPI + s.p.id + "/regions/" + s.region, IPCidrRange: s.cidr, Purpose: "PRIVATE",
+			PrivateIPGoogleAccess: true, CreationTimestamp: e.ago(days(600 - 20*n)),
+		}
+		if s.noLogs {
+			props.LogConfig = &gcpSubnetLog{Enable: false, AggregationInterval: "INTERVAL_5_SEC", FlowSampling: 0.5, Metadata: "INCLUDE_ALL_METADATA"}
+		} else {
+			props.LogConfig = &gcpSubnetLog{Enable: true, AggregationInterval: "INTERVAL_5_SEC", FlowSampling: 1, Metadata: "INCLUDE_ALL_METADATA"}
+		}
+		uid := "//compute.googleapis.com/projects/" + s.p.id + "/regions/" + s.region + "/subnetworks/" + s.name
+		e.gcpAdd("gcp_compute_subnetwork", uid, s.p.id, s.region, s.name, nil, days(600-20*n), props)
+		if s.noLogs {
+			e.plant(uid, "gcp-compute-subnetwork-flow-logs", "flow logs turned off to save logging costs")
+		}
+	}
+	for n, nw := range []struct {
+		p    gcpProjectRef
+		name string
+		auto bool
+	}{{prod, "prod-vpc", false}, {data, "data-vpc", false}, {data, "default", true}} {
+		uid := "//compute.googleapis.com/projects/" + nw.p.id + "/global/networks/" + nw.name
+		e.gcpAdd("gcp_compute_network", uid, nw.p.id, resource.GlobalRegion, nw.name, nil, days(700-50*n), gcpNetwork{
+			ID: gcpID(uint64(200 + n)), Name: nw.name, AutoCreateSubnetworks: nw.auto, RoutingConfig: gcpRouting{RoutingMode: "REGIONAL"},
+			Subnetworks: netSubnets[nw.p.id+"/"+nw.name], CreationTimestamp: e.ago(days(700 - 50*n)),
+		})
+		if nw.name == "default" {
+			e.plant(uid, "gcp-compute-network-not-default", "the auto-created default network was never deleted")
+		}
+	}
+	type fwSpec struct {
+		p              gcpProjectRef
+		network, name  string
+		src            []string
+		proto          string
+		ports          []string
+		disabled       bool
+		plant, why     string
+		targetTag, dir string
+	}
+	fws := []fwSpec{
+		{p: prod, network: "prod-vpc", name: "prod-allow-internal", src: []string{"10.0.0.0/8"}, proto: "all"},
+		{p: prod, network: "prod-vpc", name: "prod-allow-https-lb", src: []string{"130.211.0.0/22", "35.191.0.0/16"}, proto: "tcp", ports: []string{"443", "8080"}, targetTag: "web"},
+		{p: prod, network: "prod-vpc", name: "prod-allow-iap-ssh", src: []string{"35.235.240.0/20"}, proto: "tcp", ports: []string{"22"}},
+		{p: prod, network: "prod-vpc", name: "prod-allow-public-https", src: []string{"0.0.0.0/0"}, proto: "tcp", ports: []string{"443"}, targetTag: "bastion"},
+		{p: prod, network: "prod-vpc", name: "prod-break-glass-ssh", src: []string{"0.0.0.0/0"}, proto: "tcp", ports: []string{"22"}, disabled: true},
+		{p: data, network: "data-vpc", name: "data-allow-internal", src: []string{"10.60.0.0/14"}, proto: "tcp", ports: []string{"0-65535"}},
+		{p: data, network: "default", name: "default-allow-icmp", src: []string{"0.0.0.0/0"}, proto: "icmp"},
+		{p: data, network: "default", name: "default-allow-internal", src: []string{"10.128.0.0/9"}, proto: "all"},
+		{p: data, network: "default", name: "default-allow-ssh", src: []string{"0.0.0.0/0"}, proto: "tcp", ports: []string{"22"},
+			plant: "gcp-compute-firewall-no-public-ssh", why: "the default network's SSH rule admits the whole internet"},
+		{p: data, network: "default", name: "default-allow-rdp", src: []string{"0.0.0.0/0"}, proto: "tcp", ports: []string{"3389"},
+			plant: "gcp-compute-firewall-no-public-rdp", why: "the default network's RDP rule admits the whole internet"},
+		{p: prod, network: "prod-vpc", name: "prod-deny-egress-smtp", src: nil, proto: "tcp", ports: []string{"25"}, dir: "EGRESS"},
+	}
+	for n, fw := range fws {
+		props := gcpFirewall{
+			ID: gcpID(uint64(300 + n)), Name: fw.name, Network: gcpNetworkURL(fw.p, fw.network), Direction: "INGRESS",
+			Priority: 1000, Disabled: fw.disabled, SourceRanges: fw.src, LogConfig: gcpFwLog{Enable: fw.p == prod},
+			CreationTimestamp: e.ago(days(650 - 30*n)),
+		}
+		rule := []gcpFwAllowed{{IPProtocol: fw.proto, Ports: fw.ports}}
+		if fw.dir == "EGRESS" {
+			props.Direction, props.DestinationRanges, props.Denied, props.Priority = "EGRESS", []string{"0.0.0.0/0"}, rule, 900
+		} else {
+			props.Allowed = rule
+		}
+		if fw.targetTag != "" {
+			props.TargetTags = []string{fw.targetTag}
+		}
+		if fw.network == "default" {
+			props.Priority = 65534
+		}
+		uid := "//compute.googleapis.com/projects/" + fw.p.id + "/global/firewalls/" + fw.name
+		e.gcpAdd("gcp_compute_firewall", uid, fw.p.id, resource.GlobalRegion, fw.name, nil, days(650-30*n), props)
+		if fw.plant != "" {
+			e.plant(uid, fw.plant, fw.why)
+		}
+	}
+
+	// Instances and their boot disks.
+	type vmSpec struct {
+		p                    gcpProjectRef
+		name, zone, subnet   string
+		network              string
+		defaultSA, publicIP  bool
+		serial, noBlockKeys  bool
+		ipForward, unshieled bool
+		plants               [][2]string
+	}
+	vms := []vmSpec{
+		{p: prod, name: "web-1", zone: "us-central1-a", network: "prod-vpc", subnet: "prod-us-central1"},
+		{p: prod, name: "web-2", zone: "us-central1-b", network: "prod-vpc", subnet: "prod-us-central1"},
+		{p: prod, name: "api-1", zone: "europe-west1-b", network: "prod-vpc", subnet: "prod-europe-west1"},
+		{p: prod, name: "worker-1", zone: "us-east1-c", network: "prod-vpc", subnet: "prod-us-east1"},
+		{p: prod, name: "bastion-1", zone: "us-central1-c", network: "prod-vpc", subnet: "prod-us-central1", publicIP: true,
+			plants: [][2]string{{"gcp-compute-instance-no-public-ip", "bastion host with an ephemeral external IP instead of IAP"}}},
+		{p: prod, name: "nat-gw-1", zone: "us-central1-a", network: "prod-vpc", subnet: "prod-us-central1", ipForward: true,
+			plants: [][2]string{{"gcp-compute-instance-ip-forwarding-disabled", "self-managed NAT VM forwards packets instead of Cloud NAT"}}},
+		{p: data, name: "etl-worker-2", zone: "europe-west1-c", network: "data-vpc", subnet: "data-europe-west1"},
+		{p: data, name: "ml-train-1", zone: "us-central1-f", network: "data-vpc", subnet: "data-us-central1"},
+		{p: data, name: "etl-worker-1", zone: "us-central1-a", network: "data-vpc", subnet: "data-us-central1", defaultSA: true,
+			plants: [][2]string{{"gcp-compute-instance-default-sa-full-scope", "default compute service account with the cloud-platform scope"}}},
+		{p: data, name: "debug-vm", zone: "us-central1-b", network: "default", subnet: "default", serial: true, noBlockKeys: true,
+			plants: [][2]string{
+				{"gcp-compute-instance-serial-port-disabled", "interactive serial console left on after debugging"},
+				{"gcp-compute-instance-block-project-ssh-keys", "project-wide SSH keys accepted"},
+			}},
+		{p: data, name: "legacy-app-1", zone: "europe-west1-b", network: "data-vpc", subnet: "data-europe-west1", unshieled: true,
+			plants: [][2]string{{"gcp-compute-instance-shielded-vm", "created from a legacy image without Shielded VM support"}}},
+	}
+	for n, vm := range vms {
+		region := vm.zone[:len(vm.zone)-2]
+		labels := gcpLabels(vm.p.owner, gcpEnv(vm.p))
+		uid := gcpInstanceUID(vm.p, vm.zone, vm.name)
+		diskUID := gcpDiskUID(vm.p, vm.zone, vm.name)
+		props := e.gcpInstanceProps(vm.p, vm.zone, vm.name, vm.network, vm.subnet, gcpID(uint64(400+n)), labels, days(300-20*n))
+		if vm.defaultSA {
+			props.ServiceAccounts = []gcpSARef{{Email: gcpDefaultSA(vm.p), Scopes: []string{gcpScopeAll}}}
+		}
+		if vm.publicIP {
+			props.NetworkInterfaces[0].AccessConfigs = []gcpAccessConfig{{Name: "External NAT", Type: "ONE_TO_ONE_NAT", NatIP: "34.123.45." + strconv.Itoa(10+n), NetworkTier: "PREMIUM"}}
+		}
+		if vm.serial {
+			props.Metadata.Items = append(props.Metadata.Items, gcpMetaItem{Key: "serial-port-enable", Value: "true"})
+		}
+		if vm.noBlockKeys {
+			props.Metadata.Items = props.Metadata.Items[1:]
+		}
+		props.CanIPForward = vm.ipForward
+		if vm.unshieled {
+			props.ShieldedInstanceConfig = gcpShielded{}
+		}
+		e.gcpAdd("gcp_compute_instance", uid, vm.p.id, region, vm.name, labels, days(300-20*n), props)
+		for _, pl := range vm.plants {
+			e.plant(uid, pl[0], pl[1])
+		}
+		disk := e.gcpDiskProps(vm.p, vm.zone, vm.name, gcpID(uint64(500+n)), uid, labels, days(300-20*n))
+		if vm.p == prod {
+			disk.DiskEncryptionKey = &gcpDiskKey{KmsKeyName: gcpKeyName(prod, "us-central1", "prod-keyring", "disk-key") + "/cryptoKeyVersions/3"}
+		}
+		e.gcpAdd("gcp_compute_disk", diskUID, vm.p.id, region, vm.name, labels, days(300-20*n), disk)
+		e.edge(uid, diskUID, "attached_volume")
+		if vm.p == prod {
+			e.edge(diskUID, keyUID["disk-key"], "encrypted_with")
+		}
+	}
+	orphan := gcpDiskUID(data, "us-central1-c", "orphan-scratch-1")
+	od := e.gcpDiskProps(data, "us-central1-c", "orphan-scratch-1", gcpID(600), "", map[string]string{"owner": "data-team"}, days(150))
+	e.gcpAdd("gcp_compute_disk", orphan, data.id, "us-central1", "orphan-scratch-1", od.Labels, days(150), od)
+	e.plant(orphan, "org-required-tags", "detached scratch disk without an environment label")
+
+	// Cloud SQL.
+	type sqlSpec struct {
+		p                        gcpProjectRef
+		name, version, region    string
+		public, openNet, noSSL   bool
+		noBackup                 bool
+		plants                   [][2]string
+		flags                    []gcpSQLFlag
+		availability, tier, zone string
+	}
+	pgFlags := []gcpSQLFlag{{Name: "log_connections", Value: "on"}, {Name: "log_disconnections", Value: "on"}, {Name: "cloudsql.enable_pgaudit", Value: "on"}}
+	myFlags := []gcpSQLFlag{{Name: "local_infile", Value: "off"}, {Name: "skip_show_database", Value: "on"}}
+	sqls := []sqlSpec{
+		{p: prod, name: "prod-pg-main", version: "POSTGRES_16", region: "us-central1", flags: pgFlags, availability: "REGIONAL"},
+		{p: prod, name: "prod-mysql-legacy", version: "MYSQL_8_0", region: "us-east1", public: true, openNet: true, flags: myFlags,
+			plants: [][2]string{
+				{"gcp-sql-instance-no-public-ip", "public IPv4 address enabled for a reporting tool"},
+				{"gcp-sql-instance-no-public-authorized-network", "0.0.0.0/0 added as an authorized network"},
+			}},
+		{p: data, name: "data-mysql-reports", version: "MYSQL_8_0", region: "europe-west1", flags: myFlags},
+		{p: data, name: "data-pg-analytics", version: "POSTGRES_15", region: "europe-west1", noSSL: true, flags: pgFlags,
+			plants: [][2]string{{"gcp-sql-instance-ssl-required", "unencrypted connections allowed"}}},
+		{p: data, name: "data-pg-staging", version: "POSTGRES_15", region: "us-central1", noBackup: true, flags: pgFlags,
+			plants: [][2]string{{"gcp-sql-instance-backups-enabled", "automated backups turned off on a staging copy that became important"}}},
+	}
+	for n, s := range sqls {
+		labels := gcpLabels(s.p.owner, gcpEnv(s.p))
+		vpc := "data-vpc"
+		if s.p == prod {
+			vpc = "prod-vpc"
+		}
+		ipc := gcpSQLIPConfig{Ipv4Enabled: s.public, PrivateNetwork: "projects/" + s.p.id + "/global/networks/" + vpc, SslMode: "ENCRYPTED_ONLY", RequireSsl: true}
+		addrs := []gcpSQLAddr{{Type: "PRIVATE", IPAddress: "10.99." + strconv.Itoa(n) + ".3"}}
+		if s.public {
+			addrs = append(addrs, gcpSQLAddr{Type: "PRIMARY", IPAddress: "35.202.11." + strconv.Itoa(40+n)})
+		}
+		if s.openNet {
+			ipc.AuthorizedNetworks = []gcpAuthNet{{Name: "office", Value: "198.51.100.0/24"}, {Name: "anywhere", Value: "0.0.0.0/0"}}
+		}
+		if s.noSSL {
+			ipc.SslMode, ipc.RequireSsl = "ALLOW_UNENCRYPTED_AND_ENCRYPTED", false
+		}
+		avail := s.availability
+		if avail == "" {
+			avail = "ZONAL"
+		}
+		props := gcpSQLInstance{
+			Name: s.name, Project: s.p.id, DatabaseVersion: s.version, Region: s.region, GceZone: s.region + "-b",
+			State: "RUNNABLE", InstanceType: "CLOUD_SQL_INSTANCE", ConnectionName: s.p.id + ":" + s.region + ":" + s.name,
+			CreateTime: e.ago(days(420 - 50*n)), IPAddresses: addrs,
+			Settings: gcpSQLSettings{
+				Tier: "db-custom-2-7680", AvailabilityType: avail, UserLabels: labels, DeletionProtectionEnabled: s.p == prod,
+				IPConfiguration:     ipc,
+				BackupConfiguration: gcpSQLBackup{Enabled: !s.noBackup, StartTime: "03:00", PointInTimeRecoveryEnabled: !s.noBackup && s.version[0] == 'P', BinaryLogEnabled: s.version[0] == 'M'},
+				DatabaseFlags:       s.flags,
+			},
+		}
+		uid := "//cloudsql.googleapis.com/projects/" + s.p.id + "/instances/" + s.name
+		e.gcpAdd("gcp_sql_instance", uid, s.p.id, s.region, s.name, labels, days(420-50*n), props)
+		for _, pl := range s.plants {
+			e.plant(uid, pl[0], pl[1])
+		}
+	}
+
+	// GKE.
+	for n, c := range []struct {
+		p            gcpProjectRef
+		name, region string
+		bad          bool
+	}{{prod, "prod-gke", "us-central1", false}, {data, "data-gke", "europe-west1", true}} {
+		labels := gcpLabels(c.p.owner, gcpEnv(c.p))
+		pools := []gcpNodePool{{
+			Name: "default-pool", Version: "1.31.4-gke.1256000", InitialNodeCount: 1,
+			Config: gcpNodeConfig{MachineType: "e2-standard-4", ImageType: "COS_CONTAINERD", ServiceAccount: gcpSAEmail(c.p, "gke-nodes"),
+				OauthScopes:            []string{gcpScopeAll},
+				ShieldedInstanceConfig: gcpNodeShielded{EnableSecureBoot: true, EnableIntegrityMonitoring: true}},
+			Management: gcpNodeManagement{AutoUpgrade: true, AutoRepair: true},
+		}, {
+			Name: "batch-pool", Version: "1.31.4-gke.1256000", InitialNodeCount: 0,
+			Config: gcpNodeConfig{MachineType: "n2-highmem-8", ImageType: "COS_CONTAINERD", ServiceAccount: gcpSAEmail(c.p, "gke-nodes"),
+				OauthScopes:            []string{gcpScopeAll},
+				ShieldedInstanceConfig: gcpNodeShielded{EnableSecureBoot: true, EnableIntegrityMonitoring: true}},
+			Management: gcpNodeManagement{AutoUpgrade: !c.bad, AutoRepair: true},
+		}}
+		props := gcpCluster{
+			Name: c.name, Location: c.region, Status: "RUNNING", CreateTime: e.ago(days(380 - 100*n)),
+			CurrentMasterVersion: "1.31.4-gke.1256000", ResourceLabels: labels, ReleaseChannel: gcpChannel{Channel: "REGULAR"},
+			LegacyAbac:           gcpAbac{Enabled: c.bad},
+			PrivateClusterConfig: gcpPrivateCluster{EnablePrivateNodes: true, MasterIpv4CidrBlock: "172.16." + strconv.Itoa(n) + ".0/28"},
+			MasterAuthorizedNetworksConfig: gcpMasterAuthNets{Enabled: true, CidrBlocks: []gcpCidrBlock{
+				{DisplayName: "corp-vpn", CidrBlock: "198.51.100.0/24"},
+			}},
+			WorkloadIdentityConfig: &gcpWorkloadIdentity{WorkloadPool: c.p.id + ".svc.id.goog"},
+			NetworkPolicy:          gcpEnabled{Enabled: true},
+			NodePools:              pools,
+		}
+		uid := "//container.googleapis.com/projects/" + c.p.id + "/locations/" + c.region + "/clusters/" + c.name
+		e.gcpAdd("gcp_container_cluster", uid, c.p.id, c.region, c.name, labels, days(380-100*n), props)
+		if c.bad {
+			e.plant(uid, "gcp-gke-cluster-legacy-abac-disabled", "legacy ABAC left on after a 1.7 migration")
+			e.plant(uid, "gcp-gke-cluster-node-auto-upgrade", "batch-pool pinned with auto-upgrade off")
+		}
+	}
+
+	e.collectionError(resource.CollectionError{
+		Provider: resource.GCP, Account: data.id, Region: resource.GlobalRegion, Service: "cloudfunctions",
+		Op: "cloudfunctions.functions.list", Kind: resource.NotEnabled,
+		Message: "Cloud Functions API has not been used in project " + data.number + " before or it is disabled (SERVICE_DISABLED)",
+	})
+}
+
+// gcpInstanceProps returns a clean instance: dedicated service account, no
+// external IP, Shielded VM, project SSH keys blocked, serial port off.
+func (e *estate) gcpInstanceProps(p gcpProjectRef, zone, name, network, subnet, id string, labels map[string]string, age time.Duration) gcpInstance {
+	region := zone[:len(zone)-2]
+	return gcpInstance{
+		ID: id, Name: name, Zone: gcpComputeAPI + p.id + "/zones/" + zone,
+		MachineType: gcpComputeAPI + p.id + "/zones/" + zone + "/machineTypes/e2-standard-2",
+		Status:      "RUNNING", CreationTimestamp: e.ago(age), Labels: labels,
+		Metadata: gcpMetadata{Fingerprint: "mQ1d" + id[len(id)-6:], Items: []gcpMetaItem{
+			{Key: "block-project-ssh-keys", Value: "true"},
+			{Key: "enable-oslogin", Value: "TRUE"},
+		}},
+		ServiceAccounts: []gcpSARef{{Email: gcpSAEmail(p, "app-backend"), Scopes: []string{
+			"https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring.write",
+		}}},
+		NetworkInterfaces: []gcpNIC{{
+			Name: "nic0", Network: gcpNetworkURL(p, network), Subnetwork: gcpSubnetURL(p, region, subnet),
+			NetworkIP: gcpInternalIP(id),
+		}},
+		Disks:                  []gcpAttachedDisk{{DeviceName: name, Source: gcpComputeAPI + p.id + "/zones/" + zone + "/disks/" + name, Boot: true, Mode: "READ_WRITE"}},
+		ShieldedInstanceConfig: gcpShielded{EnableSecureBoot: true, EnableVtpm: true, EnableIntegrityMonitoring: true},
+	}
+}
+
+// gcpDiskProps returns a boot disk, used by the instance user when non-empty.
+func (e *estate) gcpDiskProps(p gcpProjectRef, zone, name, id, user string, labels map[string]string, age time.Duration) gcpDisk {
+	d := gcpDisk{
+		ID: id, Name: name, Zone: gcpComputeAPI + p.id + "/zones/" + zone,
+		Type: gcpComputeAPI + p.id + "/zones/" + zone + "/diskTypes/pd-balanced", SizeGb: "50", Status: "READY",
+		CreationTimestamp: e.ago(age), SourceImage: "https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/debian-12-bookworm-v20251014",
+		Labels: labels,
+	}
+	if user != "" {
+		d.Users = []string{gcpComputeAPI + p.id + "/zones/" + zone + "/instances/" + name}
+	}
+	return d
+}
+
+// gcpFill emits one clean filler resource (about 2% planted), cycling through
+// buckets, instances, their boot disks and firewall rules. The demo driver
+// calls it twice with the same i, so k (unique per call) is derived from i and
+// the parity of the resource count, which differs between the two calls.
+func (e *estate) gcpFill(i int) {
+	k := 2*i + e.count&1
+	j := k / 4
+	p := gcpProjects[j%2]
+	region := gcpRegions[(j/2)%3]
+	zone := region + "-" + string(rune('a'+(j/6)%3))
+	planted := j%50 == 17
+	js := strconv.Itoa(j)
+	age := days(1 + j%700)
+	switch k % 4 {
+	case 0:
+		name := p.id + "-fill-" + js
+		labels := gcpLabels(p.owner, gcpEnv(p))
+		b := gcpBucket{
+			ID: name, Name: name, ProjectNumber: p.number, Location: upper(region), LocationType: "region",
+			StorageClass: "STANDARD", TimeCreated: e.ago(age), Updated: e.ago(age / 2), Labels: labels,
+			Versioning:       gcpEnabled{Enabled: j%3 == 0},
+			IAMConfiguration: gcpBucketIAMConfig{UniformBucketLevelAccess: gcpUBLA{Enabled: true}, PublicAccessPrevention: "enforced"},
+			IAMPolicy: gcpPolicy{Version: 1, Etag: "CAE=", Bindings: []gcpBinding{
+				{Role: "roles/storage.legacyBucketOwner", Members: []string{"projectEditor:" + p.id, "projectOwner:" + p.id}},
+			}},
+		}
+		if planted {
+			b.IAMConfiguration.PublicAccessPrevention = "inherited"
+			b.IAMPolicy.Bindings = append(b.IAMPolicy.Bindings, gcpBinding{Role: "roles/storage.objectViewer", Members: []string{"allUsers"}})
+		}
+		uid := "//storage.googleapis.com/projects/_/buckets/" + name
+		e.gcpAdd("gcp_storage_bucket", uid, p.id, region, name, labels, age, b)
+		if planted {
+			e.plant(uid, "gcp-storage-bucket-not-public", "filler bucket shared with allUsers")
+		}
+	case 1:
+		name := "vm-fill-" + js
+		labels := gcpLabels(p.owner, gcpEnv(p))
+		network, subnet := "prod-vpc", "prod-"+region
+		if p.id != gcpProjects[0].id {
+			network, subnet = "data-vpc", "data-"+region
+		}
+		props := e.gcpInstanceProps(p, zone, name, network, subnet, gcpID(uint64(10000+k)), labels, age)
+		if planted {
+			props.NetworkInterfaces[0].AccessConfigs = []gcpAccessConfig{{Name: "External NAT", Type: "ONE_TO_ONE_NAT", NatIP: "35.184." + strconv.Itoa(j%250) + "." + strconv.Itoa(1+j%200), NetworkTier: "STANDARD"}}
+		}
+		uid := gcpInstanceUID(p, zone, name)
+		e.gcpAdd("gcp_compute_instance", uid, p.id, region, name, labels, age, props)
+		if planted {
+			e.plant(uid, "gcp-compute-instance-no-public-ip", "filler VM with an external IP")
+		}
+	case 2:
+		name := "vm-fill-" + js
+		labels := gcpLabels(p.owner, gcpEnv(p))
+		if planted {
+			labels = map[string]string{"owner": p.owner}
+		}
+		inst := gcpInstanceUID(p, zone, name)
+		d := e.gcpDiskProps(p, zone, name, gcpID(uint64(10000+k)), inst, labels, age)
+		uid := gcpDiskUID(p, zone, name)
+		e.gcpAdd("gcp_compute_disk", uid, p.id, region, name, labels, age, d)
+		e.edge(inst, uid, "attached_volume")
+		if planted {
+			e.plant(uid, "org-required-tags", "filler disk without an environment label")
+		}
+	default:
+		name := "fill-allow-app-" + js
+		network := "prod-vpc"
+		if p.id != gcpProjects[0].id {
+			network = "data-vpc"
+		}
+		fw := gcpFirewall{
+			ID: gcpID(uint64(10000 + k)), Name: name, Network: gcpNetworkURL(p, network), Direction: "INGRESS", Priority: 1000,
+			SourceRanges: []string{"10.0.0.0/8"}, TargetTags: []string{"app-" + strconv.Itoa(j%40)},
+			Allowed:   []gcpFwAllowed{{IPProtocol: "tcp", Ports: []string{strconv.Itoa(8000 + j%1000)}}},
+			LogConfig: gcpFwLog{Enable: true}, CreationTimestamp: e.ago(age),
+		}
+		if planted {
+			fw.SourceRanges = []string{"0.0.0.0/0"}
+			fw.Allowed = []gcpFwAllowed{{IPProtocol: "tcp", Ports: []string{"22", strconv.Itoa(8000 + j%1000)}}}
+		}
+		uid := "//compute.googleapis.com/projects/" + p.id + "/global/firewalls/" + name
+		e.gcpAdd("gcp_compute_firewall", uid, p.id, resource.GlobalRegion, name, nil, age, fw)
+		if planted {
+			e.plant(uid, "gcp-compute-firewall-no-public-ssh", "filler rule opened SSH to the internet")
+		}
+	}
+}
+
+// upper upper-cases an ASCII region name the way Cloud Storage writes
+// locations.
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// gcpInternalIP derives a stable internal address from a numeric ID.
+func gcpInternalIP(id string) string {
+	n, _ := strconv.Atoi(id[len(id)-6:])
+	return "10." + strconv.Itoa(n/62500%250) + "." + strconv.Itoa(n/250%250) + "." + strconv.Itoa(2+n%250)
+}
