@@ -85,13 +85,15 @@ type (
 		jsonCounts
 	}
 	jsonFinding struct {
-		CheckID     string           `json:"check_id"`
-		Title       string           `json:"title"`
-		Severity    finding.Severity `json:"severity"`
-		Status      finding.Status   `json:"status"`
-		Reason      string           `json:"reason"`
-		Resource    jsonResource     `json:"resource"`
-		Remediation string           `json:"remediation"`
+		CheckID string `json:"check_id"`
+		Title   string `json:"title"`
+		// Severity is a string, not a finding.Severity, because its
+		// MarshalText allocates once per finding.
+		Severity    string         `json:"severity"`
+		Status      finding.Status `json:"status"`
+		Reason      string         `json:"reason"`
+		Resource    jsonResource   `json:"resource"`
+		Remediation string         `json:"remediation"`
 	}
 	jsonResource struct {
 		UID      string `json:"uid"`
@@ -175,6 +177,7 @@ func WriteJSON(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) e
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
+	var jf jsonFinding // reused: encoding a pointer to it does not allocate
 	n := 0
 	for f, err := range all {
 		if err != nil {
@@ -187,14 +190,15 @@ func WriteJSON(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) e
 		} else {
 			buf.WriteString(",\n    ")
 		}
-		if err := enc.Encode(jsonFinding{
-			CheckID: f.CheckID, Title: c.Title, Severity: f.Severity, Status: f.Status, Reason: f.Reason,
+		jf = jsonFinding{
+			CheckID: f.CheckID, Title: c.Title, Severity: f.Severity.String(), Status: f.Status, Reason: f.Reason,
 			Resource: jsonResource{
 				UID: f.ResourceUID, Name: f.ResourceName, Kind: f.Kind,
 				Provider: f.Provider, Account: f.Account, Region: f.Region,
 			},
 			Remediation: c.Remediation,
-		}); err != nil {
+		}
+		if err := enc.Encode(&jf); err != nil {
 			return fmt.Errorf("write json report: encode finding %s on %s: %w", f.CheckID, f.ResourceUID, err)
 		}
 		b := buf.Bytes()
