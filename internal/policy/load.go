@@ -409,7 +409,7 @@ func addCELProblems(ps *config.Problems, mv *ast.MappingValueNode, field string,
 	base := 0
 	block := false
 	if mv != nil {
-		base = config.Line(mv.Value)
+		base = config.Line(mv.Key)
 		_, block = mv.Value.(*ast.LiteralNode)
 	}
 	var ce *celError
@@ -420,6 +420,7 @@ func addCELProblems(ps *config.Problems, mv *ast.MappingValueNode, field string,
 	for _, is := range ce.issues {
 		line := base
 		if is.line > 0 {
+			// A block scalar starts on the line after its key.
 			line = base + is.line - 1
 			if block {
 				line++
