@@ -16,6 +16,10 @@ import (
 // ErrNotFound is returned when a snapshot does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrReadOnly is returned by Query when the statement would write, or is not
+// a single read-only statement.
+var ErrReadOnly = errors.New("only a single read-only statement is allowed")
+
 // Status is a snapshot's state.
 type Status string
 
