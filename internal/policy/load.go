@@ -524,13 +524,17 @@ func (e *Env) parseTests(ps *config.Problems, c *Check, n ast.Node) {
 }
 
 // testResource fills a test resource's defaults: the kind's provider, the
-// provider's test account and region (or the subject's, for related
-// resources), name "test".
+// provider's test account and region (for related resources, the
+// subject's account and, unless the subject is global, its region),
+// "global" for global kinds, name "test".
 func (e *Env) testResource(rr rawTestResource, kind, account, region, uid string) (resource.Resource, error) {
 	kd, _ := e.reg.Lookup(kind)
 	defAccount, defRegion := TestDefaults(kd.Provider)
 	if account != "" {
-		defAccount, defRegion = account, region
+		defAccount = account
+	}
+	if region != "" && region != resource.GlobalRegion {
+		defRegion = region
 	}
 	if kd.Global {
 		defRegion = resource.GlobalRegion
