@@ -91,10 +91,14 @@ func (g *Generator) Collect(ctx context.Context, sink collect.Sink) error {
 			return e.err
 		}
 	}
+	// calls counts each provider's filler calls, so that every call gets a
+	// fresh index (i/8 would hand AWS each index three times).
+	var calls [4]int
 	for i := 0; e.count < g.opts.Size; i++ {
 		// Weighted like real estates: AWS is the biggest cloud in most of them.
 		p := [...]int{0, 0, 0, 1, 1, 2, 2, 3}[i%8]
-		fill[p](e, i/8)
+		fill[p](e, calls[p])
+		calls[p]++
 		if e.err != nil {
 			return e.err
 		}
