@@ -36,35 +36,50 @@ type column struct {
 // their column's max with an ellipsis, and pads after measuring so that ANSI
 // styles do not break alignment. text/tabwriter counts runes and escape
 // sequences, which does neither.
+//
+// A long table is written in chunks with flush, so its memory does not grow
+// with its rows; column widths only grow from one chunk to the next.
 type table struct {
-	cols []column
-	rows [][]cell
+	cols       []column
+	rows       [][]cell
+	widths     []int
+	headerDone bool
 }
 
-func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
+func (t *table) add(cells ...cell) {
+	row := make([]cell, len(t.cols))
+	for i := range row {
+		if i < len(cells) {
+			row[i] = cell{text: truncate(sanitize(cells[i].text), t.cols[i].max), style: cells[i].style}
+		}
+	}
+	t.rows = append(t.rows, row)
+}
 
 // write renders the table with a header row, each line starting with indent
 // and columns separated by two spaces.
 func (t *table) write(w io.Writer, indent string, color bool) error {
-	widths := make([]int, len(t.cols))
-	header := make([]cell, len(t.cols))
-	for i, c := range t.cols {
-		header[i] = cell{text: c.title, style: styleBold}
+	return t.flush(w, indent, color)
+}
+
+// flush writes the header (the first time) and the rows added since the
+// last flush, then forgets them.
+func (t *table) flush(w io.Writer, indent string, color bool) error {
+	if t.widths == nil {
+		t.widths = make([]int, len(t.cols))
 	}
-	rows := make([][]cell, 0, len(t.rows)+1)
-	rows = append(rows, header)
-	for _, r := range t.rows {
-		row := make([]cell, len(t.cols))
-		for i := range row {
-			if i < len(r) {
-				row[i] = cell{text: truncate(sanitize(r[i].text), t.cols[i].max), style: r[i].style}
-			}
+	rows := t.rows
+	if !t.headerDone {
+		header := make([]cell, len(t.cols))
+		for i, c := range t.cols {
+			header[i] = cell{text: c.title, style: styleBold}
 		}
-		rows = append(rows, row)
+		rows = append([][]cell{header}, rows...)
+		t.headerDone = true
 	}
 	for _, r := range rows {
 		for i, c := range r {
-			widths[i] = max(widths[i], textWidth(c.text))
+			t.widths[i] = max(t.widths[i], textWidth(c.text))
 		}
 	}
 	var b strings.Builder
@@ -72,7 +87,7 @@ func (t *table) write(w io.Writer, indent string, color bool) error {
 		b.Reset()
 		b.WriteString(indent)
 		for i, c := range r {
-			pad := widths[i] - textWidth(c.text)
+			pad := t.widths[i] - textWidth(c.text)
 			last := i == len(r)-1
 			if i > 0 {
 				b.WriteString("  ")
@@ -90,6 +105,7 @@ func (t *table) write(w io.Writer, indent string, color bool) error {
 			return err
 		}
 	}
+	t.rows = t.rows[:0]
 	return nil
 }
 

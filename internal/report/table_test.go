@@ -67,10 +67,10 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestTableAlignsWideTextAndColour(t *testing.T) {
-	tb := table{cols: []column{{title: "NAME"}, {title: "COUNT", align: alignRight}, {title: "NOTE"}}}
-	tb.add(cell{text: "データ", style: styleRed}, cell{text: "7"}, cell{text: "wide"})
-	tb.add(cell{text: "ascii-name"}, cell{text: "1,234", style: styleGreen}, cell{text: "x"})
 	for _, color := range []bool{false, true} {
+		tb := table{cols: []column{{title: "NAME"}, {title: "COUNT", align: alignRight}, {title: "NOTE"}}}
+		tb.add(cell{text: "データ", style: styleRed}, cell{text: "7"}, cell{text: "wide"})
+		tb.add(cell{text: "ascii-name"}, cell{text: "1,234", style: styleGreen}, cell{text: "x"})
 		var buf bytes.Buffer
 		if err := tb.write(&buf, "> ", color); err != nil {
 			t.Fatal(err)
@@ -136,5 +136,44 @@ func TestFormatInt(t *testing.T) {
 		if got := formatInt(n); got != want {
 			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestUncappedTableIsChunked checks that an uncapped findings table is
+// written in chunks: every row appears, the header once, and columns never
+// move left from one chunk to the next.
+func TestUncappedTableIsChunked(t *testing.T) {
+	const n = 2*tableChunk + 500
+	s := NewSummary(Meta{}, fixtureChecks, nil)
+	if err := s.AddAll(generated(n, nil)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, s, generated(n, nil), TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if got := strings.Count(out, "RESOURCE"); got != 1 {
+		t.Errorf("findings header appears %d times, want 1", got)
+	}
+	want := s.Totals().Fail + s.Totals().Error
+	var rows int64
+	prev := 0
+	for l := range strings.Lines(out) {
+		if !strings.Contains(l, "  bucket-") {
+			continue
+		}
+		rows++
+		col := strings.Index(l, "  bucket-")
+		if col < prev {
+			t.Fatalf("resource column moved left from %d to %d at row %d", prev, col, rows)
+		}
+		prev = col
+	}
+	if rows != want {
+		t.Errorf("%d rows, want %d", rows, want)
+	}
+	if strings.Contains(out, "more. See them all") {
+		t.Error("an uncapped table must not say there are more rows")
 	}
 }

@@ -30,6 +30,9 @@ const (
 	maxResourceWidth          = 48
 	maxReasonWidth            = 60
 	maxMessageWidth           = 72
+	// tableChunk is how many findings rows are measured and written at a
+	// time, so an uncapped table (MaxRows 0) keeps constant memory.
+	tableChunk = 1000
 )
 
 // QueryHint is the command the terminal report's footer suggests.
@@ -250,11 +253,16 @@ func WriteText(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, error
 			cell{text: cmp.Or(f.ResourceName, f.ResourceUID)}, cell{text: f.Account}, cell{text: f.Region},
 			cell{text: status, style: statusStyle(f.Status)})
 		shown++
+		if len(t.rows) == tableChunk {
+			if err := t.flush(ew, "  ", c); err != nil {
+				return fmt.Errorf("write text report: %w", err)
+			}
+		}
 	}
 	if shown == 0 {
 		ew.printf("  No FAIL or ERROR findings.\n")
 	} else {
-		ew.err = cmp.Or(ew.err, t.write(ew, "  ", c))
+		ew.err = cmp.Or(ew.err, t.flush(ew, "  ", c))
 	}
 	if more := tot.Fail + tot.Error - shown; more > 0 && shown > 0 {
 		ew.printf("  … and %s more. See them all with --output json (e.g. --output table,json=findings.json).\n", formatInt(more))
