@@ -1,10 +1,7 @@
 package policy
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"strings"
 
 	"cloudward/internal/resource"
 
@@ -15,50 +12,19 @@ import (
 // become int64 and the others float64, so that CEL integer functions and
 // arithmetic work on counts, ports and ages.
 func decodeProperties(b []byte) (map[string]any, error) {
+	return decodePropertiesWith(&jsonParser{}, b)
+}
+
+// decodePropertiesWith is decodeProperties with a reusable parser.
+func decodePropertiesWith(p *jsonParser, b []byte) (map[string]any, error) {
 	if len(b) == 0 {
 		return map[string]any{}, nil
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
+	m, err := p.parse(b)
+	if err != nil {
 		return nil, fmt.Errorf("properties are not a JSON object: %w", err)
 	}
-	if m == nil {
-		m = map[string]any{}
-	}
-	for k, v := range m {
-		m[k] = convertNumbers(v)
-	}
 	return m, nil
-}
-
-func convertNumbers(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		s := string(v)
-		if !strings.ContainsAny(s, ".eE") {
-			if i, err := v.Int64(); err == nil {
-				return i
-			}
-		}
-		f, err := v.Float64()
-		if err != nil {
-			return s
-		}
-		return f
-	case map[string]any:
-		for k, x := range v {
-			v[k] = convertNumbers(x)
-		}
-		return v
-	case []any:
-		for i, x := range v {
-			v[i] = convertNumbers(x)
-		}
-		return v
-	}
-	return v
 }
 
 // resourceMap is the CEL view of a resource: the `resource` variable and the

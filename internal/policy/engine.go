@@ -255,12 +255,13 @@ func (e *Engine) evalBatch(ctx context.Context, batch []resource.Resource, idx *
 		return nil, Stats{}, fmt.Errorf("evaluate: %w", err)
 	}
 	var (
-		st  Stats
-		out []finding.Finding
+		st     Stats
+		out    []finding.Finding
+		parser jsonParser
 	)
 	for i := range batch {
 		var err error
-		out, err = e.evalResource(ctx, &batch[i], idx, out, &st)
+		out, err = e.evalResource(ctx, &batch[i], idx, &parser, out, &st)
 		if err != nil {
 			return nil, st, err
 		}
@@ -272,29 +273,22 @@ func (e *Engine) evalBatch(ctx context.Context, batch []resource.Resource, idx *
 // returns its findings.
 func (e *Engine) EvaluateResource(ctx context.Context, r resource.Resource, idx *Index) ([]finding.Finding, Stats, error) {
 	var st Stats
-	fs, err := e.evalResource(ctx, &r, idx, nil, &st)
+	fs, err := e.evalResource(ctx, &r, idx, &jsonParser{}, nil, &st)
 	return fs, st, err
 }
 
-func (e *Engine) evalResource(ctx context.Context, r *resource.Resource, idx *Index, out []finding.Finding, st *Stats) ([]finding.Finding, error) {
+func (e *Engine) evalResource(ctx context.Context, r *resource.Resource, idx *Index, parser *jsonParser, out []finding.Finding, st *Stats) ([]finding.Finding, error) {
 	st.Resources++
 	checks := e.byKind[r.Kind]
 	if len(checks) == 0 {
 		return out, nil
 	}
-	props, perr := decodeProperties(r.Properties)
-	act := &activation{e: e, r: r, props: props, idx: idx}
+	act := &activation{e: e, r: r, idx: idx, parser: parser}
 	for _, c := range checks {
 		f := finding.Finding{
 			CheckID: c.ID, Severity: c.Severity,
 			ResourceUID: r.UID, ResourceName: r.Name, Kind: r.Kind,
 			Provider: string(r.Provider), Account: r.Account, Region: r.Region,
-		}
-		if perr != nil {
-			f.Status, f.Reason = finding.Error, perr.Error()
-			st.count(f.Status)
-			out = append(out, f)
-			continue
 		}
 		if c.appliesIf != nil {
 			ok, err := evalBool(ctx, c.appliesIf, act)
@@ -357,31 +351,61 @@ func evalBool(ctx context.Context, prg cel.Program, act *activation) (bool, erro
 }
 
 // activation is the variables of one resource's evaluation. It is used by
-// one goroutine; resource and scope are built on first use.
+// one goroutine; properties, resource and scope are built on first use, so
+// a resource whose checks read only tags is never decoded.
 type activation struct {
-	e     *Engine
-	r     *resource.Resource
-	props map[string]any
-	idx   *Index
-	res   ref.Val
-	scope *cellib.Scope
+	e       *Engine
+	r       *resource.Resource
+	idx     *Index
+	parser  *jsonParser
+	tags    ref.Val
+	decoded bool
+	props   map[string]any
+	propErr ref.Val
+	res     ref.Val
+	scope   *cellib.Scope
 }
 
-var emptyTags = map[string]string{}
+// properties decodes the resource's properties once. A decoding error is
+// returned as a CEL error value, so every check reading properties reports
+// ERROR with the reason.
+func (a *activation) properties() (map[string]any, ref.Val) {
+	if !a.decoded {
+		a.decoded = true
+		p, err := decodePropertiesWith(a.parser, a.r.Properties)
+		if err != nil {
+			a.propErr = types.WrapErr(err)
+		}
+		a.props = p
+	}
+	return a.props, a.propErr
+}
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
 	switch name {
 	case cellib.VarProperties:
-		return a.props, true
-	case cellib.VarTags:
-		if a.r.Tags == nil {
-			return emptyTags, true
+		p, err := a.properties()
+		if err != nil {
+			return err, true
 		}
-		return a.r.Tags, true
+		return p, true
+	case cellib.VarTags:
+		if a.tags == nil {
+			tags := a.r.Tags
+			if tags == nil {
+				tags = map[string]string{}
+			}
+			a.tags = types.NewStringStringMap(types.DefaultTypeAdapter, tags)
+		}
+		return a.tags, true
 	case cellib.VarResource:
 		if a.res == nil {
-			a.res = types.DefaultTypeAdapter.NativeToValue(resourceMap(a.r, a.props))
+			p, err := a.properties()
+			if err != nil {
+				return err, true
+			}
+			a.res = types.DefaultTypeAdapter.NativeToValue(resourceMap(a.r, p))
 		}
 		return a.res, true
 	case cellib.VarNow:

@@ -46,7 +46,6 @@ type Requirement struct {
 // Manual reports whether no check implements the requirement.
 func (r *Requirement) Manual() bool { return len(r.Checks) == 0 }
 
-
 var frameworkIDPattern = regexp.MustCompile(`^[a-z0-9]+([.-][a-z0-9]+)*$`)
 
 // LoadFrameworks loads every *.yaml file under root in fsys (name prefixes

@@ -2,9 +2,13 @@ package policy
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"cloudward/internal/config"
 	"cloudward/internal/finding"
+	"cloudward/internal/resource"
 	"cloudward/internal/responsibility"
 )
 
@@ -17,8 +21,9 @@ const (
 // OrgChecks generates the checks of the company rules: org-required-tags
 // (every taggable kind) when org lists required tags, and
 // org-allowed-regions (every taggable, regional kind) when it lists allowed
-// regions. They read the `org` variable, so the Engine must be given the
-// same Org. With no rules it returns no checks.
+// regions. The rules are written into the conditions as literals, so the
+// checks do not depend on the Engine's Org. With no rules it returns no
+// checks.
 func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 	var taggable, regional []string
 	for _, k := range e.reg.All() {
@@ -38,7 +43,7 @@ func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 			Severity:  finding.Medium,
 			Kinds:     taggable,
 			Area:      responsibility.Configuration,
-			Condition: `org.required_tags.all(t, t in tags && tags[t] != "")`,
+			Condition: requiredTagsCondition(org.RequiredTags),
 			Description: "Every taggable resource carries each tag key listed under org.required_tags " +
 				"in cloudward.yaml, with a non-empty value.",
 			Risk: "Untagged resources have no known owner, cost centre or environment: nobody is " +
@@ -61,7 +66,7 @@ func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 			Severity:  finding.High,
 			Kinds:     regional,
 			Area:      responsibility.DataProtection,
-			Condition: `!(resource.provider in org.allowed_regions) || resource.region in org.allowed_regions[resource.provider]`,
+			Condition: allowedRegionsCondition(org.AllowedRegions),
 			Description: "Every regional resource lives in one of the regions listed for its provider " +
 				"under org.allowed_regions in cloudward.yaml. Providers without a list are unconstrained.",
 			Risk: "Data stored or processed outside the approved regions can breach data-residency " +
@@ -86,4 +91,34 @@ func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 		c.condition, c.indexKinds = prg, idx
 	}
 	return out, nil
+}
+
+// requiredTagsCondition is, for tags [a, b]:
+// "a" in tags && tags["a"] != "" && "b" in tags && tags["b"] != "".
+func requiredTagsCondition(required []string) string {
+	parts := make([]string, 0, len(required))
+	for _, t := range required {
+		q := strconv.Quote(t)
+		parts = append(parts, fmt.Sprintf("(%s in tags && tags[%s] != \"\")", q, q))
+	}
+	return strings.Join(parts, " && ")
+}
+
+// allowedRegionsCondition is, per constrained provider p with regions rs:
+// (resource.provider != "p" || resource.region in rs), joined with &&.
+func allowedRegionsCondition(allowed map[resource.Provider][]string) string {
+	provs := make([]string, 0, len(allowed))
+	for p := range allowed {
+		provs = append(provs, string(p))
+	}
+	slices.Sort(provs)
+	parts := make([]string, 0, len(provs))
+	for _, p := range provs {
+		rs := make([]string, len(allowed[resource.Provider(p)]))
+		for i, r := range allowed[resource.Provider(p)] {
+			rs[i] = strconv.Quote(r)
+		}
+		parts = append(parts, fmt.Sprintf("(resource.provider != %s || resource.region in [%s])", strconv.Quote(p), strings.Join(rs, ", ")))
+	}
+	return strings.Join(parts, " && ")
 }
