@@ -149,19 +149,26 @@ func parseOrg(ps *Problems, n ast.Node, org *Org) {
 		ps.AddYAML(Line(n), "org", err)
 		return
 	}
-	ValidateOrg(ps, Line(n), *org)
+	ValidateOrg(ps, Line(n), KeyLines(n), *org)
 }
 
-// ValidateOrg records the problems of org, at line: empty or repeated tag
-// keys, unknown providers, empty region lists.
-func ValidateOrg(ps *Problems, line int, org Org) {
+// ValidateOrg records the problems of org: empty or repeated tag keys,
+// unknown providers, empty region lists. lines gives the line of each key
+// path (see KeyLines); problems at unknown paths are reported at line.
+func ValidateOrg(ps *Problems, line int, lines map[string]int, org Org) {
+	at := func(path string) int {
+		if l, ok := lines[path]; ok {
+			return l
+		}
+		return line
+	}
 	seen := map[string]bool{}
 	for _, t := range org.RequiredTags {
 		if strings.TrimSpace(t) == "" {
-			ps.Add(line, "org.required_tags: empty tag key")
+			ps.Add(at("required_tags"), "org.required_tags: empty tag key")
 		}
 		if seen[t] {
-			ps.Add(line, "org.required_tags: %q listed twice", t)
+			ps.Add(at("required_tags"), "org.required_tags: %q listed twice", t)
 		}
 		seen[t] = true
 	}
@@ -171,15 +178,16 @@ func ValidateOrg(ps *Problems, line int, org Org) {
 	}
 	slices.Sort(provs)
 	for _, p := range provs {
+		pl := at("allowed_regions." + string(p))
 		if !p.Valid() {
-			ps.Add(line, "org.allowed_regions: unknown provider %q (want one of %s)", p, providerList())
+			ps.Add(pl, "org.allowed_regions: unknown provider %q (want one of %s)", p, providerList())
 		}
 		if len(org.AllowedRegions[p]) == 0 {
-			ps.Add(line, "org.allowed_regions.%s: empty region list (omit the provider to leave it unconstrained)", p)
+			ps.Add(pl, "org.allowed_regions.%s: empty region list (omit the provider to leave it unconstrained)", p)
 		}
 		for _, r := range org.AllowedRegions[p] {
 			if strings.TrimSpace(r) == "" {
-				ps.Add(line, "org.allowed_regions.%s: empty region", p)
+				ps.Add(pl, "org.allowed_regions.%s: empty region", p)
 			}
 		}
 	}

@@ -58,6 +58,10 @@ func (ps *Problems) Err() error { return errors.Join(ps.list...) }
 // YAMLErrorPosition extracts the line and the bare message from a go-yaml
 // error. It returns line 0 when the error carries no position.
 func YAMLErrorPosition(err error) (int, string) {
+	var prob *Problem
+	if errors.As(err, &prob) {
+		return prob.Line, prob.Reason
+	}
 	var pe interface {
 		GetMessage() string
 		GetToken() *token.Token
@@ -134,4 +138,24 @@ func Key(mv *ast.MappingValueNode) string {
 // Decode decodes node into v, rejecting unknown fields.
 func Decode(node ast.Node, v any) error {
 	return yaml.NodeToValue(node, v, yaml.Strict())
+}
+
+// KeyLines returns the line of each key of a mapping node, and of each key
+// of the mappings nested in it, as dotted paths ("allowed_regions.aws").
+func KeyLines(n ast.Node) map[string]int {
+	out := map[string]int{}
+	var walk func(prefix string, n ast.Node)
+	walk = func(prefix string, n ast.Node) {
+		m, ok := n.(*ast.MappingNode)
+		if !ok {
+			return
+		}
+		for _, mv := range m.Values {
+			k := prefix + Key(mv)
+			out[k] = Line(mv.Key)
+			walk(k+".", mv.Value)
+		}
+	}
+	walk("", n)
+	return out
 }

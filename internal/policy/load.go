@@ -474,7 +474,7 @@ func (e *Env) parseTests(ps *config.Problems, c *Check, n ast.Node) {
 			tc.Now = t
 		}
 		if rt.Org != nil {
-			config.ValidateOrg(ps, line, *rt.Org)
+			config.ValidateOrg(ps, line, nil, *rt.Org)
 			tc.Org = rt.Org
 		}
 		if rt.Resource == nil {

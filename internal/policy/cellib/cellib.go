@@ -78,7 +78,7 @@ type Scope struct {
 
 // ConvertToNative implements ref.Val.
 func (s *Scope) ConvertToNative(typeDesc reflect.Type) (any, error) {
-	if reflect.TypeOf(s).AssignableTo(typeDesc) {
+	if typeDesc != nil && reflect.TypeOf(s).AssignableTo(typeDesc) {
 		return s, nil
 	}
 	return nil, fmt.Errorf("type conversion error from scope to %v", typeDesc)
