@@ -375,3 +375,7 @@ func requirementStatus(hasChecks bool, c Counts) RequirementStatus {
 	}
 	return RequirementNoResources
 }
+
+// SetMeta replaces the snapshot description, for callers that learn the end
+// time or the collection errors after counting started.
+func (s *Summary) SetMeta(meta Meta) { s.meta = meta }

@@ -1,0 +1,346 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"cloudward/internal/collect"
+	"cloudward/internal/collect/demo"
+	"cloudward/internal/finding"
+	"cloudward/internal/policy"
+	"cloudward/internal/report"
+	"cloudward/internal/resource"
+	"cloudward/internal/store"
+	"cloudward/internal/store/sqlite"
+)
+
+type scanFlags struct {
+	demo       bool
+	demoSize   int
+	demoSeed   uint64
+	db         string
+	checkDirs  []string
+	configPath string
+	output     string
+	outputFile string
+	failOn     string
+	maxRows    int
+}
+
+func newScanCmd(e *env) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Collect resources, store a snapshot, evaluate checks and report findings",
+		Long: `scan runs the whole pipeline: it collects every resource in scope, stores
+them as a new snapshot, evaluates every check and company rule against them,
+stores the findings and reports them.
+
+The real cloud collectors are not built yet; --demo scans a deterministic
+multi-cloud demo estate (3 AWS accounts, 2 Google Cloud projects, 2 Azure
+subscriptions, a DigitalOcean team) with planted misconfigurations and the
+company rules in its own cloudward.yaml.
+
+Exit codes: 0 when no finding reaches --fail-on, 1 when one does, 2 on a
+usage or runtime error.`,
+		Example: `  cloudward scan --demo
+  cloudward scan --demo --output json --output-file findings.json
+  cloudward scan --demo --output table,json=findings.json
+  cloudward scan --demo --demo-size 100000 --db /tmp/big.db
+  cloudward scan --demo --fail-on high
+  cloudward scan --demo --checks ./my-checks --config ./cloudward.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), e, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.demo, "demo", false, "scan the built-in demo estate instead of a cloud")
+	fl.IntVar(&f.demoSize, "demo-size", 0, "grow the demo estate to this many resources (0: the base estate)")
+	fl.Uint64Var(&f.demoSeed, "demo-seed", 1, "seed of the demo estate")
+	fl.StringVar(&f.db, "db", "", "SQLite database file (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
+	fl.StringArrayVar(&f.checkDirs, "checks", nil, "directory of your own check files, added to the built-in ones (repeatable)")
+	fl.StringVar(&f.configPath, "config", "", "company rules file (cloudward.yaml): required tags, allowed regions, mutes")
+	fl.StringVarP(&f.output, "output", "o", "table", "output formats, comma-separated, each optionally =FILE: table, json")
+	fl.StringVar(&f.outputFile, "output-file", "", "write the (single) output to this file instead of stdout")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
+	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
+	return cmd
+}
+
+func runScan(ctx context.Context, e *env, f scanFlags) error {
+	if !f.demo {
+		return usagef("no collector selected: the AWS, Google Cloud, Azure and DigitalOcean collectors are not built yet; use --demo")
+	}
+	if f.demoSize < 0 {
+		return usagef("--demo-size must not be negative")
+	}
+	if f.maxRows < 0 {
+		return usagef("--max-rows must not be negative")
+	}
+	failOn := finding.Severity(-1)
+	if f.failOn != "" {
+		sev, err := finding.ParseSeverity(f.failOn)
+		if err != nil {
+			return usagef("--fail-on: %v", err)
+		}
+		failOn = sev
+	}
+	outputs, err := parseOutputs(f.output, f.outputFile)
+	if err != nil {
+		return err
+	}
+	cat, err := loadCatalog(catalogOptions{checkDirs: f.checkDirs, configPath: f.configPath, defaultConfig: demo.Config})
+	if err != nil {
+		return err
+	}
+	dbPath, err := dbPath(f.db)
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, dbPath, sqlite.Options{Logger: e.log})
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", dbPath, err)
+	}
+	defer st.Close()
+
+	gen := demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize})
+	scope := fmt.Sprintf("demo (seed %d, size %d)", f.demoSeed, f.demoSize)
+
+	prog := report.StartProgress(e.stderr, isTerminal(e.stderr), report.ProgressInterval)
+	res, err := pipeline(ctx, pipelineInput{
+		store: st, collector: gen, catalog: cat, scope: scope,
+		now: time.Now().UTC(), progress: prog, log: e.log,
+	})
+	prog.Stop()
+	if err != nil {
+		return err
+	}
+	e.log.Debug("scan done", "snapshot", res.snapshot.ID, "resources", res.snapshot.Resources,
+		"findings", res.snapshot.Findings, "collect", res.timings.collect, "evaluate", res.timings.evaluate)
+
+	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows); err != nil {
+		return err
+	}
+	if failOn >= 0 && res.summary.FailingAtOrAbove(failOn) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// parseOutputs combines --output and --output-file.
+func parseOutputs(spec, file string) ([]report.Output, error) {
+	outs, err := report.ParseOutputs(spec)
+	if err != nil {
+		return nil, usagef("--output: %v", err)
+	}
+	if file != "" {
+		if len(outs) != 1 || outs[0].Path != "" {
+			return nil, usagef("--output-file needs exactly one --output format without =FILE")
+		}
+		outs[0].Path = file
+	}
+	return outs, nil
+}
+
+// dbPath returns the database path: the flag, or the default in the
+// user's data directory.
+func dbPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	def, err := store.DefaultPath()
+	if err != nil {
+		return "", fmt.Errorf("default database location: %w (use --db)", err)
+	}
+	return def, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// pipelineInput is one scan's wiring.
+type pipelineInput struct {
+	store     store.Store
+	collector collect.Collector
+	catalog   *catalog
+	scope     string
+	now       time.Time
+	progress  *report.Progress
+	log       *slog.Logger
+}
+
+type pipelineResult struct {
+	snapshot store.Snapshot
+	summary  *report.Summary
+	stats    policy.Stats
+	timings  struct{ collect, index, evaluate, commit time.Duration }
+}
+
+// pipeline runs collect → store → evaluate → store findings and commits the
+// snapshot. On any error the snapshot is rolled back; earlier snapshots are
+// never touched.
+func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err error) {
+	cfg := in.catalog.config
+	engine, err := policy.NewEngine(in.catalog.checks, policy.EngineOptions{Now: in.now, Org: cfg.Org, Mutes: cfg.Mutes})
+	if err != nil {
+		return res, fmt.Errorf("build engine: %w", err)
+	}
+	w, err := in.store.Begin(ctx, in.scope, in.now)
+	if err != nil {
+		return res, fmt.Errorf("begin snapshot: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if rerr := w.Rollback(); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("roll back snapshot %d: %w", w.ID(), rerr))
+			}
+		}
+	}()
+
+	// Collect.
+	t0 := time.Now()
+	in.progress.Phase("collecting", "resources", 0)
+	sink := &countingSink{Sink: w, progress: in.progress}
+	if err := in.collector.Collect(ctx, sink); err != nil {
+		return res, fmt.Errorf("collect %s: %w", in.collector.Name(), err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		return res, fmt.Errorf("write snapshot: %w", err)
+	}
+	res.timings.collect = time.Since(t0)
+
+	// Index the kinds that cross-resource functions read.
+	t0 = time.Now()
+	idx, err := loadIndex(ctx, in.store, w.ID(), engine.IndexKinds())
+	if err != nil {
+		return res, err
+	}
+	res.timings.index = time.Since(t0)
+
+	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	if err != nil {
+		return res, fmt.Errorf("read collection errors: %w", err)
+	}
+	checks, fws := in.catalog.reportInfo()
+	nres := sink.resources.Load()
+	res.summary = report.NewSummary(report.Meta{
+		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, Resources: nres, CollectionErrors: errs,
+	}, checks, fws)
+
+	// Evaluate.
+	t0 = time.Now()
+	in.progress.Phase("evaluating", "resources", nres)
+	res.stats, err = engine.Evaluate(ctx, in.store.Resources(ctx, w.ID(), store.ResourceFilter{}), idx,
+		func(fs []finding.Finding) error {
+			for i := range fs {
+				res.summary.Add(fs[i])
+			}
+			in.progress.Add(int64(len(fs)))
+			return w.Findings(ctx, fs)
+		})
+	if err != nil {
+		return res, fmt.Errorf("evaluate: %w", err)
+	}
+	res.timings.evaluate = time.Since(t0)
+
+	t0 = time.Now()
+	in.progress.Phase("saving", "", 0)
+	if err := w.Commit(ctx); err != nil {
+		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
+	}
+	res.timings.commit = time.Since(t0)
+	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
+		return res, err
+	}
+	meta := res.summary.Meta()
+	meta.FinishedAt = res.snapshot.FinishedAt
+	res.summary.SetMeta(meta)
+	return res, nil
+}
+
+// loadIndex reads the resources of kinds, and the edges touching them, into
+// a policy index.
+func loadIndex(ctx context.Context, st store.Store, snapshot int64, kinds []string) (*policy.Index, error) {
+	idx := policy.NewIndex()
+	if len(kinds) == 0 {
+		return idx, nil
+	}
+	for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: kinds}) {
+		if err != nil {
+			return nil, fmt.Errorf("index resources: %w", err)
+		}
+		if err := idx.AddResource(r); err != nil {
+			return nil, fmt.Errorf("index resources: %w", err)
+		}
+	}
+	for _, f := range []store.EdgeFilter{{ToKinds: kinds}, {FromKinds: kinds}} {
+		for e, err := range st.Edges(ctx, snapshot, f) {
+			if err != nil {
+				return nil, fmt.Errorf("index edges: %w", err)
+			}
+			idx.AddEdge(e)
+		}
+	}
+	return idx, nil
+}
+
+// countingSink counts what passes through, for the progress display and the
+// snapshot summary.
+type countingSink struct {
+	collect.Sink
+	progress  *report.Progress
+	resources atomic.Int64
+}
+
+func (s *countingSink) Resource(ctx context.Context, r resource.Resource) error {
+	if err := s.Sink.Resource(ctx, r); err != nil {
+		return err
+	}
+	s.resources.Add(1)
+	s.progress.Add(1)
+	return nil
+}
+
+// writeOutputs renders every requested output from the stored findings.
+func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResult, outputs []report.Output, maxRows int) error {
+	for _, out := range outputs {
+		w := e.stdout
+		var file *os.File
+		if out.Path != "" {
+			var err error
+			if file, err = os.Create(out.Path); err != nil {
+				return fmt.Errorf("output %s: %w", out.Format, err)
+			}
+			w = file
+		}
+		text := report.TextOptions{MaxRows: maxRows, Color: out.Path == "" && isColorTerminal(e.stdout)}
+		findings := st.Findings(ctx, res.snapshot.ID, store.FindingFilter{Statuses: out.Format.Statuses()})
+		err := report.Write(w, out.Format, res.summary, findings, text)
+		if file != nil {
+			if cerr := file.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("write %s output: %w", out.Format, err)
+		}
+	}
+	return nil
+}
+
+func isColorTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && report.ColorEnabled(f)
+}
