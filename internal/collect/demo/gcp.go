@@ -614,6 +614,9 @@ func (e *estate) gcpBase() {
 		if b.logs {
 			props.Logging = &gcpBucketLogging{LogBucket: b.p.id + "-access-logs", LogObjectPrefix: b.name}
 		}
+		if b.name == "acme-prod-4821-backups" {
+			props.Encryption = &gcpBucketEncryption{DefaultKmsKeyName: gcpKeyName(prod, "us-central1", "prod-keyring", "bucket-key")}
+		}
 		if b.name == "acme-prod-4821-audit-logs" {
 			props.RetentionPolicy = &gcpRetention{RetentionPeriod: "31536000", EffectiveTime: e.ago(days(300)), IsLocked: true}
 		}
@@ -665,6 +668,7 @@ func (e *estate) gcpBase() {
 			e.plant(uid, k.plant, k.why)
 		}
 	}
+	e.edge("//storage.googleapis.com/projects/_/buckets/acme-prod-4821-backups", keyUID["bucket-key"], "encrypted_with")
 
 	// Networks, subnetworks, firewalls.
 	type subnetSpec struct {
