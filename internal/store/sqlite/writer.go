@@ -288,15 +288,22 @@ const (
 		SELECT ?1, id, ?2, ?3, ?4, ?5 FROM snap_resources WHERE snapshot_id = ?1 AND uid = ?6`
 )
 
-// write inserts one batch with prepared statements.
+// write inserts one batch with prepared statements. The statements run
+// without ctx's cancellation (the driver would start a watcher goroutine
+// per statement); write checks ctx between rows instead.
 func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
+	done := ctx
+	ctx = context.WithoutCancel(ctx)
 	if len(b.resources) > 0 {
 		st, err := tx.PrepareContext(ctx, insertResource)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for _, r := range b.resources {
+		for i, r := range b.resources {
+			if i%256 == 0 && done.Err() != nil {
+				return done.Err()
+			}
 			if _, err := st.ExecContext(ctx, w.id, r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.props); err != nil {
 				return fmt.Errorf("insert resource %s: %w", r.uid, err)
 			}
@@ -332,7 +339,10 @@ func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 			return err
 		}
 		defer st.Close()
-		for _, f := range b.findings {
+		for i, f := range b.findings {
+			if i%256 == 0 && done.Err() != nil {
+				return done.Err()
+			}
 			res, err := st.ExecContext(ctx, w.id, f.check, f.status, f.severity, f.reason, f.uid)
 			if err != nil {
 				return fmt.Errorf("insert finding %s on %s: %w", f.check, f.uid, err)

@@ -441,7 +441,7 @@ func testEdgesFilter(t *testing.T, s store.Store) {
 	bucket := "arn:aws:s3:::a"
 	es := []resource.Edge{
 		{From: inst, To: vol, Type: "attached_volume"},
-		{From: inst, To: vol, Type: "attached_volume"}, // duplicate: kept once
+		{From: inst, To: vol, Type: "attached_volume"},                              // duplicate: kept once
 		{From: bucket, To: "arn:aws:kms:us-east-1:111:key/k", Type: "uses_kms_key"}, // target not collected
 		{From: inst, To: bucket, Type: "reads_from"},
 	}
