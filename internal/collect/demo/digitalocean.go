@@ -367,8 +367,8 @@ func (e *estate) doAdd(kind, uid, region, name string, tags []string, age time.D
 
 // doUUID returns a stable UUID-shaped ID for a seed.
 func doUUID(prefix string, seed int) string {
-	s := strconv.FormatInt(int64(seed)+100000000000, 16)
-	return prefix + "-4a1e-8b2c-" + s[len(s)-12:]
+	s := strconv.FormatInt(int64(seed)+0x1000000000000, 16)
+	return prefix + "-4a1e-8b2c-9d3f-" + s[len(s)-12:]
 }
 
 // doVPC returns the default VPC of a region.
