@@ -389,7 +389,9 @@ func managedDisk() resource.Kind {
 		Taggable:    true,
 		Permissions: []string{"Microsoft.Compute/disks/read"},
 		Schema: []resource.Field{
-			f("sku", "object", "disk type", f("name", "string", "Premium_LRS, StandardSSD_LRS, Standard_LRS, UltraSSD_LRS…")),
+			f("sku", "object", "disk type",
+				f("name", "string", "Premium_LRS, StandardSSD_LRS, Standard_LRS, UltraSSD_LRS…"),
+				f("tier", "string", "Premium or Standard")),
 			f("managed_by", "string", "resource ID of the VM it is attached to, empty when unattached"),
 			arm(
 				f("time_created", "timestamp", "creation time"),

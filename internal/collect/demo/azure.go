@@ -683,22 +683,21 @@ func (e *estate) azureBase() {
 	})
 }
 
-// azAlertOps are the administrative operations CIS wants an activity log
-// alert for, and the alert names Acme gave them.
-var azAlertOps = [...][2]string{
-	{"alert-policy-assignment-write", "Microsoft.Authorization/policyAssignments/write"},
-	{"alert-policy-assignment-delete", "Microsoft.Authorization/policyAssignments/delete"},
-	{"alert-nsg-write", "Microsoft.Network/networkSecurityGroups/write"},
-	{"alert-nsg-delete", "Microsoft.Network/networkSecurityGroups/delete"},
-	{"alert-security-solution-write", "Microsoft.Security/securitySolutions/write"},
-	{"alert-security-solution-delete", "Microsoft.Security/securitySolutions/delete"},
-	{"alert-sql-firewall-write", "Microsoft.Sql/servers/firewallRules/write"},
-	{"alert-sql-firewall-delete", "Microsoft.Sql/servers/firewallRules/delete"},
-	{"alert-public-ip-write", "Microsoft.Network/publicIPAddresses/write"},
-	{"alert-public-ip-delete", "Microsoft.Network/publicIPAddresses/delete"},
-}
-
 func (e *estate) azureAccounts() {
+	// The administrative operations CIS wants an activity log alert for, and
+	// the alert names Acme gave them.
+	alertOps := [...][2]string{
+		{"alert-policy-assignment-write", "Microsoft.Authorization/policyAssignments/write"},
+		{"alert-policy-assignment-delete", "Microsoft.Authorization/policyAssignments/delete"},
+		{"alert-nsg-write", "Microsoft.Network/networkSecurityGroups/write"},
+		{"alert-nsg-delete", "Microsoft.Network/networkSecurityGroups/delete"},
+		{"alert-security-solution-write", "Microsoft.Security/securitySolutions/write"},
+		{"alert-security-solution-delete", "Microsoft.Security/securitySolutions/delete"},
+		{"alert-sql-firewall-write", "Microsoft.Sql/servers/firewallRules/write"},
+		{"alert-sql-firewall-delete", "Microsoft.Sql/servers/firewallRules/delete"},
+		{"alert-public-ip-write", "Microsoft.Network/publicIPAddresses/write"},
+		{"alert-public-ip-delete", "Microsoft.Network/publicIPAddresses/delete"},
+	}
 	plans := []string{"CloudPosture", "VirtualMachines", "StorageAccounts", "SqlServers", "SqlServerVirtualMachines",
 		"OpenSourceRelationalDatabases", "CosmosDbs", "KeyVaults", "Containers", "AppServices", "Arm", "Api"}
 	for _, sub := range []struct {
@@ -754,7 +753,7 @@ func (e *estate) azureAccounts() {
 		}
 
 		// Activity log alerts, one per administrative operation plus Service Health.
-		for _, op := range azAlertOps {
+		for _, op := range alertOps {
 			if sub.id == azSandbox && op[0] == "alert-public-ip-delete" {
 				continue
 			}

@@ -168,3 +168,61 @@ type discardSinkAz struct{}
 func (discardSinkAz) Resource(context.Context, resource.Resource) error { return nil }
 func (discardSinkAz) Edge(context.Context, resource.Edge) error         { return nil }
 func (discardSinkAz) Error(context.Context, collect.Error) error        { return nil }
+
+// TestAzureEstateMatchesSchema checks the contract between the demo and the
+// kind schemas: every property the demo emits is documented, with its type.
+func TestAzureEstateMatchesSchema(t *testing.T) {
+	s, _ := azEstate(t, 800)
+	reg, err := resource.NewRegistry(azure.Kinds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := map[string]bool{}
+	var walk func(path string, v any, fs []resource.Field)
+	walk = func(path string, v any, fs []resource.Field) {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		for key, val := range obj {
+			p := path + "." + key
+			var f *resource.Field
+			for i := range fs {
+				if fs[i].Name == key {
+					f = &fs[i]
+				}
+			}
+			if f == nil {
+				if !reported[p] {
+					reported[p] = true
+					t.Errorf("%s: emitted but not in the schema", p)
+				}
+				continue
+			}
+			switch x := val.(type) {
+			case map[string]any:
+				if f.Type != "object" && !reported[p] {
+					reported[p] = true
+					t.Errorf("%s: emitted an object, schema says %s", p, f.Type)
+				}
+				walk(p, x, f.Fields)
+			case []any:
+				if f.Type != "array" && !reported[p] {
+					reported[p] = true
+					t.Errorf("%s: emitted an array, schema says %s", p, f.Type)
+				}
+				for _, el := range x {
+					walk(p+"[]", el, f.Fields)
+				}
+			}
+		}
+	}
+	for _, r := range s.res {
+		k, _ := reg.Lookup(r.Kind)
+		var props any
+		if err := json.Unmarshal(r.Properties, &props); err != nil {
+			t.Fatal(err)
+		}
+		walk(r.Kind, props, k.Schema)
+	}
+}
