@@ -89,7 +89,12 @@ func Line(n ast.Node) int {
 
 // ParseMapping parses data as a single YAML document whose body is a
 // mapping. An empty document gives a nil mapping and no error.
-func ParseMapping(data []byte) (*ast.MappingNode, error) {
+func ParseMapping(data []byte) (m *ast.MappingNode, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, &Problem{Line: 1, Reason: fmt.Sprintf("YAML parser failed: %v", p)}
+		}
+	}()
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, err
@@ -135,8 +140,15 @@ func Key(mv *ast.MappingValueNode) string {
 	return mv.Key.String()
 }
 
-// Decode decodes node into v, rejecting unknown fields.
-func Decode(node ast.Node, v any) error {
+// Decode decodes node into v, rejecting unknown fields. A panic in the
+// YAML library (it has had some on malformed input) becomes an error at the
+// node's line.
+func Decode(node ast.Node, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &Problem{Line: Line(node), Reason: fmt.Sprintf("cannot decode this value: %v", p)}
+		}
+	}()
 	return yaml.NodeToValue(node, v, yaml.Strict())
 }
 
