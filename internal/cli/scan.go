@@ -113,13 +113,16 @@ func runScan(ctx context.Context, e *env, f scanFlags) error {
 	}
 	defer st.Close()
 
-	gen := demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize})
+	// The demo's ages (key ages, last logins) are relative to the scan's
+	// start, as they would be in a real estate scanned now.
+	now := time.Now().UTC()
+	gen := demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize, Now: now})
 	scope := fmt.Sprintf("demo (seed %d, size %d)", f.demoSeed, f.demoSize)
 
 	prog := report.StartProgress(e.stderr, isTerminal(e.stderr), report.ProgressInterval)
 	res, err := pipeline(ctx, pipelineInput{
 		store: st, collector: gen, catalog: cat, scope: scope,
-		now: time.Now().UTC(), progress: prog, log: e.log,
+		now: now, progress: prog, log: e.log,
 	})
 	prog.Stop()
 	if err != nil {
