@@ -25,7 +25,6 @@ var forbidden = map[string][]string{
 	"internal/config":         {"internal/collect", "internal/store", "internal/report", "internal/cli", "internal/server"},
 }
 
-
 func TestLayering(t *testing.T) {
 	root := filepath.Join("..", "..")
 	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {

@@ -223,4 +223,3 @@ func difference(a, b []string) []string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
