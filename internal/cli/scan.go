@@ -7,10 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"cloudward/internal/collect"
@@ -24,6 +27,7 @@ import (
 )
 
 type scanFlags struct {
+	providers  []string
 	demo       bool
 	demoSize   int
 	demoSeed   uint64
@@ -36,8 +40,25 @@ type scanFlags struct {
 	maxRows    int
 }
 
+// providerCLI is how a cloud provider plugs into `scan`: its flags, and how
+// it builds a collector from them.
+type providerCLI interface {
+	// Provider names the provider, as given to --provider.
+	Provider() resource.Provider
+	// AddFlags registers the provider's own flags (prefixed with its name).
+	AddFlags(fl *pflag.FlagSet)
+	// Collector builds the collector from the flags and the environment.
+	Collector(ctx context.Context, log *slog.Logger) (collect.Collector, error)
+}
+
+// providerCLIs lists the providers `scan --provider` can collect, in order.
+func providerCLIs() []providerCLI {
+	return []providerCLI{}
+}
+
 func newScanCmd(e *env) *cobra.Command {
 	var f scanFlags
+	providers := providerCLIs()
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect resources, store a snapshot, evaluate checks and report findings",
@@ -45,7 +66,8 @@ func newScanCmd(e *env) *cobra.Command {
 them as a new snapshot, evaluates every check and company rule against them,
 stores the findings and reports them.
 
-The real cloud collectors are not built yet; --demo scans a deterministic
+--provider names the clouds to scan (each provider's flags start with its
+name); --demo scans a deterministic
 multi-cloud demo estate (3 AWS accounts, 2 Google Cloud projects, 2 Azure
 subscriptions, a DigitalOcean team) with planted misconfigurations and the
 company rules in its own cloudward.yaml.
@@ -60,10 +82,14 @@ usage or runtime error.`,
   cloudward scan --demo --checks ./my-checks --config ./cloudward.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScan(cmd.Context(), e, f)
+			return runScan(cmd.Context(), e, f, providers)
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringSliceVar(&f.providers, "provider", nil, "clouds to scan, comma-separated (aws, gcp, azure, digitalocean)")
+	for _, p := range providers {
+		p.AddFlags(fl)
+	}
 	fl.BoolVar(&f.demo, "demo", false, "scan the built-in demo estate instead of a cloud")
 	fl.IntVar(&f.demoSize, "demo-size", 0, "grow the demo estate to this many resources (0: the base estate)")
 	fl.Uint64Var(&f.demoSeed, "demo-seed", 1, "seed of the demo estate")
@@ -77,9 +103,24 @@ usage or runtime error.`,
 	return cmd
 }
 
-func runScan(ctx context.Context, e *env, f scanFlags) error {
-	if !f.demo {
-		return usagef("no collector selected: the AWS, Google Cloud, Azure and DigitalOcean collectors are not built yet; use --demo")
+func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) error {
+	switch {
+	case f.demo && len(f.providers) > 0:
+		return usagef("--demo and --provider exclude each other")
+	case !f.demo && len(f.providers) == 0:
+		return usagef("nothing to scan: name clouds with --provider, or use --demo")
+	}
+	var clouds []providerCLI
+	for _, name := range f.providers {
+		i := slices.IndexFunc(providers, func(p providerCLI) bool { return string(p.Provider()) == name })
+		if i < 0 {
+			var have []string
+			for _, p := range providers {
+				have = append(have, string(p.Provider()))
+			}
+			return usagef("--provider %q: no collector for it yet (available: %s)", name, strings.Join(have, ", "))
+		}
+		clouds = append(clouds, providers[i])
 	}
 	if f.demoSize < 0 {
 		return usagef("--demo-size must not be negative")
@@ -99,7 +140,11 @@ func runScan(ctx context.Context, e *env, f scanFlags) error {
 	if err != nil {
 		return err
 	}
-	cat, err := loadCatalog(catalogOptions{checkDirs: f.checkDirs, configPath: f.configPath, defaultConfig: demo.Config})
+	copts := catalogOptions{checkDirs: f.checkDirs, configPath: f.configPath}
+	if f.demo {
+		copts.defaultConfig = demo.Config
+	}
+	cat, err := loadCatalog(copts)
 	if err != nil {
 		return err
 	}
@@ -113,15 +158,34 @@ func runScan(ctx context.Context, e *env, f scanFlags) error {
 	}
 	defer st.Close()
 
-	// The demo's ages (key ages, last logins) are relative to the scan's
-	// start, as they would be in a real estate scanned now.
 	now := time.Now().UTC()
-	gen := demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize, Now: now})
-	scope := fmt.Sprintf("demo (seed %d, size %d)", f.demoSeed, f.demoSize)
+	var (
+		col   collect.Collector
+		scope string
+	)
+	if f.demo {
+		// The demo's ages (key ages, last logins) are relative to the
+		// scan's start, as they would be in a real estate scanned now.
+		col = demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize, Now: now})
+		scope = fmt.Sprintf("demo (seed %d, size %d)", f.demoSeed, f.demoSize)
+	} else {
+		var cols []collect.Collector
+		var names []string
+		for _, p := range clouds {
+			c, err := p.Collector(ctx, e.log)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.Provider(), err)
+			}
+			cols = append(cols, c)
+			names = append(names, string(p.Provider()))
+		}
+		col = collect.Multi(cols...)
+		scope = strings.Join(names, "+")
+	}
 
 	prog := report.StartProgress(e.stderr, isTerminal(e.stderr), report.ProgressInterval)
 	res, err := pipeline(ctx, pipelineInput{
-		store: st, collector: gen, catalog: cat, scope: scope,
+		store: st, collector: col, catalog: cat, scope: scope,
 		now: now, progress: prog, log: e.log,
 	})
 	prog.Stop()

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"cloudward/internal/resource"
 )
@@ -68,4 +71,40 @@ func Guard(ctx context.Context, sink Sink, log *slog.Logger, scope Scope, fn fun
 		}
 	}()
 	return fn()
+}
+
+// Multi runs several collectors at once into the same sink. A collector that
+// fails aborts the others (their partial output stays in the sink and the
+// caller rolls the snapshot back).
+func Multi(cs ...Collector) Collector { return multi(cs) }
+
+type multi []Collector
+
+func (m multi) Name() string {
+	names := make([]string, len(m))
+	for i, c := range m {
+		names[i] = c.Name()
+	}
+	return strings.Join(names, "+")
+}
+
+func (m multi) Kinds() []resource.Kind {
+	var out []resource.Kind
+	for _, c := range m {
+		out = append(out, c.Kinds()...)
+	}
+	return out
+}
+
+func (m multi) Collect(ctx context.Context, sink Sink) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, c := range m {
+		g.Go(func() error {
+			if err := c.Collect(ctx, sink); err != nil {
+				return fmt.Errorf("%s: %w", c.Name(), err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
