@@ -11,10 +11,8 @@ package config
 import (
 	"fmt"
 	"os"
-	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"cloudward/internal/resource"
 
@@ -42,58 +40,6 @@ type Org struct {
 
 // Empty reports whether o sets no rule.
 func (o Org) Empty() bool { return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 }
-
-// Mute is one governed exception.
-type Mute struct {
-	// Check is a check ID (or alias), or "*" for every check.
-	Check string `yaml:"check"`
-	// Resource is a resource UID or a path.Match glob over UIDs; "*" alone
-	// matches every resource (a glob's * does not cross "/").
-	Resource string `yaml:"resource"`
-	// Account, when set, limits the mute to one account.
-	Account string `yaml:"account"`
-	// Reason says why the finding is accepted; it is required.
-	Reason string `yaml:"reason"`
-	// Expires is the last day (UTC) the mute applies; zero means never.
-	Expires time.Time `yaml:"-"`
-	// File and Line locate the mute in its file.
-	File string `yaml:"-"`
-	Line int    `yaml:"-"`
-}
-
-// DateLayout is the layout of Mute.Expires in the file.
-const DateLayout = "2006-01-02"
-
-// Active reports whether the mute applies at now: it has no expiry or now
-// is on or before its expiry day.
-func (m *Mute) Active(now time.Time) bool {
-	return m.Expires.IsZero() || now.Before(m.Expires.AddDate(0, 0, 1))
-}
-
-// Matches reports whether the mute covers a finding of checkID (the check's
-// canonical ID; aliases are the caller's business) on the resource with uid
-// and account, at now.
-func (m *Mute) Matches(checkID, uid, account string, now time.Time) bool {
-	if m.Check != "*" && m.Check != checkID {
-		return false
-	}
-	return m.AppliesTo(uid, account, now)
-}
-
-// AppliesTo reports whether the mute covers the resource with uid and
-// account at now, whatever the check.
-func (m *Mute) AppliesTo(uid, account string, now time.Time) bool {
-	if m.Account != "" && m.Account != account {
-		return false
-	}
-	if m.Resource != "*" && m.Resource != uid {
-		ok, err := path.Match(m.Resource, uid)
-		if err != nil || !ok {
-			return false
-		}
-	}
-	return m.Active(now)
-}
 
 // Load reads and parses the file at name.
 func Load(name string) (*Config, error) {
@@ -130,7 +76,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		case "org":
 			parseOrg(ps, mv.Value, &cfg.Org)
 		case "mutes":
-			parseMutes(ps, mv.Value, cfg)
+			cfg.Mutes = append(cfg.Mutes, parseMutes(ps, mv.Value)...)
 		default:
 			ps.Add(line, "unknown key %q (want org or mutes)", key)
 		}
@@ -199,55 +145,4 @@ func providerList() string {
 		s[i] = string(p)
 	}
 	return strings.Join(s, ", ")
-}
-
-// rawMute is a mute as written in the file.
-type rawMute struct {
-	Check    string `yaml:"check"`
-	Resource string `yaml:"resource"`
-	Account  string `yaml:"account"`
-	Reason   string `yaml:"reason"`
-	Expires  string `yaml:"expires"`
-}
-
-func parseMutes(ps *Problems, n ast.Node, cfg *Config) {
-	if _, isNull := n.(*ast.NullNode); isNull {
-		return
-	}
-	seq, ok := n.(*ast.SequenceNode)
-	if !ok {
-		ps.Add(Line(n), "mutes: expected a list of mutes, found %s", n.Type())
-		return
-	}
-	for i, item := range seq.Values {
-		line := Line(item)
-		var rm rawMute
-		if err := Decode(item, &rm); err != nil {
-			ps.AddYAML(line, fmt.Sprintf("mutes[%d]", i), err)
-			continue
-		}
-		m := Mute{Check: rm.Check, Resource: rm.Resource, Account: rm.Account, Reason: strings.TrimSpace(rm.Reason), File: ps.File, Line: line}
-		before := ps.Len()
-		if m.Check == "" {
-			ps.Add(line, "mutes[%d]: check is required (a check ID, or \"*\")", i)
-		}
-		if m.Resource == "" {
-			ps.Add(line, "mutes[%d]: resource is required (a UID or glob, or \"*\")", i)
-		} else if _, err := path.Match(m.Resource, ""); err != nil {
-			ps.Add(line, "mutes[%d]: resource %q: bad glob: %v", i, m.Resource, err)
-		}
-		if m.Reason == "" {
-			ps.Add(line, "mutes[%d]: reason is required: say why this finding is accepted", i)
-		}
-		if rm.Expires != "" {
-			t, err := time.Parse(DateLayout, rm.Expires)
-			if err != nil {
-				ps.Add(line, "mutes[%d]: expires %q: want a date YYYY-MM-DD", i, rm.Expires)
-			}
-			m.Expires = t
-		}
-		if ps.Len() == before {
-			cfg.Mutes = append(cfg.Mutes, m)
-		}
-	}
 }

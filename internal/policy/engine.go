@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -34,8 +33,9 @@ type EngineOptions struct {
 	// Org is the company rules the `org` variable shows (and the generated
 	// org checks read).
 	Org config.Org
-	// Mutes turn matching FAIL findings into MUTED. Mutes naming checks the
-	// engine does not have are ignored; see ValidateMutes.
+	// Mutes turn matching FAIL findings into MUTED. Rules expired at Now
+	// never apply; rules naming checks the engine does not have match
+	// nothing (see ValidateMutes). MuteResults reports how each fared.
 	Mutes []config.Mute
 	// Workers bounds parallel evaluation; zero means GOMAXPROCS.
 	Workers int
@@ -92,7 +92,7 @@ type Engine struct {
 	now        time.Time
 	nowVal     ref.Val
 	orgVal     ref.Val
-	mutes      map[string][]*config.Mute // by canonical check ID; "*" for all
+	mutes      muteIndex
 	workers    int
 	batch      int
 }
@@ -106,7 +106,6 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 		now:     opts.Now,
 		workers: opts.Workers,
 		batch:   opts.BatchSize,
-		mutes:   map[string][]*config.Mute{},
 	}
 	if e.now.IsZero() {
 		e.now = time.Now().UTC()
@@ -131,19 +130,7 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 	e.indexKinds = slices.Compact(kinds)
 	e.nowVal = types.Timestamp{Time: e.now}
 	e.orgVal = types.DefaultTypeAdapter.NativeToValue(orgMap(opts.Org))
-	for i := range opts.Mutes {
-		m := &opts.Mutes[i]
-		if m.Check == "*" {
-			e.mutes["*"] = append(e.mutes["*"], m)
-			continue
-		}
-		for _, c := range checks {
-			if c.HasID(m.Check) {
-				e.mutes[c.ID] = append(e.mutes[c.ID], m)
-				break
-			}
-		}
-	}
+	e.mutes = newMuteIndex(checks, opts.Mutes, e.now)
 	return e, nil
 }
 
@@ -158,21 +145,6 @@ func orgMap(o config.Org) map[string]any {
 		regions[string(p)] = rs
 	}
 	return map[string]any{"required_tags": tags, "allowed_regions": regions}
-}
-
-// ValidateMutes reports mutes naming a check ID (or alias) that is not in
-// checks, each as file:line: reason.
-func ValidateMutes(checks []*Check, mutes []config.Mute) error {
-	var errs []error
-	for _, m := range mutes {
-		if m.Check == "*" {
-			continue
-		}
-		if !slices.ContainsFunc(checks, func(c *Check) bool { return c.HasID(m.Check) }) {
-			errs = append(errs, &config.Problem{File: m.File, Line: m.Line, Reason: fmt.Sprintf("mute names unknown check %q", m.Check)})
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // Checks returns the engine's checks.
@@ -317,7 +289,7 @@ func (e *Engine) evalResource(ctx context.Context, r *resource.Resource, idx *In
 			f.Status = finding.Pass
 		default:
 			f.Status = finding.Fail
-			if m := e.mute(c.ID, r); m != nil {
+			if m := e.mutes.match(c.ID, r); m != nil {
 				f.Status, f.Reason = finding.Muted, m.Reason
 			}
 		}
@@ -325,17 +297,6 @@ func (e *Engine) evalResource(ctx context.Context, r *resource.Resource, idx *In
 		out = append(out, f)
 	}
 	return out, nil
-}
-
-func (e *Engine) mute(checkID string, r *resource.Resource) *config.Mute {
-	for _, list := range [2][]*config.Mute{e.mutes[checkID], e.mutes["*"]} {
-		for _, m := range list {
-			if m.AppliesTo(r.UID, r.Account, e.now) {
-				return m
-			}
-		}
-	}
-	return nil
 }
 
 func evalBool(ctx context.Context, prg cel.Program, act *activation) (bool, error) {
