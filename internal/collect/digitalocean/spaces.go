@@ -1,0 +1,266 @@
+package digitalocean
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"cloudward/internal/collect"
+	"cloudward/internal/resource"
+)
+
+// spacesAPI is the read-only part of the S3 API the collector calls on
+// Spaces.
+type spacesAPI interface {
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, opts ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	GetBucketAcl(ctx context.Context, in *s3.GetBucketAclInput, opts ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetBucketVersioning(ctx context.Context, in *s3.GetBucketVersioningInput, opts ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
+	GetBucketLifecycleConfiguration(ctx context.Context, in *s3.GetBucketLifecycleConfigurationInput, opts ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, opts ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketCors(ctx context.Context, in *s3.GetBucketCorsInput, opts ...func(*s3.Options)) (*s3.GetBucketCorsOutput, error)
+}
+
+// spacesHost returns the endpoint for a region.
+func spacesHost(template, region string) string {
+	return strings.ReplaceAll(template, "{region}", region)
+}
+
+func newSpacesClient(opts Options, hc *http.Client, region string) spacesAPI {
+	return s3.New(s3.Options{
+		Region:                     region,
+		BaseEndpoint:               aws.String(spacesHost(opts.SpacesEndpoint, region)),
+		UsePathStyle:               true,
+		Credentials:                credentials.NewStaticCredentialsProvider(opts.SpacesAccessKeyID, opts.SpacesSecretAccessKey, ""),
+		HTTPClient:                 hc,
+		RetryMaxAttempts:           opts.MaxAttempts,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	})
+}
+
+// classifyS3 maps an S3 API error code to a collection error kind.
+func classifyS3(err error) resource.ErrorKind {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden":
+			return collect.Denied
+		case "SlowDown", "TooManyRequests", "Throttling":
+			return collect.Throttled
+		}
+	}
+	return collect.Other
+}
+
+func s3Code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+type granteeDoc struct {
+	Type string `json:"type"`
+	ID   string `json:"id,omitempty"`
+	URI  string `json:"uri,omitempty"`
+}
+
+type grantDoc struct {
+	Grantee    granteeDoc `json:"grantee"`
+	Permission string     `json:"permission"`
+}
+
+type ownerDoc struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"display_name"`
+}
+
+type aclDoc struct {
+	Owner  ownerDoc   `json:"owner"`
+	Grants []grantDoc `json:"grants"`
+}
+
+type versioningDoc struct {
+	Status string `json:"status,omitempty"`
+}
+
+type expirationDoc struct {
+	Days int32 `json:"days"`
+}
+
+type abortDoc struct {
+	DaysAfterInitiation int32 `json:"days_after_initiation"`
+}
+
+type lifecycleRuleDoc struct {
+	ID                             string         `json:"id"`
+	Status                         string         `json:"status"`
+	Prefix                         string         `json:"prefix"`
+	Expiration                     *expirationDoc `json:"expiration,omitempty"`
+	AbortIncompleteMultipartUpload *abortDoc      `json:"abort_incomplete_multipart_upload,omitempty"`
+}
+
+type corsRuleDoc struct {
+	AllowedOrigins []string `json:"allowed_origins"`
+	AllowedMethods []string `json:"allowed_methods"`
+	AllowedHeaders []string `json:"allowed_headers"`
+	MaxAgeSeconds  int32    `json:"max_age_seconds"`
+}
+
+type spaceDoc struct {
+	Name           string             `json:"name"`
+	Region         string             `json:"region"`
+	CreationDate   string             `json:"creation_date"`
+	Endpoint       string             `json:"endpoint"`
+	ACL            *aclDoc            `json:"acl,omitempty"`
+	Versioning     *versioningDoc     `json:"versioning,omitempty"`
+	LifecycleRules []lifecycleRuleDoc `json:"lifecycle_rules,omitempty"`
+	Policy         string             `json:"policy,omitempty"`
+	CORSRules      []corsRuleDoc      `json:"cors_rules,omitempty"`
+}
+
+// collectSpaces lists the buckets of every Spaces region through the S3 API.
+// A bucket name listed by more than one regional endpoint is kept once, in
+// the first region that lists it.
+func collectSpaces(ctx context.Context, r *run) error {
+	if r.c.spaces == nil {
+		return r.sink.Error(ctx, collect.Error{
+			Provider: resource.DigitalOcean, Account: r.account, Region: resource.GlobalRegion, Service: "spaces",
+			Op: "s3:ListBuckets", Kind: collect.Denied,
+			Message: "no Spaces access key: set SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY to collect Spaces buckets",
+		})
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[string]bool{}
+	)
+	for _, region := range r.c.opts.SpacesRegions {
+		cl := r.c.spaces(region)
+		out, err := cl.ListBuckets(ctx, &s3.ListBucketsInput{})
+		if err != nil {
+			if err := r.fail(ctx, "spaces", region, "s3:ListBuckets", err); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, b := range out.Buckets {
+			name := aws.ToString(b.Name)
+			mu.Lock()
+			dup := seen[name]
+			seen[name] = true
+			mu.Unlock()
+			if dup {
+				continue
+			}
+			doc, err := r.space(ctx, cl, region, name)
+			if err != nil {
+				return err
+			}
+			if b.CreationDate != nil {
+				doc.CreationDate = ts(*b.CreationDate)
+			}
+			uid := "do:space:" + region + ":" + name
+			if err := r.emit(ctx, "do_spaces_bucket", uid, region, name, nil, doc.CreationDate, doc); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// space reads one bucket's configuration. A failing call is recorded and
+// leaves its field absent; a configuration that does not exist (no
+// lifecycle, no policy, no CORS) is simply absent.
+func (r *run) space(ctx context.Context, cl spacesAPI, region, name string) (spaceDoc, error) {
+	doc := spaceDoc{Name: name, Region: region, Endpoint: name + "." + region + ".digitaloceanspaces.com"}
+	in := aws.String(name)
+	fail := func(op string, err error) error { return r.fail(ctx, "spaces", region, op+" "+name, err) }
+
+	if acl, err := cl.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: in}); err != nil {
+		if err := fail("s3:GetBucketAcl", err); err != nil {
+			return doc, err
+		}
+	} else {
+		a := &aclDoc{Grants: []grantDoc{}}
+		if acl.Owner != nil {
+			a.Owner = ownerDoc{ID: aws.ToString(acl.Owner.ID), DisplayName: aws.ToString(acl.Owner.DisplayName)}
+		}
+		for _, g := range acl.Grants {
+			gd := grantDoc{Permission: string(g.Permission)}
+			if g.Grantee != nil {
+				gd.Grantee = granteeDoc{Type: string(g.Grantee.Type), ID: aws.ToString(g.Grantee.ID), URI: aws.ToString(g.Grantee.URI)}
+			}
+			a.Grants = append(a.Grants, gd)
+		}
+		doc.ACL = a
+	}
+
+	if v, err := cl.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: in}); err != nil {
+		if err := fail("s3:GetBucketVersioning", err); err != nil {
+			return doc, err
+		}
+	} else {
+		doc.Versioning = &versioningDoc{Status: string(v.Status)}
+	}
+
+	if lc, err := cl.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: in}); err != nil {
+		if s3Code(err) != "NoSuchLifecycleConfiguration" {
+			if err := fail("s3:GetBucketLifecycleConfiguration", err); err != nil {
+				return doc, err
+			}
+		}
+	} else {
+		for _, rule := range lc.Rules {
+			doc.LifecycleRules = append(doc.LifecycleRules, lifecycleRuleOf(rule))
+		}
+	}
+
+	if p, err := cl.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: in}); err != nil {
+		if s3Code(err) != "NoSuchBucketPolicy" {
+			if err := fail("s3:GetBucketPolicy", err); err != nil {
+				return doc, err
+			}
+		}
+	} else {
+		doc.Policy = aws.ToString(p.Policy)
+	}
+
+	if c, err := cl.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: in}); err != nil {
+		if s3Code(err) != "NoSuchCORSConfiguration" {
+			if err := fail("s3:GetBucketCors", err); err != nil {
+				return doc, err
+			}
+		}
+	} else {
+		for _, cr := range c.CORSRules {
+			doc.CORSRules = append(doc.CORSRules, corsRuleDoc{
+				AllowedOrigins: nonNil(cr.AllowedOrigins), AllowedMethods: nonNil(cr.AllowedMethods),
+				AllowedHeaders: nonNil(cr.AllowedHeaders), MaxAgeSeconds: aws.ToInt32(cr.MaxAgeSeconds),
+			})
+		}
+	}
+	return doc, nil
+}
+
+func lifecycleRuleOf(rule types.LifecycleRule) lifecycleRuleDoc {
+	d := lifecycleRuleDoc{ID: aws.ToString(rule.ID), Status: string(rule.Status), Prefix: aws.ToString(rule.Prefix)}
+	if d.Prefix == "" && rule.Filter != nil {
+		d.Prefix = aws.ToString(rule.Filter.Prefix)
+	}
+	if rule.Expiration != nil && rule.Expiration.Days != nil {
+		d.Expiration = &expirationDoc{Days: *rule.Expiration.Days}
+	}
+	if a := rule.AbortIncompleteMultipartUpload; a != nil && a.DaysAfterInitiation != nil {
+		d.AbortIncompleteMultipartUpload = &abortDoc{DaysAfterInitiation: *a.DaysAfterInitiation}
+	}
+	return d
+}
