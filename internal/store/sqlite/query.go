@@ -74,7 +74,7 @@ func prepareQueryConn(ctx context.Context, conn *sql.Conn, snapshot int64) error
 				WHEN 3 THEN 'high' WHEN 4 THEN 'critical' END AS severity,
 			f.reason, r.uid AS resource_uid, r.kind, r.provider, r.account, r.region,
 			r.name AS resource_name
-			FROM main.snap_findings f JOIN main.snap_resources r ON r.id = f.resource_id
+			FROM main.snap_findings f JOIN main.snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
 			WHERE f.snapshot_id = ` + id,
 		`CREATE TEMP VIEW collection_errors AS SELECT provider, account, region, service, op, kind, message
 			FROM main.snap_errors WHERE snapshot_id = ` + id,

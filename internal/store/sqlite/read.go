@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"cloudward/internal/finding"
@@ -162,9 +163,14 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 		}
 		var q strings.Builder
 		q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
-				r.uid, r.name, r.kind, r.provider, r.account, r.region
-			FROM snap_findings f JOIN snap_resources r ON r.id = f.resource_id
+				r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
+			FROM snap_findings f JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
+			LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = r.uid
 			WHERE f.snapshot_id = ?`)
+		if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, finding.Pass) {
+			// The same expression as the partial index's, so SQLite uses it.
+			q.WriteString(" AND f.status <> 'PASS'")
+		}
 		args := []any{snapshot}
 		if f.MinSeverity > finding.Info {
 			q.WriteString(" AND f.severity >= ?")
@@ -176,7 +182,7 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 		}
 		args = inList(&q, args, "f.status", statuses)
 		args = inList(&q, args, "f.check_id", f.CheckIDs)
-		q.WriteString(" ORDER BY f.severity DESC, f.check_id, r.uid")
+		q.WriteString(" ORDER BY f.severity DESC, f.check_id, f.resource_uid")
 		rows, err := s.rdb.QueryContext(ctx, q.String(), args...)
 		if err != nil {
 			yield(finding.Finding{}, fmt.Errorf("list findings of snapshot %d: %w", snapshot, err))
@@ -187,10 +193,17 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 			var fd finding.Finding
 			var sev int64
 			var status string
+			var firstSeen sql.NullString
 			if err := rows.Scan(&fd.CheckID, &sev, &status, &fd.Reason,
-				&fd.ResourceUID, &fd.ResourceName, &fd.Kind, &fd.Provider, &fd.Account, &fd.Region); err != nil {
+				&fd.ResourceUID, &fd.ResourceName, &fd.Kind, &fd.Provider, &fd.Account, &fd.Region, &firstSeen); err != nil {
 				yield(finding.Finding{}, fmt.Errorf("read finding of snapshot %d: %w", snapshot, err))
 				return
+			}
+			if firstSeen.Valid {
+				if fd.FirstSeen, err = parseTime(firstSeen.String); err != nil {
+					yield(finding.Finding{}, fmt.Errorf("read finding %s on %s first_seen: %w", fd.CheckID, fd.ResourceUID, err))
+					return
+				}
 			}
 			fd.Severity = finding.Severity(sev)
 			fd.Status = finding.Status(status)

@@ -95,7 +95,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	uri := "file://" + (&url.URL{Path: slashed}).EscapedPath()
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	s.db, err = sql.Open("sqlite", uri+"?"+common+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate"+
+		"&_pragma=page_size(16384)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate"+
 		"&_pragma=cache_size(-"+strconv.Itoa(cache*1024)+")")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", abs, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -160,8 +161,10 @@ func (w *writer) Error(ctx context.Context, e resource.CollectionError) error {
 	return w.add(ctx, func(b *batch) { b.errs = append(b.errs, e) })
 }
 
-// Findings buffers findings. Each must name a resource already written to
-// this snapshot by UID; an unknown UID fails the flush that writes it.
+// Findings buffers findings. Each must name a resource of this snapshot by
+// UID (the engine only evaluates resources it read from the snapshot); the
+// store does not look the resource up on write, which would cost an index
+// search per finding, and reads join findings to resources.
 func (w *writer) Findings(ctx context.Context, fs []finding.Finding) error {
 	rows := make([]findingRow, len(fs))
 	for i, f := range fs {
@@ -230,7 +233,7 @@ func (w *writer) Commit(ctx context.Context) error {
 		} else if n != 1 {
 			return errors.New("snapshot is no longer running")
 		}
-		return nil
+		return recordFirstSeen(ctx, tx, w.id)
 	})
 	if err != nil {
 		w.mu.Lock()
@@ -273,52 +276,104 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// Rows per INSERT statement: multi-row VALUES lists cut the per-statement
+// cost of the driver, which dominates single-row inserts.
+const (
+	resourcesPerInsert = 32
+	edgesPerInsert     = 64
+	findingsPerInsert  = 128
+)
+
 const (
 	insertResource = `INSERT INTO snap_resources
 		(snapshot_id, uid, provider, account, region, kind, name, tags, created_at, properties)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES `
+	resourceTuple  = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	upsertResource = `
 		ON CONFLICT (snapshot_id, uid) DO UPDATE SET provider = excluded.provider,
 			account = excluded.account, region = excluded.region, kind = excluded.kind,
 			name = excluded.name, tags = excluded.tags, created_at = excluded.created_at,
 			properties = excluded.properties`
-	insertEdge  = `INSERT OR IGNORE INTO snap_edges (snapshot_id, from_uid, type, to_uid) VALUES (?, ?, ?, ?)`
+	insertEdge  = `INSERT OR IGNORE INTO snap_edges (snapshot_id, from_uid, type, to_uid) VALUES `
+	edgeTuple   = `(?, ?, ?, ?)`
 	insertError = `INSERT INTO snap_errors (snapshot_id, provider, account, region, service, op, kind, message)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	insertFinding = `INSERT INTO snap_findings (snapshot_id, resource_id, check_id, status, severity, reason)
-		SELECT ?1, id, ?2, ?3, ?4, ?5 FROM snap_resources WHERE snapshot_id = ?1 AND uid = ?6`
+	insertFinding = `INSERT INTO snap_findings (snapshot_id, resource_uid, check_id, status, severity, reason) VALUES `
+	findingTuple  = `(?, ?, ?, ?, ?, ?)`
 )
 
-// write inserts one batch with prepared statements. The statements run
-// without ctx's cancellation (the driver would start a watcher goroutine
-// per statement); write checks ctx between rows instead.
+// insertRows inserts n rows with statements of up to per rows each. bind
+// appends row i's arguments. The statement for a full chunk is prepared
+// once per batch.
+func insertRows(ctx, done context.Context, tx *sql.Tx, head, tuple, tail string, n, per int, bind func(i int, args []any) []any) error {
+	var (
+		full *sql.Stmt
+		args []any
+	)
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < n; start += per {
+		if err := done.Err(); err != nil {
+			return err
+		}
+		end := min(start+per, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = bind(i, args)
+		}
+		q := head + strings.Repeat(tuple+", ", end-start-1) + tuple + tail
+		if end-start < per {
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write inserts one batch. The statements run without ctx's cancellation
+// (the driver would start a watcher goroutine per statement); write checks
+// ctx between statements instead.
 func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 	done := ctx
 	ctx = context.WithoutCancel(ctx)
 	if len(b.resources) > 0 {
-		st, err := tx.PrepareContext(ctx, insertResource)
-		if err != nil {
-			return err
+		rs := b.resources
+		if hasDuplicateUIDs(rs) {
+			// One statement may not upsert the same row twice; keep the
+			// last version of each UID, in order.
+			rs = lastByUID(rs)
 		}
-		defer st.Close()
-		for i, r := range b.resources {
-			if i%256 == 0 && done.Err() != nil {
-				return done.Err()
-			}
-			if _, err := st.ExecContext(ctx, w.id, r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.props); err != nil {
-				return fmt.Errorf("insert resource %s: %w", r.uid, err)
-			}
+		err := insertRows(ctx, done, tx, insertResource, resourceTuple, upsertResource, len(rs), resourcesPerInsert,
+			func(i int, a []any) []any {
+				r := &rs[i]
+				return append(a, w.id, r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.props)
+			})
+		if err != nil {
+			return fmt.Errorf("insert resources: %w", err)
 		}
 	}
 	if len(b.edges) > 0 {
-		st, err := tx.PrepareContext(ctx, insertEdge)
+		err := insertRows(ctx, done, tx, insertEdge, edgeTuple, "", len(b.edges), edgesPerInsert,
+			func(i int, a []any) []any {
+				e := &b.edges[i]
+				return append(a, w.id, e.From, e.Type, e.To)
+			})
 		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, e := range b.edges {
-			if _, err := st.ExecContext(ctx, w.id, e.From, e.Type, e.To); err != nil {
-				return fmt.Errorf("insert edge %s -> %s: %w", e.From, e.To, err)
-			}
+			return fmt.Errorf("insert edges: %w", err)
 		}
 	}
 	if len(b.errs) > 0 {
@@ -334,25 +389,40 @@ func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 		}
 	}
 	if len(b.findings) > 0 {
-		st, err := tx.PrepareContext(ctx, insertFinding)
+		err := insertRows(ctx, done, tx, insertFinding, findingTuple, "", len(b.findings), findingsPerInsert,
+			func(i int, a []any) []any {
+				f := &b.findings[i]
+				return append(a, w.id, f.uid, f.check, f.status, f.severity, f.reason)
+			})
 		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for i, f := range b.findings {
-			if i%256 == 0 && done.Err() != nil {
-				return done.Err()
-			}
-			res, err := st.ExecContext(ctx, w.id, f.check, f.status, f.severity, f.reason, f.uid)
-			if err != nil {
-				return fmt.Errorf("insert finding %s on %s: %w", f.check, f.uid, err)
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return fmt.Errorf("insert finding %s on %s: %w", f.check, f.uid, err)
-			} else if n == 0 {
-				return fmt.Errorf("finding %s: resource %s is not in the snapshot", f.check, f.uid)
-			}
+			return fmt.Errorf("insert findings: %w", err)
 		}
 	}
 	return nil
+}
+
+func hasDuplicateUIDs(rs []resourceRow) bool {
+	seen := make(map[string]struct{}, len(rs))
+	for i := range rs {
+		if _, dup := seen[rs[i].uid]; dup {
+			return true
+		}
+		seen[rs[i].uid] = struct{}{}
+	}
+	return false
+}
+
+// lastByUID keeps the last row of each UID, in the order of those rows.
+func lastByUID(rs []resourceRow) []resourceRow {
+	last := make(map[string]int, len(rs))
+	for i := range rs {
+		last[rs[i].uid] = i
+	}
+	out := make([]resourceRow, 0, len(last))
+	for i := range rs {
+		if last[rs[i].uid] == i {
+			out = append(out, rs[i])
+		}
+	}
+	return out
 }

@@ -56,17 +56,20 @@ CREATE TABLE snap_errors (
 );
 CREATE INDEX snap_errors_snapshot ON snap_errors (snapshot_id);
 
--- Findings point at their resource row; name, kind, provider, account and
--- region come from the join. resource_id has no declared foreign key: the
--- writer resolves it from the UID in the same transaction, and a declared
--- key would make every resource delete scan this table.
+-- Findings name their resource by UID; name, kind, provider, account and
+-- region come from the join with snap_resources on (snapshot_id, uid).
+-- PASS findings are most of the rows and only ever read in bulk, so the
+-- ordered index covers the others only (a partial index): writing a PASS
+-- finding is an append. The snapshot index is an append too (IDs grow).
 CREATE TABLE snap_findings (
-	id          INTEGER PRIMARY KEY,
-	snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
-	resource_id INTEGER NOT NULL,
-	check_id    TEXT    NOT NULL,
-	status      TEXT    NOT NULL,
-	severity    INTEGER NOT NULL,
-	reason      TEXT    NOT NULL DEFAULT ''
+	id           INTEGER PRIMARY KEY,
+	snapshot_id  INTEGER NOT NULL REFERENCES snapshots (id),
+	resource_uid TEXT    NOT NULL,
+	check_id     TEXT    NOT NULL,
+	status       TEXT    NOT NULL,
+	severity     INTEGER NOT NULL,
+	reason       TEXT    NOT NULL DEFAULT ''
 );
-CREATE INDEX snap_findings_order ON snap_findings (snapshot_id, severity DESC, check_id);
+CREATE INDEX snap_findings_snapshot ON snap_findings (snapshot_id);
+CREATE INDEX snap_findings_open ON snap_findings (snapshot_id, severity DESC, check_id, resource_uid)
+	WHERE status <> 'PASS';
