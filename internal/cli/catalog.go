@@ -90,6 +90,9 @@ func (c *catalog) reportInfo() ([]report.CheckInfo, []report.FrameworkInfo) {
 		checks = append(checks, report.CheckInfo{
 			ID: ch.ID, Title: ch.Title, Severity: ch.Severity, Provider: string(ch.Provider),
 			Area: string(ch.Area), Remediation: ch.Remediation.Text,
+			Description: ch.Description, Risk: ch.Risk,
+			RemediationCLI: ch.Remediation.CLI, RemediationTerraform: ch.Remediation.Terraform,
+			References: ch.References,
 		})
 	}
 	fws := make([]report.FrameworkInfo, 0, len(c.frameworks))

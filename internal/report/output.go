@@ -18,10 +18,24 @@ const (
 	FormatTable Format = "table"
 	// FormatJSON is one JSON document with every finding (json.go).
 	FormatJSON Format = "json"
+	// FormatOCSF is one OCSF Detection Finding per line (ocsf.go).
+	FormatOCSF Format = "ocsf"
+	// FormatASFF is AWS Security Hub findings, AWS only (asff.go).
+	FormatASFF Format = "asff"
+	// FormatSARIF is a SARIF 2.1.0 log (sarif.go).
+	FormatSARIF Format = "sarif"
+	// FormatCSV is one CSV row per finding (csv.go).
+	FormatCSV Format = "csv"
+	// FormatJUnit is JUnit XML, one test case per check × resource (junit.go).
+	FormatJUnit Format = "junit"
+	// FormatMarkdown is a pull-request comment (markdown.go).
+	FormatMarkdown Format = "markdown"
 )
 
 // Formats returns every known format, in the order help texts list them.
-func Formats() []Format { return []Format{FormatTable, FormatJSON} }
+func Formats() []Format {
+	return []Format{FormatTable, FormatJSON, FormatOCSF, FormatASFF, FormatSARIF, FormatCSV, FormatJUnit, FormatMarkdown}
+}
 
 // Valid reports whether f is a known format.
 func (f Format) Valid() bool {
@@ -36,8 +50,13 @@ func (f Format) Valid() bool {
 // Statuses returns the finding statuses the format shows; nil means all.
 // The CLI uses it to filter the findings it streams to Write.
 func (f Format) Statuses() []finding.Status {
-	if f == FormatTable {
+	switch f {
+	case FormatTable:
 		return []finding.Status{finding.Fail, finding.Error}
+	case FormatSARIF:
+		return []finding.Status{finding.Fail, finding.Error, finding.Muted}
+	case FormatMarkdown:
+		return []finding.Status{finding.Fail}
 	}
 	return nil
 }
@@ -101,14 +120,29 @@ func knownFormats() string {
 }
 
 // Write renders s and findings to w in format f. findings must hold the
-// statuses f.Statuses() asks for, ordered by severity, highest first. text
-// applies to FormatTable only.
+// statuses f.Statuses() asks for, ordered by severity, highest first, then
+// by check ID (as the store returns them). text applies to FormatTable, and
+// its MaxRows also caps FormatMarkdown's findings list. FormatASFF's count of
+// skipped non-AWS findings is available from WriteASFF.
 func Write(w io.Writer, f Format, s *Summary, findings iter.Seq2[finding.Finding, error], text TextOptions) error {
 	switch f {
 	case FormatTable:
 		return WriteText(w, s, findings, text)
 	case FormatJSON:
 		return WriteJSON(w, s, findings)
+	case FormatOCSF:
+		return WriteOCSF(w, s, findings)
+	case FormatASFF:
+		_, err := WriteASFF(w, s, findings)
+		return err
+	case FormatSARIF:
+		return WriteSARIF(w, s, findings)
+	case FormatCSV:
+		return WriteCSV(w, s, findings)
+	case FormatJUnit:
+		return WriteJUnit(w, s, findings)
+	case FormatMarkdown:
+		return WriteMarkdown(w, s, findings, MarkdownOptions{MaxRows: text.MaxRows})
 	}
 	return fmt.Errorf("write report: unknown format %q (known: %s)", f, knownFormats())
 }

@@ -23,9 +23,13 @@ func TestParseOutputs(t *testing.T) {
 		{spec: " TABLE , json = reports/out.json ", want: []Output{{Format: FormatTable}, {Format: FormatJSON, Path: "reports/out.json"}}},
 		{spec: "table=scan.txt,json", want: []Output{{Format: FormatTable, Path: "scan.txt"}, {Format: FormatJSON}}},
 		{spec: "json=a.json,json=b.json", want: []Output{{Format: FormatJSON, Path: "a.json"}, {Format: FormatJSON, Path: "b.json"}}},
-		{spec: "", wantErr: "no format given (known: table, json)"},
+		{spec: "", wantErr: "no format given (known: table, json, ocsf"},
 		{spec: "  ", wantErr: "no format given"},
-		{spec: "sarif", wantErr: `unknown format "sarif" (known: table, json)`},
+		{spec: "pdf", wantErr: `unknown format "pdf" (known: table, json, ocsf`},
+		{spec: "table,sarif=out.sarif,ocsf=out.ocsf.json,csv=out.csv,junit=out.xml,asff=out.asff.json,markdown=out.md", want: []Output{
+			{Format: FormatTable}, {Format: FormatSARIF, Path: "out.sarif"}, {Format: FormatOCSF, Path: "out.ocsf.json"}, {Format: FormatCSV, Path: "out.csv"},
+			{Format: FormatJUnit, Path: "out.xml"}, {Format: FormatASFF, Path: "out.asff.json"}, {Format: FormatMarkdown, Path: "out.md"},
+		}},
 		{spec: "table,", wantErr: "empty format"},
 		{spec: "=out.json", wantErr: "empty format"},
 		{spec: "table,json", wantErr: "table and json both write to standard output"},
@@ -57,8 +61,8 @@ func TestFormats(t *testing.T) {
 			t.Errorf("%s is listed but not valid", f)
 		}
 	}
-	if Format("csv").Valid() {
-		t.Error("csv is not implemented yet and must not be valid")
+	if Format("pdf").Valid() {
+		t.Error("pdf is not implemented and must not be valid")
 	}
 	if got := FormatTable.Statuses(); !slices.Equal(got, []finding.Status{finding.Fail, finding.Error}) {
 		t.Errorf("table statuses = %v", got)
@@ -66,8 +70,8 @@ func TestFormats(t *testing.T) {
 	if got := FormatJSON.Statuses(); got != nil {
 		t.Errorf("json statuses = %v, want nil (all)", got)
 	}
-	if err := Write(nil, Format("csv"), nil, nil, TextOptions{}); err == nil || !strings.Contains(err.Error(), "known: table, json") {
-		t.Errorf("Write(csv) error = %v", err)
+	if err := Write(nil, Format("pdf"), nil, nil, TextOptions{}); err == nil || !strings.Contains(err.Error(), "known: table, json, ocsf") {
+		t.Errorf("Write(pdf) error = %v", err)
 	}
 	if o := (Output{Format: FormatJSON}); !o.Stdout() {
 		t.Error("an output without a path goes to standard output")
@@ -88,5 +92,5 @@ func ExampleParseOutputs() {
 	// Output:
 	// table stdout=true path=""
 	// json stdout=false path="findings.json"
-	// parse output "table,xml=out.xml": unknown format "xml" (known: table, json)
+	// parse output "table,xml=out.xml": unknown format "xml" (known: table, json, ocsf, asff, sarif, csv, junit, markdown)
 }

@@ -52,6 +52,15 @@ type CheckInfo struct {
 	Area string
 	// Remediation is the check's remediation text.
 	Remediation string
+	// Description says what the check verifies; Risk what a failure exposes.
+	Description string
+	Risk        string
+	// RemediationCLI and RemediationTerraform are the check's optional fix
+	// as a shell command and as Terraform.
+	RemediationCLI       string
+	RemediationTerraform string
+	// References are documentation URLs.
+	References []string
 }
 
 // FrameworkInfo is a compliance framework: requirements mapped to checks.
