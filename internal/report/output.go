@@ -30,11 +30,13 @@ const (
 	FormatJUnit Format = "junit"
 	// FormatMarkdown is a pull-request comment (markdown.go).
 	FormatMarkdown Format = "markdown"
+	// FormatHTML is a self-contained HTML page with every finding (html.go).
+	FormatHTML Format = "html"
 )
 
 // Formats returns every known format, in the order help texts list them.
 func Formats() []Format {
-	return []Format{FormatTable, FormatJSON, FormatOCSF, FormatASFF, FormatSARIF, FormatCSV, FormatJUnit, FormatMarkdown}
+	return []Format{FormatTable, FormatJSON, FormatOCSF, FormatASFF, FormatSARIF, FormatCSV, FormatJUnit, FormatMarkdown, FormatHTML}
 }
 
 // Valid reports whether f is a known format.
@@ -143,6 +145,8 @@ func Write(w io.Writer, f Format, s *Summary, findings iter.Seq2[finding.Finding
 		return WriteJUnit(w, s, findings)
 	case FormatMarkdown:
 		return WriteMarkdown(w, s, findings, MarkdownOptions{MaxRows: text.MaxRows})
+	case FormatHTML:
+		return WriteHTML(w, s, findings, HTMLOptions{})
 	}
 	return fmt.Errorf("write report: unknown format %q (known: %s)", f, knownFormats())
 }

@@ -92,5 +92,5 @@ func ExampleParseOutputs() {
 	// Output:
 	// table stdout=true path=""
 	// json stdout=false path="findings.json"
-	// parse output "table,xml=out.xml": unknown format "xml" (known: table, json, ocsf, asff, sarif, csv, junit, markdown)
+	// parse output "table,xml=out.xml": unknown format "xml" (known: table, json, ocsf, asff, sarif, csv, junit, markdown, html)
 }
