@@ -184,6 +184,8 @@ type run struct {
 	// tagEdges are edges to every Droplet carrying a tag, resolved once
 	// all Droplets are known.
 	tagEdges []tagEdge
+	// edges holds the edges emitted so far.
+	edges map[resource.Edge]bool
 }
 
 type tagEdge struct {
@@ -202,7 +204,7 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	if acct.Team != nil && acct.Team.UUID != "" {
 		team = acct.Team.UUID
 	}
-	r := &run{c: c, sink: sink, account: team, dropletTags: map[int][]string{}}
+	r := &run{c: c, sink: sink, account: team, dropletTags: map[int][]string{}, edges: map[resource.Edge]bool{}}
 	if err := r.emitAccount(ctx, acct); err != nil {
 		return err
 	}
@@ -259,8 +261,18 @@ func (r *run) emit(ctx context.Context, kind, uid, region, name string, tags []s
 	return r.sink.Resource(ctx, res)
 }
 
+// edge emits an edge once, however many ways it is found (an LB's Droplet
+// IDs and its tag may name the same Droplet).
 func (r *run) edge(ctx context.Context, from, to, typ string) error {
-	return r.sink.Edge(ctx, resource.Edge{From: from, To: to, Type: typ})
+	e := resource.Edge{From: from, To: to, Type: typ}
+	r.mu.Lock()
+	dup := r.edges[e]
+	r.edges[e] = true
+	r.mu.Unlock()
+	if dup {
+		return nil
+	}
+	return r.sink.Edge(ctx, e)
 }
 
 // fail records a collection error for one service and operation; it returns

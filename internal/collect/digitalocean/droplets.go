@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/digitalocean/godo"
 )
@@ -328,6 +327,3 @@ func collectReservedIPs(ctx context.Context, r *run) error {
 	}
 	return nil
 }
-
-// strID formats an integer ID.
-func strID(id int) string { return strconv.Itoa(id) }
