@@ -1,0 +1,145 @@
+package aws
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsaccount "github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+)
+
+// accountAPI is every AWS Account Management operation the collector calls.
+type accountAPI interface {
+	GetAlternateContact(ctx context.Context, in *awsaccount.GetAlternateContactInput, optFns ...func(*awsaccount.Options)) (*awsaccount.GetAlternateContactOutput, error)
+	GetContactInformation(ctx context.Context, in *awsaccount.GetContactInformationInput, optFns ...func(*awsaccount.Options)) (*awsaccount.GetContactInformationOutput, error)
+}
+
+// s3controlAPI is every S3 Control operation the collector calls.
+type s3controlAPI interface {
+	GetPublicAccessBlock(ctx context.Context, in *s3control.GetPublicAccessBlockInput, optFns ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+}
+
+// collectAccountFacts emits the aws_account resource: root user summary,
+// account-level S3 Block Public Access and contacts.
+func collectAccountFacts(ctx context.Context, s *scope) error {
+	a := s.acct
+	p := obj{"account_id": a.id, "account_name": a.name}
+	setNonEmpty(p, "organization_id", a.orgID)
+	setNonEmpty(p, "email", a.email)
+
+	summary, err := s.iam().GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil {
+		if ferr := s.fail(ctx, "iam:GetAccountSummary", err); ferr != nil {
+			return ferr
+		}
+	} else {
+		sm := obj{}
+		for _, k := range []string{
+			"AccountMFAEnabled", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent",
+			"AccountPasswordPresent", "Users", "Roles", "Policies", "MFADevices", "MFADevicesInUse",
+		} {
+			sm[snake(k)] = summary.SummaryMap[k]
+		}
+		p["summary_map"] = sm
+	}
+
+	ctl := s3control.NewFromConfig(s.cfg(""))
+	pab, err := accountPAB(ctx, ctl, a.id)
+	if err != nil {
+		if ferr := s.fail(ctx, "s3:GetAccountPublicAccessBlock", err); ferr != nil {
+			return ferr
+		}
+	} else {
+		p["public_access_block"] = pab
+	}
+
+	acc := awsaccount.NewFromConfig(s.cfg(""))
+	contacts := []obj{}
+	for _, typ := range []accounttypes.AlternateContactType{accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations, accounttypes.AlternateContactTypeSecurity} {
+		out, err := acc.GetAlternateContact(ctx, &awsaccount.GetAlternateContactInput{AlternateContactType: typ})
+		if isCode(err, "ResourceNotFoundException") {
+			continue
+		}
+		if err != nil {
+			if ferr := s.fail(ctx, "account:GetAlternateContact", err); ferr != nil {
+				return ferr
+			}
+			contacts = nil
+			break
+		}
+		if c := out.AlternateContact; c != nil {
+			contacts = append(contacts, obj{
+				"alternate_contact_type": string(c.AlternateContactType), "name": aws.ToString(c.Name),
+				"email_address": aws.ToString(c.EmailAddress), "phone_number": aws.ToString(c.PhoneNumber),
+				"title": aws.ToString(c.Title),
+			})
+		}
+	}
+	if contacts != nil {
+		p["alternate_contacts"] = contacts
+	}
+	ci, err := acc.GetContactInformation(ctx, &awsaccount.GetContactInformationInput{})
+	switch {
+	case isCode(err, "ResourceNotFoundException"):
+	case err != nil:
+		if ferr := s.fail(ctx, "account:GetContactInformation", err); ferr != nil {
+			return ferr
+		}
+	case ci.ContactInformation != nil:
+		c := ci.ContactInformation
+		p["contact_information"] = obj{
+			"full_name": aws.ToString(c.FullName), "company_name": aws.ToString(c.CompanyName),
+			"country_code": aws.ToString(c.CountryCode), "phone_number": aws.ToString(c.PhoneNumber),
+		}
+	}
+	return s.emit(ctx, "aws_account", a.uid, a.name, nil, time.Time{}, p)
+}
+
+func accountPAB(ctx context.Context, api s3controlAPI, id string) (obj, error) {
+	out, err := api.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(id)})
+	if isCode(err, "NoSuchPublicAccessBlockConfiguration") {
+		return pabDoc(nil, nil, nil, nil), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := out.PublicAccessBlockConfiguration
+	if c == nil {
+		return pabDoc(nil, nil, nil, nil), nil
+	}
+	return pabDoc(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets), nil
+}
+
+func pabDoc(acls, ignore, policy, restrict *bool) obj {
+	return obj{
+		"block_public_acls": deref(acls), "ignore_public_acls": deref(ignore),
+		"block_public_policy": deref(policy), "restrict_public_buckets": deref(restrict),
+	}
+}
+
+// snake converts an AWS field name to snake_case, keeping acronyms
+// together: AccountMFAEnabled → account_mfa_enabled.
+func snake(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		upper := r >= 'A' && r <= 'Z'
+		if upper && i > 0 {
+			prevLower := rs[i-1] >= 'a' && rs[i-1] <= 'z'
+			nextLower := i+1 < len(rs) && rs[i+1] >= 'a' && rs[i+1] <= 'z'
+			prevUpper := rs[i-1] >= 'A' && rs[i-1] <= 'Z'
+			if prevLower || (prevUpper && nextLower) {
+				b.WriteByte('_')
+			}
+		}
+		if upper {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

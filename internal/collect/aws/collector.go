@@ -1,0 +1,494 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/sync/errgroup"
+
+	"cloudward/internal/collect"
+	"cloudward/internal/resource"
+)
+
+// Options configure the AWS collector. The zero value scans the account of
+// the default credential chain in every enabled region.
+type Options struct {
+	// Profile is the shared-config profile (--aws-profile); empty uses the
+	// default chain (environment, shared config, SSO, IMDS/ECS roles).
+	Profile string
+	// Regions limits the scan to these regions; empty scans every region
+	// DescribeRegions reports as enabled.
+	Regions []string
+	// Org lists the organization's active accounts and assumes RoleName in
+	// each member account.
+	Org bool
+	// RoleName is the role assumed in member accounts (default
+	// OrganizationAccountAccessRole).
+	RoleName string
+	// ExternalID is passed to AssumeRole when set.
+	ExternalID string
+	// SessionName is the AssumeRole session name (default cloudward).
+	SessionName string
+	// EndpointURL sends every API call to this endpoint (LocalStack, moto…)
+	// and switches S3 to path-style addressing. AWS_ENDPOINT_URL and
+	// AWS_ENDPOINT_URL_<SERVICE> are honoured as well.
+	EndpointURL string
+	// HomeRegion is the region used for global calls (STS, IAM,
+	// Organizations, DescribeRegions); default: the profile's region, else
+	// us-east-1.
+	HomeRegion string
+	// MaxInFlight bounds the HTTP requests in flight across the whole scan
+	// (default 32).
+	MaxInFlight int
+	// AccountConcurrency bounds the accounts scanned at once (default 4).
+	AccountConcurrency int
+	// JobConcurrency bounds the (region, service) jobs run at once per
+	// account (default 8).
+	JobConcurrency int
+	// DetailConcurrency bounds the per-resource calls (bucket settings, key
+	// rotation…) run at once within one job (default 4).
+	DetailConcurrency int
+	// MaxAttempts is the retryer's attempt limit per call (default 8).
+	MaxAttempts int
+	// Backoff overrides the retryer's backoff (tests and benchmarks).
+	Backoff retry.BackoffDelayer
+	// ReportPollInterval is the wait between credential report polls
+	// (default 2s).
+	ReportPollInterval time.Duration
+	// HTTPClient replaces the SDK's HTTP client (tests).
+	HTTPClient aws.HTTPClient
+	// Credentials replaces the default credential chain (tests).
+	Credentials aws.CredentialsProvider
+	// Logger receives progress and diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Collector collects AWS accounts through aws-sdk-go-v2. It implements
+// collect.Collector.
+type Collector struct {
+	opts  Options
+	log   *slog.Logger
+	calls atomic.Int64
+}
+
+// New returns a collector with opts, filling in defaults.
+func New(opts Options) *Collector {
+	if opts.RoleName == "" {
+		opts.RoleName = "OrganizationAccountAccessRole"
+	}
+	if opts.SessionName == "" {
+		opts.SessionName = "cloudward"
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 32
+	}
+	if opts.AccountConcurrency <= 0 {
+		opts.AccountConcurrency = 4
+	}
+	if opts.JobConcurrency <= 0 {
+		opts.JobConcurrency = 8
+	}
+	if opts.DetailConcurrency <= 0 {
+		opts.DetailConcurrency = 4
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 8
+	}
+	if opts.ReportPollInterval <= 0 {
+		opts.ReportPollInterval = 2 * time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Collector{opts: opts, log: log}
+}
+
+// Name implements collect.Collector.
+func (c *Collector) Name() string { return "aws" }
+
+// Kinds implements collect.Collector.
+func (c *Collector) Kinds() []resource.Kind { return Kinds() }
+
+// Calls reports the HTTP requests made so far, retries included.
+func (c *Collector) Calls() int64 { return c.calls.Load() }
+
+// target is one account in scope with the configuration to reach it.
+type target struct {
+	id, name, email, orgID, uid string
+	partition                   string
+	cfg                         aws.Config
+}
+
+// Collect implements collect.Collector. It fails only when no account can
+// be reached at all (no credentials, organization not listable) or the sink
+// fails; everything else becomes a collection error.
+func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
+	base, err := c.baseConfig(ctx)
+	if err != nil {
+		return err
+	}
+	accts, err := c.accounts(ctx, base, sink)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.opts.AccountConcurrency)
+	for _, a := range accts {
+		g.Go(func() error {
+			scope := collect.Scope{Provider: resource.AWS, Account: a.id, Region: resource.GlobalRegion, Service: "account"}
+			return collect.Guard(gctx, sink, c.log, scope, func() error { return c.collectAccount(gctx, a, sink) })
+		})
+	}
+	return g.Wait()
+}
+
+// baseConfig loads the credential chain and wires the retryer, the
+// endpoint override and the bounded HTTP client.
+func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
+	var next aws.HTTPClient = c.opts.HTTPClient
+	if next == nil {
+		next = awshttp.NewBuildableClient()
+	}
+	hc := &limitedClient{next: next, sem: make(chan struct{}, c.opts.MaxInFlight), calls: &c.calls}
+	loaders := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(hc),
+		config.WithRetryer(c.retryer),
+	}
+	if c.opts.Profile != "" {
+		loaders = append(loaders, config.WithSharedConfigProfile(c.opts.Profile))
+	}
+	if c.opts.Credentials != nil {
+		loaders = append(loaders, config.WithCredentialsProvider(c.opts.Credentials))
+	}
+	if c.opts.EndpointURL != "" {
+		loaders = append(loaders, config.WithBaseEndpoint(c.opts.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load aws config: %w", err)
+	}
+	if c.opts.HomeRegion != "" {
+		cfg.Region = c.opts.HomeRegion
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	return cfg, nil
+}
+
+func (c *Collector) retryer() aws.Retryer {
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+			so.MaxAttempts = c.opts.MaxAttempts
+			if c.opts.Backoff != nil {
+				so.Backoff = c.opts.Backoff
+			}
+		})
+	})
+}
+
+// pathStyle reports whether S3 must use path-style addressing: whenever an
+// endpoint is overridden, since emulators rarely serve virtual hosts.
+func (c *Collector) pathStyle() bool {
+	if c.opts.EndpointURL != "" {
+		return true
+	}
+	for _, v := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"} {
+		if os.Getenv(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// limitedClient bounds the requests in flight and counts them.
+type limitedClient struct {
+	next  aws.HTTPClient
+	sem   chan struct{}
+	calls *atomic.Int64
+}
+
+func (l *limitedClient) Do(req *http.Request) (*http.Response, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
+	defer func() { <-l.sem }()
+	l.calls.Add(1)
+	return l.next.Do(req)
+}
+
+// accounts resolves the accounts in scope: the caller's, or every active
+// account of the organization with an assumed role.
+func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.Sink) ([]*target, error) {
+	stsc := sts.NewFromConfig(base)
+	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("aws credentials (sts:GetCallerIdentity): %w", err)
+	}
+	self := aws.ToString(id.Account)
+	partition := "aws"
+	if p := strings.Split(aws.ToString(id.Arn), ":"); len(p) > 2 && p[1] != "" {
+		partition = p[1]
+	}
+	orgc := organizations.NewFromConfig(base)
+	var org *orgtypes.Organization
+	if out, err := orgc.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err == nil {
+		org = out.Organization
+	} else if c.opts.Org {
+		return nil, fmt.Errorf("--aws-org: organizations:DescribeOrganization: %w", err)
+	} else {
+		c.log.Debug("aws: no organization information", "account", self, "err", err)
+	}
+	accountUID := func(acct string) string {
+		if org != nil {
+			return fmt.Sprintf("arn:%s:organizations::%s:account/%s/%s", partition, aws.ToString(org.MasterAccountId), aws.ToString(org.Id), acct)
+		}
+		return fmt.Sprintf("arn:%s:iam::%s:root", partition, acct)
+	}
+	orgID := ""
+	if org != nil {
+		orgID = aws.ToString(org.Id)
+	}
+	if !c.opts.Org {
+		return []*target{{id: self, name: self, orgID: orgID, uid: accountUID(self), partition: partition, cfg: base}}, nil
+	}
+	var out []*target
+	pages := organizations.NewListAccountsPaginator(orgc, &organizations.ListAccountsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("--aws-org: organizations:ListAccounts: %w", err)
+		}
+		for _, a := range page.Accounts {
+			if a.Status != orgtypes.AccountStatusActive {
+				c.log.Info("aws: skipping inactive account", "account", aws.ToString(a.Id), "status", a.Status)
+				continue
+			}
+			acct := &target{
+				id: aws.ToString(a.Id), name: aws.ToString(a.Name), email: aws.ToString(a.Email),
+				orgID: orgID, uid: aws.ToString(a.Arn), partition: partition, cfg: base,
+			}
+			if acct.uid == "" {
+				acct.uid = accountUID(acct.id)
+			}
+			if acct.id != self {
+				acct.cfg = base.Copy()
+				role := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acct.id, c.opts.RoleName)
+				acct.cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, role, func(o *stscreds.AssumeRoleOptions) {
+					o.RoleSessionName = c.opts.SessionName
+					if c.opts.ExternalID != "" {
+						o.ExternalID = aws.String(c.opts.ExternalID)
+					}
+				}))
+			}
+			out = append(out, acct)
+		}
+	}
+	slices.SortFunc(out, func(a, b *target) int { return strings.Compare(a.id, b.id) })
+	return out, nil
+}
+
+// collectAccount scans one account: credentials, regions, then every
+// (region, service) job with bounded concurrency.
+func (c *Collector) collectAccount(ctx context.Context, a *target, sink collect.Sink) error {
+	start := time.Now()
+	acctScope := &scope{c: c, acct: a, region: resource.GlobalRegion, service: "sts", sink: sink}
+	if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
+		return acctScope.fail(ctx, "sts:AssumeRole", err)
+	}
+	regions, err := c.regions(ctx, a, sink)
+	if err != nil {
+		return err
+	}
+	c.log.Info("aws: scanning account", "account", a.id, "regions", len(regions))
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.opts.JobConcurrency)
+	run := func(region, service string, fn func(context.Context, *scope) error) {
+		g.Go(func() error {
+			s := &scope{c: c, acct: a, region: region, service: service, sink: sink, regions: regions}
+			cs := collect.Scope{Provider: resource.AWS, Account: a.id, Region: region, Service: service}
+			return collect.Guard(gctx, sink, c.log, cs, func() error { return fn(gctx, s) })
+		})
+	}
+	run(resource.GlobalRegion, "account", collectAccountFacts)
+	run(resource.GlobalRegion, "iam", collectIAM)
+	run(resource.GlobalRegion, "s3", collectS3)
+	for _, region := range regions {
+		for _, j := range regionalJobs() {
+			run(region, j.service, j.fn)
+		}
+	}
+	err = g.Wait()
+	c.log.Info("aws: account done", "account", a.id, "elapsed", time.Since(start).Round(time.Millisecond))
+	return err
+}
+
+type regionalJob struct {
+	service string
+	fn      func(context.Context, *scope) error
+}
+
+func regionalJobs() []regionalJob {
+	return []regionalJob{
+		{"ec2", collectEC2},
+		{"kms", collectKMS},
+		{"cloudtrail", collectCloudTrail},
+		{"config", collectConfig},
+		{"rds", collectRDS},
+		{"lambda", collectLambda},
+		{"logs", collectLogs},
+		{"accessanalyzer", collectAccessAnalyzer},
+		{"securityhub", collectSecurityHub},
+	}
+}
+
+// regions lists the account's enabled regions (DescribeRegions), limited to
+// Options.Regions. Regions not opted in are skipped and logged; a region
+// asked for explicitly but not enabled is a collection error.
+func (c *Collector) regions(ctx context.Context, a *target, sink collect.Sink) ([]string, error) {
+	s := &scope{c: c, acct: a, region: a.cfg.Region, service: "ec2", sink: sink}
+	api := ec2.NewFromConfig(a.cfg)
+	out, err := describeRegions(ctx, api)
+	if err != nil {
+		if ferr := s.fail(ctx, "ec2:DescribeRegions", err); ferr != nil {
+			return nil, ferr
+		}
+		// Without the list, scan what was asked for, or the home region.
+		if len(c.opts.Regions) > 0 {
+			return slices.Clone(c.opts.Regions), nil
+		}
+		return []string{a.cfg.Region}, nil
+	}
+	enabled := map[string]bool{}
+	var all []string
+	for _, r := range out.Regions {
+		name := aws.ToString(r.RegionName)
+		if aws.ToString(r.OptInStatus) == "not-opted-in" {
+			c.log.Info("aws: skipping region not enabled in the account", "account", a.id, "region", name)
+			continue
+		}
+		enabled[name] = true
+		all = append(all, name)
+	}
+	if len(c.opts.Regions) == 0 {
+		slices.Sort(all)
+		return all, nil
+	}
+	var regions []string
+	for _, r := range c.opts.Regions {
+		if !enabled[r] {
+			err := sink.Error(ctx, collect.Error{
+				Provider: resource.AWS, Account: a.id, Region: r, Service: "ec2", Op: "ec2:DescribeRegions",
+				Kind: collect.NotEnabled, Message: fmt.Sprintf("region %s is not enabled in account %s (or does not exist)", r, a.id),
+			})
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		regions = append(regions, r)
+	}
+	return regions, nil
+}
+
+func describeRegions(ctx context.Context, api ec2RegionsAPI) (*ec2.DescribeRegionsOutput, error) {
+	return api.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+}
+
+// scope is one job's part of the estate and how it reports.
+type scope struct {
+	c       *Collector
+	acct    *target
+	region  string
+	service string
+	sink    collect.Sink
+	regions []string
+}
+
+// cfg returns the account's configuration for region (the home region for
+// global services).
+func (s *scope) cfg(region string) aws.Config {
+	cfg := s.acct.cfg.Copy()
+	if region != "" && region != resource.GlobalRegion {
+		cfg.Region = region
+	}
+	return cfg
+}
+
+// arn builds an ARN in the account's partition.
+func (s *scope) arn(service, region, rest string) string {
+	if region == resource.GlobalRegion {
+		region = ""
+	}
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.acct.partition, service, region, s.acct.id, rest)
+}
+
+// emit sends one resource whose properties are props.
+func (s *scope) emit(ctx context.Context, kind, uid, name string, tags map[string]string, created time.Time, props any) error {
+	return s.emitIn(ctx, s.region, kind, uid, name, tags, created, props)
+}
+
+func (s *scope) emitIn(ctx context.Context, region, kind, uid, name string, tags map[string]string, created time.Time, props any) error {
+	raw, err := marshalProps(props)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", kind, uid, err)
+	}
+	if len(tags) == 0 {
+		tags = nil
+	}
+	return s.sink.Resource(ctx, resource.Resource{
+		UID: uid, Provider: resource.AWS, Account: s.acct.id, Region: region, Kind: kind,
+		Name: name, Tags: tags, CreatedAt: created.UTC(), Properties: raw,
+	})
+}
+
+// edge sends one edge; an empty end is skipped.
+func (s *scope) edge(ctx context.Context, from, to, typ string) error {
+	if from == "" || to == "" {
+		return nil
+	}
+	return s.sink.Edge(ctx, resource.Edge{From: from, To: to, Type: typ})
+}
+
+// fail records err from op as a collection error of the scope. It returns
+// an error only when the scan must stop: the context is done or the sink
+// failed.
+func (s *scope) fail(ctx context.Context, op string, err error) error {
+	return s.failIn(ctx, s.region, op, err)
+}
+
+func (s *scope) failIn(ctx context.Context, region, op string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	kind, msg := classify(err)
+	service := s.service
+	if svc, _, ok := strings.Cut(op, ":"); ok {
+		service = svc
+	}
+	s.c.log.Warn("aws: collection error", "account", s.acct.id, "region", region, "op", op, "kind", kind, "err", msg)
+	return s.sink.Error(ctx, collect.Error{
+		Provider: resource.AWS, Account: s.acct.id, Region: region, Service: service,
+		Op: op, Kind: kind, Message: msg,
+	})
+}
