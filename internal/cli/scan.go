@@ -53,7 +53,9 @@ type providerCLI interface {
 
 // providerCLIs lists the providers `scan --provider` can collect, in order.
 func providerCLIs() []providerCLI {
-	return []providerCLI{}
+	return []providerCLI{
+		newDigitalOceanCLI(),
+	}
 }
 
 func newScanCmd(e *env) *cobra.Command {
