@@ -112,7 +112,7 @@ func WriteHTML(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error], o
 	if err := tmpl.ExecuteTemplate(bw, "head", newHTMLView(s, opts, string(css))); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
-	if err := writeHTMLFindings(bw, s, all, opts); err != nil {
+	if err := writeHTMLFindings(bw, s, all, opts.PageSize, htmlDictMax); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
 	bw.WriteString("<script>\n")
@@ -134,8 +134,8 @@ func WriteHTML(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error], o
 // A finding is [check, status, severity, uid, name, kind, provider, account,
 // region, reason]: severity is 0 (info) to 4 (critical); every other field
 // is an index into the dictionary of the same name or, once that dictionary
-// is full, the string itself.
-func writeHTMLFindings(bw *bufio.Writer, s *Summary, all iter.Seq2[finding.Finding, error], opts HTMLOptions) error {
+// is full (dictMax entries), the string itself.
+func writeHTMLFindings(bw *bufio.Writer, s *Summary, all iter.Seq2[finding.Finding, error], pageSize, dictMax int) error {
 	checks := s.Checks()
 	ids := make([]string, len(checks))
 	for i, c := range checks {
@@ -147,14 +147,14 @@ func writeHTMLFindings(bw *bufio.Writer, s *Summary, all iter.Seq2[finding.Findi
 	}
 	var (
 		checkDict    = newHTMLDict(math.MaxInt, ids...)
-		statusDict   = newHTMLDict(htmlDictMax, statuses...)
-		uidDict      = newHTMLDict(htmlDictMax)
-		nameDict     = newHTMLDict(htmlDictMax)
-		kindDict     = newHTMLDict(htmlDictMax)
-		providerDict = newHTMLDict(htmlDictMax)
-		accountDict  = newHTMLDict(htmlDictMax)
-		regionDict   = newHTMLDict(htmlDictMax)
-		reasonDict   = newHTMLDict(htmlDictMax, "")
+		statusDict   = newHTMLDict(max(dictMax, len(statuses)), statuses...)
+		uidDict      = newHTMLDict(dictMax)
+		nameDict     = newHTMLDict(dictMax)
+		kindDict     = newHTMLDict(dictMax)
+		providerDict = newHTMLDict(dictMax)
+		accountDict  = newHTMLDict(dictMax)
+		regionDict   = newHTMLDict(dictMax)
+		reasonDict   = newHTMLDict(dictMax, "")
 	)
 	bw.WriteString(`<script type="application/json" id="cw-findings">[`)
 	b := make([]byte, 0, 512)
@@ -198,7 +198,6 @@ func writeHTMLFindings(bw *bufio.Writer, s *Summary, all iter.Seq2[finding.Findi
 	}
 	bw.WriteString("]</script>\n")
 
-	pageSize := opts.PageSize
 	if pageSize <= 0 {
 		pageSize = DefaultHTMLPageSize
 	}
@@ -215,7 +214,7 @@ func writeHTMLFindings(bw *bufio.Writer, s *Summary, all iter.Seq2[finding.Findi
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, "\n["...)
+		b = append(b, '\n')
 		b = appendJSONStrings(b, []string{c.ID, c.Title, c.Provider, c.Area, c.Remediation})
 		b = append(b[:len(b)-1], ',') // open the array back up for the severity
 		b = strconv.AppendInt(b, int64(clampSeverity(c.Severity)), 10)

@@ -7,9 +7,13 @@
   var F = { check: 0, status: 1, severity: 2, uid: 3, name: 4, kind: 5, provider: 6, account: 7, region: 8, reason: 9 };
   var FILTERS = ['status', 'severity', 'provider', 'account', 'region', 'check'];
 
+  var startedAt = performance.now();
   function $(id) { return document.getElementById(id); }
   var dict = JSON.parse($('cw-dict').textContent);
   var rows = JSON.parse($('cw-findings').textContent);
+  // The text is no longer needed: drop it so the browser does not keep the
+  // findings twice.
+  $('cw-findings').textContent = '';
   var parsedAt = performance.now();
 
   var dicts = {
@@ -36,20 +40,35 @@
   buckets.forEach(function (b) { for (var j = 0; j < b.length; j++) { order[k++] = b[j]; } });
   buckets = null;
 
-  // Counts per value, for the filter menus.
-  var counts = {};
-  ['status', 'provider', 'account', 'region', 'check'].forEach(function (f) {
-    counts[f] = new Map();
+  // Counts per value, for the filter menus: by dictionary index, and by
+  // string for the values written literally past a dictionary's cap.
+  var COUNTED = ['status', 'provider', 'account', 'region', 'check'];
+  var byIndex = {}, byLiteral = {};
+  COUNTED.forEach(function (f) {
+    byIndex[f] = new Int32Array(dicts[f].length);
+    byLiteral[f] = new Map();
   });
   var sevCounts = [0, 0, 0, 0, 0];
   for (i = 0; i < rows.length; i++) {
     var r = rows[i];
     sevCounts[r[F.severity]]++;
-    for (var f in counts) {
-      var key = str(f, r[F[f]]);
-      counts[f].set(key, (counts[f].get(key) || 0) + 1);
+    for (var c = 0; c < COUNTED.length; c++) {
+      var f = COUNTED[c], v = r[F[f]];
+      if (typeof v === 'number') {
+        byIndex[f][v]++;
+      } else {
+        byLiteral[f].set(v, (byLiteral[f].get(v) || 0) + 1);
+      }
     }
   }
+  var counts = {};
+  COUNTED.forEach(function (f) {
+    var m = new Map(byLiteral[f]);
+    dicts[f].forEach(function (s, i) {
+      if (byIndex[f][i] > 0) { m.set(s, (m.get(s) || 0) + byIndex[f][i]); }
+    });
+    counts[f] = m;
+  });
 
   var form = $('filters');
   function fill(name, values, label) {
@@ -316,6 +335,7 @@
   applyFilters();
   render();
   if (fromHash) { $('sec-findings').scrollIntoView(); }
+  document.body.dataset.startMs = startedAt.toFixed(0);
   document.body.dataset.parseMs = parsedAt.toFixed(0);
   document.body.dataset.renderMs = performance.now().toFixed(0);
   document.body.dataset.ready = 'true';

@@ -1,0 +1,208 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cloudward/internal/finding"
+)
+
+// chromiumPath returns the headless browser to test with: $CLOUDWARD_CHROMIUM
+// or the first of Debian's and other distributions' names found on PATH.
+func chromiumPath() string {
+	if p := os.Getenv("CLOUDWARD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// dumpDOM loads url in headless Chromium, offline, and returns the DOM after
+// the page's scripts ran, and the browser's console log.
+func dumpDOM(t *testing.T, browser, url string) (dom, console string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--dump-dom", url)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+	}
+	var log []string
+	for line := range strings.Lines(stderr.String()) {
+		if strings.Contains(line, ":CONSOLE") {
+			log = append(log, line)
+		}
+	}
+	return stdout.String(), strings.Join(log, "")
+}
+
+var (
+	visibleRE = regexp.MustCompile(`id="count"[^>]*data-visible="(\d+)"[^>]*>([^<]*)<`)
+	rowRE     = regexp.MustCompile(`<tr class="row"`)
+)
+
+// browserFixture is a demo-sized scan: 3 providers, 6 accounts, 5 regions,
+// every check of the fixture on every resource, and one resource with a
+// hostile name.
+func browserFixture() (*Summary, []finding.Finding) {
+	accounts := []struct{ provider, account string }{
+		{"aws", "111111111111"}, {"aws", "222222222222"}, {"aws", "333333333333"},
+		{"gcp", "shop-prod"}, {"gcp", "shop-dev"}, {"azure", "0f6c-sub"},
+	}
+	regions := []string{"eu-west-1", "us-east-1", "europe-west1", "westeurope", "global"}
+	var fs []finding.Finding
+	for i := range 600 {
+		a := accounts[i%len(accounts)]
+		name := fmt.Sprintf("res-%04d", i)
+		if i == 77 {
+			name = `</script><img src=x onerror="document.title='pwned'">`
+		}
+		for j, c := range fixtureChecks {
+			st := finding.Pass
+			switch (i + j) % 9 {
+			case 0, 4:
+				st = finding.Fail
+			case 5:
+				st = finding.Muted
+			case 7:
+				if j == 3 {
+					st = finding.Error
+				}
+			}
+			fs = append(fs, finding.Finding{
+				CheckID: c.ID, Severity: c.Severity, Status: st,
+				ResourceUID: fmt.Sprintf("%s:%s:thing/%04d", a.provider, a.account, i), ResourceName: name,
+				Kind: a.provider + "_thing", Provider: a.provider, Account: a.account, Region: regions[i%len(regions)],
+			})
+		}
+	}
+	// The store returns findings by severity, highest first.
+	var sorted []finding.Finding
+	for _, sev := range finding.Severities {
+		for _, f := range fs {
+			if f.Severity == sev {
+				sorted = append(sorted, f)
+			}
+		}
+	}
+	meta := fixtureMeta(nil)
+	meta.Scope, meta.Resources = "demo (browser test)", 600
+	s := NewSummary(meta, fixtureChecks, fixtureFrameworks)
+	for _, f := range sorted {
+		s.Add(f)
+	}
+	return s, sorted
+}
+
+// TestHTMLInBrowser renders a report in headless Chromium and checks that
+// the script builds the findings table, pages it, and filters it from the
+// URL hash, without console errors. CI installs Debian's chromium; the test
+// is skipped where no browser is installed.
+func TestHTMLInBrowser(t *testing.T) {
+	browser := chromiumPath()
+	if browser == "" {
+		t.Skip("chromium is not installed (apt-get install chromium); CI installs it")
+	}
+	s, fs := browserFixture()
+	path := filepath.Join(t.TempDir(), "report.html")
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, s, seq(fs), HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	count := func(keep func(finding.Finding) bool) int {
+		n := 0
+		for _, f := range fs {
+			if keep(f) {
+				n++
+			}
+		}
+		return n
+	}
+
+	tests := []struct {
+		name    string
+		hash    string
+		visible int
+		size    int      // page size, when not the default
+		text    string   // the count line starts with it
+		has     []string // the DOM contains these
+	}{
+		{name: "all", visible: len(fs),
+			text: fmt.Sprintf("Showing 1–100 of %s findings", formatInt(int64(len(fs)))),
+			has:  []string{`<option value="FAIL">FAIL (`, `<option value="critical">critical (600)</option>`, `<option value="shop-dev">shop-dev (500)</option>`}},
+		{name: "status", hash: "#status=FAIL",
+			visible: count(func(f finding.Finding) bool { return f.Status == finding.Fail })},
+		{name: "combined", hash: "#account=222222222222&region=us-east-1&severity=high", visible: count(func(f finding.Finding) bool {
+			return f.Account == "222222222222" && f.Region == "us-east-1" && f.Severity == finding.High
+		}),
+			has: []string{`<span class="sev high">high</span>`}},
+		{name: "check", hash: "#check=azure-storage-https-only&status=ERROR", visible: count(func(f finding.Finding) bool {
+			return f.CheckID == "azure-storage-https-only" && f.Status == finding.Error
+		})},
+		{name: "search", hash: "#q=" + "%3C%2Fscript%3E%3Cimg", visible: len(fixtureChecks),
+			has: []string{`&lt;/script&gt;&lt;img src=x onerror="document.title='pwned'"&gt;`, `<title>cloudward report · demo (browser test)</title>`}},
+		{name: "page", hash: "#status=PASS&page=3&size=50", size: 50,
+			visible: count(func(f finding.Finding) bool { return f.Status == finding.Pass }), text: "Showing 101–150 of "},
+		{name: "nothing", hash: "#region=mars-north-1", visible: 0, text: "No findings match."},
+	}
+	for _, tt := range tests {
+		if tt.visible == 0 && tt.name != "nothing" {
+			t.Fatalf("%s: the fixture has no finding for %s", tt.name, tt.hash)
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dom, console := dumpDOM(t, browser, "file://"+path+tt.hash)
+			if console != "" {
+				t.Errorf("console output:\n%s", console)
+			}
+			if !strings.Contains(dom, `data-ready="true"`) {
+				t.Fatalf("the script did not finish; DOM starts:\n%.2000s", dom)
+			}
+			m := visibleRE.FindStringSubmatch(dom)
+			if m == nil {
+				t.Fatal("no findings count in the DOM")
+			}
+			if got, _ := strconv.Atoi(m[1]); got != tt.visible {
+				t.Errorf("%d findings visible, want %d (%q)", got, tt.visible, m[2])
+			}
+			size := cmp.Or(tt.size, DefaultHTMLPageSize)
+			if got, want := len(rowRE.FindAllStringIndex(dom, -1)), min(tt.visible, size); got != want {
+				t.Errorf("%d table rows, want %d", got, want)
+			}
+			if !strings.HasPrefix(m[2], tt.text) {
+				t.Errorf("count line %q, want it to start with %q", m[2], tt.text)
+			}
+			for _, want := range tt.has {
+				if !strings.Contains(dom, want) {
+					t.Errorf("DOM lacks %q", want)
+				}
+			}
+			if strings.Contains(dom, "<img") || strings.Contains(dom, "pwned</title>") {
+				t.Error("a resource name was rendered as markup")
+			}
+		})
+	}
+}
