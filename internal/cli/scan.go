@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +17,6 @@ import (
 	"cloudward/internal/collect"
 	"cloudward/internal/collect/demo"
 	"cloudward/internal/finding"
-	"cloudward/internal/policy"
 	"cloudward/internal/report"
 	"cloudward/internal/resource"
 	"cloudward/internal/store"
@@ -195,7 +192,8 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		return err
 	}
 	e.log.Debug("scan done", "snapshot", res.snapshot.ID, "resources", res.snapshot.Resources,
-		"findings", res.snapshot.Findings, "collect", res.timings.collect, "evaluate", res.timings.evaluate)
+		"findings", res.snapshot.Findings, "collect_and_evaluate", res.timings.collect,
+		"cross_resource_checks", res.timings.deferred, "commit", res.timings.commit)
 
 	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows); err != nil {
 		return err
@@ -237,149 +235,6 @@ func dbPath(flag string) (string, error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// pipelineInput is one scan's wiring.
-type pipelineInput struct {
-	store     store.Store
-	collector collect.Collector
-	catalog   *catalog
-	scope     string
-	now       time.Time
-	progress  *report.Progress
-	log       *slog.Logger
-}
-
-type pipelineResult struct {
-	snapshot store.Snapshot
-	summary  *report.Summary
-	stats    policy.Stats
-	timings  struct{ collect, index, evaluate, commit time.Duration }
-}
-
-// pipeline runs collect → store → evaluate → store findings and commits the
-// snapshot. On any error the snapshot is rolled back; earlier snapshots are
-// never touched.
-func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err error) {
-	cfg := in.catalog.config
-	engine, err := policy.NewEngine(in.catalog.checks, policy.EngineOptions{Now: in.now, Org: cfg.Org, Mutes: cfg.Mutes})
-	if err != nil {
-		return res, fmt.Errorf("build engine: %w", err)
-	}
-	w, err := in.store.Begin(ctx, in.scope, in.now)
-	if err != nil {
-		return res, fmt.Errorf("begin snapshot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			if rerr := w.Rollback(); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("roll back snapshot %d: %w", w.ID(), rerr))
-			}
-		}
-	}()
-
-	// Collect.
-	t0 := time.Now()
-	in.progress.Phase("collecting", "resources", 0)
-	sink := &countingSink{Sink: w, progress: in.progress}
-	if err := in.collector.Collect(ctx, sink); err != nil {
-		return res, fmt.Errorf("collect %s: %w", in.collector.Name(), err)
-	}
-	if err := w.Flush(ctx); err != nil {
-		return res, fmt.Errorf("write snapshot: %w", err)
-	}
-	res.timings.collect = time.Since(t0)
-
-	// Index the kinds that cross-resource functions read.
-	t0 = time.Now()
-	idx, err := loadIndex(ctx, in.store, w.ID(), engine.IndexKinds())
-	if err != nil {
-		return res, err
-	}
-	res.timings.index = time.Since(t0)
-
-	errs, err := in.store.CollectionErrors(ctx, w.ID())
-	if err != nil {
-		return res, fmt.Errorf("read collection errors: %w", err)
-	}
-	checks, fws := in.catalog.reportInfo()
-	nres := sink.resources.Load()
-	res.summary = report.NewSummary(report.Meta{
-		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, Resources: nres, CollectionErrors: errs,
-	}, checks, fws)
-
-	// Evaluate.
-	t0 = time.Now()
-	in.progress.Phase("evaluating", "resources", nres)
-	res.stats, err = engine.Evaluate(ctx, in.store.Resources(ctx, w.ID(), store.ResourceFilter{}), idx,
-		func(fs []finding.Finding) error {
-			for i := range fs {
-				res.summary.Add(fs[i])
-			}
-			in.progress.Add(int64(len(fs)))
-			return w.Findings(ctx, fs)
-		})
-	if err != nil {
-		return res, fmt.Errorf("evaluate: %w", err)
-	}
-	res.timings.evaluate = time.Since(t0)
-
-	t0 = time.Now()
-	in.progress.Phase("saving", "", 0)
-	if err := w.Commit(ctx); err != nil {
-		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
-	}
-	res.timings.commit = time.Since(t0)
-	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
-		return res, err
-	}
-	meta := res.summary.Meta()
-	meta.FinishedAt = res.snapshot.FinishedAt
-	res.summary.SetMeta(meta)
-	return res, nil
-}
-
-// loadIndex reads the resources of kinds, and the edges touching them, into
-// a policy index.
-func loadIndex(ctx context.Context, st store.Store, snapshot int64, kinds []string) (*policy.Index, error) {
-	idx := policy.NewIndex()
-	if len(kinds) == 0 {
-		return idx, nil
-	}
-	for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: kinds}) {
-		if err != nil {
-			return nil, fmt.Errorf("index resources: %w", err)
-		}
-		if err := idx.AddResource(r); err != nil {
-			return nil, fmt.Errorf("index resources: %w", err)
-		}
-	}
-	for _, f := range []store.EdgeFilter{{ToKinds: kinds}, {FromKinds: kinds}} {
-		for e, err := range st.Edges(ctx, snapshot, f) {
-			if err != nil {
-				return nil, fmt.Errorf("index edges: %w", err)
-			}
-			idx.AddEdge(e)
-		}
-	}
-	return idx, nil
-}
-
-// countingSink counts what passes through, for the progress display and the
-// snapshot summary.
-type countingSink struct {
-	collect.Sink
-	progress  *report.Progress
-	resources atomic.Int64
-}
-
-func (s *countingSink) Resource(ctx context.Context, r resource.Resource) error {
-	if err := s.Sink.Resource(ctx, r); err != nil {
-		return err
-	}
-	s.resources.Add(1)
-	s.progress.Add(1)
-	return nil
 }
 
 // writeOutputs renders every requested output from the stored findings.

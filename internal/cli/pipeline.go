@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"cloudward/internal/collect"
+	"cloudward/internal/finding"
+	"cloudward/internal/policy"
+	"cloudward/internal/report"
+	"cloudward/internal/resource"
+	"cloudward/internal/store"
+)
+
+// pipelineInput is one scan's wiring.
+type pipelineInput struct {
+	store     store.Store
+	collector collect.Collector
+	catalog   *catalog
+	scope     string
+	now       time.Time
+	progress  *report.Progress
+	log       *slog.Logger
+}
+
+type pipelineResult struct {
+	snapshot store.Snapshot
+	summary  *report.Summary
+	stats    policy.Stats
+	timings  struct{ collect, deferred, commit time.Duration }
+}
+
+// streamBuffer is how many collected resources may wait for evaluation.
+const streamBuffer = 4096
+
+// pipeline runs collect → store → evaluate → store findings and commits the
+// snapshot. On any error the snapshot is rolled back; earlier snapshots are
+// never touched.
+//
+// Checks that only read the resource itself are evaluated as resources are
+// collected and written, so the estate is never read back for them and
+// evaluation overlaps collection. Checks that look across resources
+// (account_resources, region_resources, related) need the whole snapshot:
+// they run once collection is complete, over the resources of their kinds
+// only, with an index of the kinds they look at.
+func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err error) {
+	cfg := in.catalog.config
+	var streamed, deferred []*policy.Check
+	for _, c := range in.catalog.checks {
+		if len(c.IndexKinds()) > 0 {
+			deferred = append(deferred, c)
+		} else {
+			streamed = append(streamed, c)
+		}
+	}
+	eopts := policy.EngineOptions{Now: in.now, Org: cfg.Org, Mutes: cfg.Mutes}
+	streamEngine, err := policy.NewEngine(streamed, eopts)
+	if err != nil {
+		return res, fmt.Errorf("build engine: %w", err)
+	}
+	deferredEngine, err := policy.NewEngine(deferred, eopts)
+	if err != nil {
+		return res, fmt.Errorf("build engine: %w", err)
+	}
+
+	w, err := in.store.Begin(ctx, in.scope, in.now)
+	if err != nil {
+		return res, fmt.Errorf("begin snapshot: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if rerr := w.Rollback(); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("roll back snapshot %d: %w", w.ID(), rerr))
+			}
+		}
+	}()
+
+	checks, fws := in.catalog.reportInfo()
+	res.summary = report.NewSummary(report.Meta{SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now}, checks, fws)
+	// emit is called by one Evaluate at a time, never concurrently.
+	emit := func(fs []finding.Finding) error {
+		for i := range fs {
+			res.summary.Add(fs[i])
+		}
+		return w.Findings(ctx, fs)
+	}
+
+	// Collect, store and evaluate the streamed checks together.
+	t0 := time.Now()
+	in.progress.Phase("collecting and evaluating", "resources", 0)
+	g, gctx := errgroup.WithContext(ctx)
+	queue := make(chan resource.Resource, streamBuffer)
+	sink := &streamSink{Sink: w, queue: queue, progress: in.progress}
+	g.Go(func() error {
+		defer close(queue)
+		if err := in.collector.Collect(gctx, sink); err != nil {
+			return fmt.Errorf("collect %s: %w", in.collector.Name(), err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		st, err := streamEngine.Evaluate(gctx, drain(gctx, queue), nil, emit)
+		res.stats = st
+		if err != nil {
+			return fmt.Errorf("evaluate: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return res, err
+	}
+	if err := w.Flush(ctx); err != nil {
+		return res, fmt.Errorf("write snapshot: %w", err)
+	}
+	res.timings.collect = time.Since(t0)
+
+	// Evaluate the checks that look across resources.
+	t0 = time.Now()
+	if len(deferred) > 0 {
+		idx, err := loadIndex(ctx, in.store, w.ID(), deferredEngine.IndexKinds())
+		if err != nil {
+			return res, err
+		}
+		var kinds []string
+		for _, c := range deferred {
+			kinds = append(kinds, c.Kinds...)
+		}
+		slices.Sort(kinds)
+		kinds = slices.Compact(kinds)
+		in.progress.Phase("evaluating cross-resource checks", "", 0)
+		st, err := deferredEngine.Evaluate(ctx, in.store.Resources(ctx, w.ID(), store.ResourceFilter{Kinds: kinds}), idx, emit)
+		if err != nil {
+			return res, fmt.Errorf("evaluate: %w", err)
+		}
+		res.stats.Evaluations += st.Evaluations
+		res.stats.Skipped += st.Skipped
+		res.stats.Pass += st.Pass
+		res.stats.Fail += st.Fail
+		res.stats.Error += st.Error
+		res.stats.Muted += st.Muted
+	}
+	res.timings.deferred = time.Since(t0)
+
+	t0 = time.Now()
+	in.progress.Phase("saving", "", 0)
+	if err := w.Commit(ctx); err != nil {
+		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
+	}
+	res.timings.commit = time.Since(t0)
+	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
+		return res, err
+	}
+	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	if err != nil {
+		return res, fmt.Errorf("read collection errors: %w", err)
+	}
+	res.stats.Resources = sink.resources.Load()
+	res.summary.SetMeta(report.Meta{
+		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, FinishedAt: res.snapshot.FinishedAt,
+		Resources: res.snapshot.Resources, CollectionErrors: errs,
+	})
+	return res, nil
+}
+
+// drain yields the resources sent on queue until it is closed or ctx ends.
+func drain(ctx context.Context, queue <-chan resource.Resource) iter.Seq2[resource.Resource, error] {
+	return func(yield func(resource.Resource, error) bool) {
+		for {
+			select {
+			case r, ok := <-queue:
+				if !ok || !yield(r, nil) {
+					return
+				}
+			case <-ctx.Done():
+				yield(resource.Resource{}, ctx.Err())
+				return
+			}
+		}
+	}
+}
+
+// loadIndex reads the resources of kinds, and the edges touching them, into
+// a policy index.
+func loadIndex(ctx context.Context, st store.Store, snapshot int64, kinds []string) (*policy.Index, error) {
+	idx := policy.NewIndex()
+	if len(kinds) == 0 {
+		return idx, nil
+	}
+	for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: kinds}) {
+		if err != nil {
+			return nil, fmt.Errorf("index resources: %w", err)
+		}
+		if err := idx.AddResource(r); err != nil {
+			return nil, fmt.Errorf("index resources: %w", err)
+		}
+	}
+	for _, f := range []store.EdgeFilter{{ToKinds: kinds}, {FromKinds: kinds}} {
+		for e, err := range st.Edges(ctx, snapshot, f) {
+			if err != nil {
+				return nil, fmt.Errorf("index edges: %w", err)
+			}
+			idx.AddEdge(e)
+		}
+	}
+	return idx, nil
+}
+
+// streamSink writes what collectors find to the snapshot and queues each
+// resource for evaluation. It counts resources for the progress display.
+type streamSink struct {
+	collect.Sink
+	queue     chan<- resource.Resource
+	progress  *report.Progress
+	resources atomic.Int64
+}
+
+func (s *streamSink) Resource(ctx context.Context, r resource.Resource) error {
+	if err := s.Sink.Resource(ctx, r); err != nil {
+		return err
+	}
+	select {
+	case s.queue <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	s.resources.Add(1)
+	s.progress.Add(1)
+	return nil
+}
