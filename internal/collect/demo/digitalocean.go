@@ -20,6 +20,13 @@ package demo
 //     suspended; acme-logs-archive without a lifecycle rule.
 //   - Load balancer legacy-lb serving plain HTTP without a redirect.
 //   - Reserved IP 174.138.110.20 not assigned to anything (info).
+//   - Firewall debug-db-fw admits PostgreSQL (5432) from anywhere.
+//   - Volume pg-dumps attached to no Droplet; legacy-redis on Redis 6, no
+//     longer offered; staging-doks on a Kubernetes minor out of support.
+//   - Certificate legacy-shop-cert expiring in 12 days.
+//   - Domain acme-legacy.example with an A record on a released address.
+//   - App legacy-admin with a database password in a plain GENERAL
+//     environment variable.
 //
 // Fillers add clean Droplets (covered by the web firewall through their tag),
 // volumes and Spaces buckets, about 2% of each planted.
@@ -196,6 +203,7 @@ type doDatabase struct {
 	Name               string        `json:"name"`
 	Engine             string        `json:"engine"`
 	Version            string        `json:"version"`
+	VersionSupported   bool          `json:"version_supported"`
 	NumNodes           int           `json:"num_nodes"`
 	Size               string        `json:"size"`
 	Region             string        `json:"region"`
@@ -235,6 +243,7 @@ type doK8s struct {
 	Name              string        `json:"name"`
 	Region            string        `json:"region"`
 	Version           string        `json:"version"`
+	VersionSupported  bool          `json:"version_supported"`
 	ClusterSubnet     string        `json:"cluster_subnet"`
 	ServiceSubnet     string        `json:"service_subnet"`
 	VPCUUID           string        `json:"vpc_uuid"`
@@ -470,6 +479,7 @@ func (e *estate) doBase() {
 		dropletIDs []int
 		tags       []string
 		plant      string
+		check      string
 	}{
 		{name: "web-fw", tags: []string{"web"}, dropletIDs: []int{}, inbound: []doInbound{
 			{Protocol: "tcp", Ports: "443", Sources: doSources{Addresses: []string{"0.0.0.0/0", "::/0"}}},
@@ -484,7 +494,10 @@ func (e *estate) doBase() {
 		{name: "legacy-fw", tags: []string{}, dropletIDs: []int{316449105}, inbound: []doInbound{
 			{Protocol: "tcp", Ports: "21", Sources: doSources{Addresses: []string{"198.51.100.0/24"}}},
 			{Protocol: "tcp", Ports: "22", Sources: doSources{Addresses: []string{"0.0.0.0/0", "::/0"}}},
-		}, plant: "SSH open to 0.0.0.0/0 and ::/0 for a vendor without a fixed address"},
+		}, plant: "SSH open to 0.0.0.0/0 and ::/0 for a vendor without a fixed address", check: "do-firewall-no-public-ssh"},
+		{name: "debug-db-fw", tags: []string{}, dropletIDs: []int{}, inbound: []doInbound{
+			{Protocol: "tcp", Ports: "5432", Sources: doSources{Addresses: []string{"0.0.0.0/0"}}},
+		}, plant: "PostgreSQL opened to the internet while debugging a migration, never closed", check: "do-firewall-no-public-admin-ports"},
 	}
 	for n, fw := range fws {
 		uid := "do:firewall:" + doUUID("e1f2a3b4", 700+n)
@@ -493,7 +506,7 @@ func (e *estate) doBase() {
 			InboundRules: fw.inbound, OutboundRules: allOut, DropletIDs: fw.dropletIDs, Tags: fw.tags, PendingChanges: []struct{}{},
 		})
 		if fw.plant != "" {
-			e.plant(uid, "do-firewall-no-public-ssh", fw.plant)
+			e.plant(uid, fw.check, fw.plant)
 		}
 		for _, id := range fw.dropletIDs {
 			e.edge(uid, "do:droplet:"+strconv.Itoa(id), "protects")
@@ -505,12 +518,12 @@ func (e *estate) doBase() {
 		name, region, droplet string
 		dropletID             int
 		tags                  []string
-		plant                 string
+		plant, check          string
 	}{
 		{name: "web-01-data", region: "nyc3", droplet: "web-01", dropletID: 316449101, tags: std("web-team", "production")},
 		{name: "worker-01-scratch", region: "fra1", droplet: "worker-01", dropletID: 316449104, tags: std("api-team", "production")},
-		{name: "pg-dumps", region: "ams3", tags: std("data-team", "production")},
-		{name: "scratch-vol", region: "nyc3", tags: []string{"owner:alice"}, plant: "no environment tag"},
+		{name: "pg-dumps", region: "ams3", tags: std("data-team", "production"), check: "do-volume-attached", plant: "detached after the old database host was deleted"},
+		{name: "scratch-vol", region: "nyc3", dropletID: 316449102, droplet: "web-02", tags: []string{"owner:alice"}, check: "org-required-tags", plant: "no environment tag"},
 	}
 	for n, v := range vols {
 		id := doUUID("5a6b7c8d", 800+n)
@@ -528,7 +541,7 @@ func (e *estate) doBase() {
 			e.edge(dropletUID[v.droplet], uid, "attached_volume")
 		}
 		if v.plant != "" {
-			e.plant(uid, "org-required-tags", v.plant)
+			e.plant(uid, v.check, v.plant)
 		}
 	}
 
@@ -543,7 +556,7 @@ func (e *estate) doBase() {
 		{name: "cache-redis", engine: "redis", version: "7", region: "ams3", rules: []string{"ip_addr:10.110.0.0/16"}},
 		{name: "analytics-mysql", engine: "mysql", version: "8", region: "fra1",
 			plant: "do-database-trusted-sources", why: "no trusted sources: reachable from any address with the password"},
-		{name: "legacy-redis", engine: "redis", version: "7", region: "nyc3", rules: []string{"droplet:316449105"}, noVPC: true,
+		{name: "legacy-redis", engine: "redis", version: "6", region: "nyc3", rules: []string{"droplet:316449105"}, noVPC: true,
 			plant: "do-database-in-vpc", why: "created before VPCs and never migrated"},
 	}
 	for n, db := range dbs {
@@ -557,7 +570,8 @@ func (e *estate) doBase() {
 		port := map[string]int{"pg": 25060, "mysql": 25060, "redis": 25061}[db.engine]
 		props := doDatabase{
 			ID: id, Name: db.name, Engine: db.engine, Version: db.version, NumNodes: 2, Size: "db-s-2vcpu-4gb",
-			Region: db.region, Status: "online", CreatedAt: e.ago(days(600 - 90*n)), PrivateNetworkUUID: doVPC(db.region),
+			VersionSupported: db.version != "6",
+			Region:           db.region, Status: "online", CreatedAt: e.ago(days(600 - 90*n)), PrivateNetworkUUID: doVPC(db.region),
 			Tags:       tags,
 			Connection: doDBConn{Host: db.name + "-do-user-8912345-0.b.db.ondigitalocean.com", Port: port, Database: "defaultdb", User: "doadmin", SSL: true},
 			PrivateConnection: &doDBConn{
@@ -574,6 +588,9 @@ func (e *estate) doBase() {
 		if db.plant != "" {
 			e.plant(uid, db.plant, db.why)
 		}
+		if !props.VersionSupported {
+			e.plant(uid, "do-database-version-supported", "Redis 6 is no longer offered; the cluster waits for a forced upgrade")
+		}
 	}
 
 	// Kubernetes.
@@ -587,8 +604,12 @@ func (e *estate) doBase() {
 			env = "staging"
 		}
 		tags := []string{"k8s", "k8s:" + id, "owner:platform-team", "environment:" + env}
+		version := "1.33.1-do.0"
+		if c.bad {
+			version = "1.29.9-do.3"
+		}
 		props := doK8s{
-			ID: id, Name: c.name, Region: c.region, Version: "1.31.1-do.4", ClusterSubnet: "10.244.0.0/16", ServiceSubnet: "10.245.0.0/16",
+			ID: id, Name: c.name, Region: c.region, Version: version, ClusterSubnet: "10.244.0.0/16", ServiceSubnet: "10.245.0.0/16",
 			VPCUUID: doVPC(c.region), IPv4: "164.90.210." + strconv.Itoa(10+n), Endpoint: "https://" + id + ".k8s.ondigitalocean.com",
 			Tags: tags,
 			NodePools: []doNodePool{{
@@ -596,6 +617,7 @@ func (e *estate) doBase() {
 				Tags: []string{"k8s", "k8s:" + id, "k8s:worker"},
 			}},
 			MaintenancePolicy: doMaintPolicy{StartTime: "04:00", Duration: "4h0m0s", Day: "sunday"},
+			VersionSupported:  !c.bad,
 			AutoUpgrade:       !c.bad, SurgeUpgrade: true, HA: !c.bad, RegistryEnabled: true,
 			Status: doK8sStatus{State: "running"}, CreatedAt: e.ago(days(365 - 100*n)),
 		}
@@ -604,6 +626,7 @@ func (e *estate) doBase() {
 		if c.bad {
 			e.plant(uid, "do-kubernetes-auto-upgrade", "staging cluster pinned to its version")
 			e.plant(uid, "do-kubernetes-ha-control-plane", "staging cluster created without the HA control plane")
+			e.plant(uid, "do-kubernetes-version-supported", "pinned to a minor version that left support")
 		}
 	}
 
@@ -671,10 +694,11 @@ func (e *estate) doBase() {
 	}
 
 	e.collectionError(resource.CollectionError{
-		Provider: resource.DigitalOcean, Account: doTeam, Region: resource.GlobalRegion, Service: "apps",
-		Op: "GET /v2/apps", Kind: resource.Denied,
-		Message: "403 forbidden: You are not authorized to perform this operation (token lacks the app:read scope)",
+		Provider: resource.DigitalOcean, Account: doTeam, Region: resource.GlobalRegion, Service: "functions",
+		Op: "GET /v2/functions/namespaces", Kind: resource.Denied,
+		Message: "403 Forbidden: You are not authorized to perform this operation (token lacks the function:read scope)",
 	})
+	e.doBaseMore(dropletUID)
 }
 
 // doSpaceProps returns a Spaces bucket: private, versioned, with a lifecycle
@@ -749,4 +773,252 @@ func (e *estate) doFill(i int) {
 			e.plant(uid, "do-spaces-bucket-not-public", "filler bucket with a public-read ACL")
 		}
 	}
+}
+
+type doVPCDoc struct {
+	ID          string `json:"id"`
+	URN         string `json:"urn"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	IPRange     string `json:"ip_range"`
+	Region      string `json:"region"`
+	CreatedAt   string `json:"created_at"`
+	Default     bool   `json:"default"`
+}
+
+type doProject struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Purpose     string   `json:"purpose"`
+	Environment string   `json:"environment"`
+	IsDefault   bool     `json:"is_default"`
+	OwnerUUID   string   `json:"owner_uuid"`
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
+	Resources   []string `json:"resources"`
+}
+
+type doCertificate struct {
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	DNSNames        []string `json:"dns_names"`
+	NotAfter        string   `json:"not_after"`
+	SHA1Fingerprint string   `json:"sha1_fingerprint"`
+	CreatedAt       string   `json:"created_at"`
+	State           string   `json:"state"`
+	Type            string   `json:"type"`
+}
+
+type doRecord struct {
+	ID       int    `json:"id"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Data     string `json:"data"`
+	Priority int    `json:"priority"`
+	Port     int    `json:"port"`
+	TTL      int    `json:"ttl"`
+	Weight   int    `json:"weight"`
+	Flags    int    `json:"flags"`
+}
+
+type doDomain struct {
+	Name    string     `json:"name"`
+	TTL     int        `json:"ttl"`
+	Records []doRecord `json:"records"`
+}
+
+type doAppEnv struct {
+	Key             string `json:"key"`
+	Scope           string `json:"scope"`
+	Type            string `json:"type"`
+	LooksLikeSecret bool   `json:"looks_like_secret"`
+}
+
+type doAppComponent struct {
+	Kind string     `json:"kind"`
+	Name string     `json:"name"`
+	Envs []doAppEnv `json:"envs"`
+}
+
+type doApp struct {
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	Region         string           `json:"region"`
+	TierSlug       string           `json:"tier_slug"`
+	LiveURL        string           `json:"live_url"`
+	DefaultIngress string           `json:"default_ingress"`
+	ProjectID      string           `json:"project_id"`
+	CreatedAt      string           `json:"created_at"`
+	UpdatedAt      string           `json:"updated_at"`
+	Envs           []doAppEnv       `json:"envs"`
+	Components     []doAppComponent `json:"components"`
+}
+
+type doRegistry struct {
+	Name              string `json:"name"`
+	Region            string `json:"region"`
+	CreatedAt         string `json:"created_at"`
+	StorageUsageBytes int    `json:"storage_usage_bytes"`
+	SubscriptionTier  string `json:"subscription_tier"`
+}
+
+type doSpacesGrant struct {
+	Bucket     string `json:"bucket"`
+	Permission string `json:"permission"`
+}
+
+type doSpacesKey struct {
+	Name      string          `json:"name"`
+	AccessKey string          `json:"access_key"`
+	Grants    []doSpacesGrant `json:"grants"`
+	CreatedAt string          `json:"created_at"`
+}
+
+type doCDN struct {
+	ID            string `json:"id"`
+	Origin        string `json:"origin"`
+	Endpoint      string `json:"endpoint"`
+	CreatedAt     string `json:"created_at"`
+	TTL           int    `json:"ttl"`
+	CertificateID string `json:"certificate_id,omitempty"`
+	CustomDomain  string `json:"custom_domain,omitempty"`
+}
+
+type doSnapshot struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	ResourceID    string   `json:"resource_id"`
+	ResourceType  string   `json:"resource_type"`
+	Regions       []string `json:"regions"`
+	MinDiskSize   int      `json:"min_disk_size"`
+	SizeGigabytes float64  `json:"size_gigabytes"`
+	CreatedAt     string   `json:"created_at"`
+	Tags          []string `json:"tags"`
+}
+
+// doBaseMore adds the team's VPCs, project, certificates, DNS, apps,
+// registry, Spaces key, CDN endpoint and a snapshot.
+func (e *estate) doBaseMore(dropletUID map[string]string) {
+	for n, region := range doRegions {
+		id := doVPC(region)
+		e.doAdd("do_vpc", "do:vpc:"+id, region, "default-"+region, nil, days(1400-n), doVPCDoc{
+			ID: id, URN: "do:vpc:" + id, Name: "default-" + region, IPRange: "10.110." + strconv.Itoa(16*n) + ".0/20",
+			Region: region, CreatedAt: e.ago(days(1400 - n)), Default: true,
+		})
+	}
+	project := doUUID("7e7e7e7e", 995)
+	e.doAdd("do_project", "do:project:"+project, resource.GlobalRegion, "acme-production", nil, days(1300), doProject{
+		ID: project, Name: "acme-production", Description: "Production workloads", Purpose: "Web Application",
+		Environment: "Production", IsDefault: true, OwnerUUID: "f2c8a3b4-1d2e-4f5a-9b8c-7d6e5f4a3b2c",
+		CreatedAt: e.ago(days(1300)), UpdatedAt: e.ago(days(30)),
+		Resources: []string{dropletUID["web-01"], dropletUID["web-02"], dropletUID["api-01"]},
+	})
+	for _, name := range []string{"web-01", "web-02", "api-01"} {
+		e.edge("do:project:"+project, dropletUID[name], "contains")
+	}
+
+	// Certificates: the web load balancer's, and a forgotten custom one.
+	for _, c := range []struct {
+		seed       int
+		name, typ  string
+		validUntil time.Duration
+		names      []string
+		plant      string
+	}{
+		{990, "acme-web", "lets_encrypt", days(70), []string{"acme.example", "www.acme.example"}, ""},
+		{991, "legacy-shop-cert", "custom", days(12), []string{"shop.acme.example"}, "custom certificate bought for three years, renewal never scheduled"},
+	} {
+		id := doUUID("ce7ce7ce", c.seed)
+		uid := "do:certificate:" + id
+		e.doAdd("do_certificate", uid, resource.GlobalRegion, c.name, nil, days(20), doCertificate{
+			ID: id, Name: c.name, DNSNames: c.names, NotAfter: e.now.Add(c.validUntil).UTC().Format(time.RFC3339),
+			SHA1Fingerprint: "dfcc9f57d86bf58e321c2c6c31c7a971be244a" + strconv.Itoa(c.seed), CreatedAt: e.ago(days(20)),
+			State: "verified", Type: c.typ,
+		})
+		if c.plant != "" {
+			e.plant(uid, "do-certificate-not-expiring", c.plant)
+		} else {
+			e.edge("do:loadbalancer:"+doUUID("1b2c3d4e", 980), uid, "uses_certificate")
+		}
+	}
+
+	// DNS: acme.example points at the web load balancer and the reserved
+	// IP; acme-legacy.example still points at a released Droplet address.
+	for n, d := range []struct {
+		name    string
+		records []doRecord
+		plant   string
+	}{
+		{"acme.example", []doRecord{
+			{Type: "NS", Name: "@", Data: "ns1.digitalocean.com"},
+			{Type: "A", Name: "@", Data: "138.197.40.20"},
+			{Type: "A", Name: "www", Data: "174.138.110.10"},
+			{Type: "CNAME", Name: "shop", Data: "acme-shop.ondigitalocean.app."},
+			{Type: "MX", Name: "@", Data: "mx.acme.example.", Priority: 10},
+		}, ""},
+		{"acme-legacy.example", []doRecord{
+			{Type: "NS", Name: "@", Data: "ns1.digitalocean.com"},
+			{Type: "A", Name: "@", Data: "138.197.40.20"},
+			{Type: "A", Name: "old-api", Data: "159.203.99.99"},
+		}, "old-api still points at the address of a Droplet deleted last year"},
+	} {
+		for i := range d.records {
+			d.records[i].ID = 28448400 + 10*n + i
+			d.records[i].TTL = 1800
+		}
+		uid := "do:domain:" + d.name
+		e.doAdd("do_domain", uid, resource.GlobalRegion, d.name, nil, days(900), doDomain{Name: d.name, TTL: 1800, Records: d.records})
+		if d.plant != "" {
+			e.plant(uid, "do-dns-record-not-dangling", d.plant)
+		}
+	}
+
+	// App Platform.
+	for n, a := range []struct {
+		name  string
+		envs  []doAppEnv
+		plant string
+	}{
+		{"acme-shop", []doAppEnv{
+			{Key: "LOG_LEVEL", Scope: "RUN_AND_BUILD_TIME", Type: "GENERAL"},
+			{Key: "STRIPE_SECRET_KEY", Scope: "RUN_TIME", Type: "SECRET"},
+			{Key: "DATABASE_URL", Scope: "RUN_TIME", Type: "SECRET"},
+		}, ""},
+		{"legacy-admin", []doAppEnv{
+			{Key: "NODE_ENV", Scope: "RUN_TIME", Type: "GENERAL"},
+			{Key: "DATABASE_PASSWORD", Scope: "RUN_TIME", Type: "GENERAL", LooksLikeSecret: true},
+		}, "database password pasted as a plain variable"},
+	} {
+		id := doUUID("a0a0a0a0", 970+n)
+		uid := "do:app:" + id
+		e.doAdd("do_app", uid, "fra1", a.name, nil, days(300-100*n), doApp{
+			ID: id, Name: a.name, Region: "fra", TierSlug: "basic", LiveURL: "https://" + a.name + ".acme.example",
+			DefaultIngress: "https://" + a.name + "-x7k2p.ondigitalocean.app", ProjectID: project,
+			CreatedAt: e.ago(days(300 - 100*n)), UpdatedAt: e.ago(days(10)),
+			Envs:       []doAppEnv{},
+			Components: []doAppComponent{{Kind: "service", Name: "web", Envs: a.envs}},
+		})
+		if a.plant != "" {
+			e.plant(uid, "do-app-env-secrets-encrypted", a.plant)
+		}
+	}
+
+	e.doAdd("do_container_registry", "do:registry:acme", "fra1", "acme", nil, days(800), doRegistry{
+		Name: "acme", Region: "fra1", CreatedAt: e.ago(days(800)), StorageUsageBytes: 734003200, SubscriptionTier: "basic",
+	})
+	e.doAdd("do_spaces_key", "do:spaces_key:DO00ACME0CI0UPLOADS1", resource.GlobalRegion, "ci-uploads", nil, days(200), doSpacesKey{
+		Name: "ci-uploads", AccessKey: "DO00ACME0CI0UPLOADS1", Grants: []doSpacesGrant{{Bucket: "acme-app-uploads", Permission: "readwrite"}},
+		CreatedAt: e.ago(days(200)),
+	})
+	cdn := doUUID("cd0cd0cd", 960)
+	e.doAdd("do_cdn_endpoint", "do:cdn:"+cdn, resource.GlobalRegion, "acme-assets.nyc3.cdn.digitaloceanspaces.com", nil, days(600), doCDN{
+		ID: cdn, Origin: "acme-assets.nyc3.digitaloceanspaces.com", Endpoint: "acme-assets.nyc3.cdn.digitaloceanspaces.com",
+		CreatedAt: e.ago(days(600)), TTL: 3600,
+	})
+	e.doAdd("do_snapshot", "do:snapshot:161000001", resource.GlobalRegion, "db-proxy-old before upgrade", []string{"owner:data-team", "environment:production"}, days(400), doSnapshot{
+		ID: "161000001", Name: "db-proxy-old before upgrade", ResourceID: "316449108", ResourceType: "droplet",
+		Regions: []string{"ams3"}, MinDiskSize: 25, SizeGigabytes: 4.21, CreatedAt: e.ago(days(400)), Tags: []string{"owner:data-team", "environment:production"},
+	})
+	e.edge("do:snapshot:161000001", dropletUID["db-proxy-old"], "snapshot_of")
 }

@@ -398,7 +398,7 @@ func Kinds() []resource.Kind {
 		},
 		{
 			Name: "do_app", Provider: resource.DigitalOcean, Service: "apps", Model: resource.PaaS,
-			Description: "An App Platform app (GET /v2/apps). Environment variables are redacted: only their key, scope, type and whether the value looks like a secret are kept; values are never stored.",
+			Description: "An App Platform app (GET /v2/apps); its resource region is the app's data center (fra1), its properties' region the App Platform slug (fra). Environment variables are redacted: only their key, scope, type and whether the value looks like a secret are kept; values are never stored.",
 			Permissions: []string{"app:read"},
 			Schema: []resource.Field{
 				f("id", "string", "App UUID."),

@@ -135,8 +135,14 @@ func collectApps(ctx context.Context, r *run) error {
 		doc := appDoc{ID: a.ID, TierSlug: a.TierSlug, LiveURL: a.LiveURL, DefaultIngress: a.DefaultIngress,
 			ProjectID: a.ProjectID, CreatedAt: ts(a.CreatedAt), UpdatedAt: ts(a.UpdatedAt),
 			Envs: []appEnvDoc{}, Components: []appComponentDoc{}}
+		// The app's region slug (fra) goes in the properties; the resource's
+		// region is its data center (fra1), comparable with other kinds.
+		region := ""
 		if a.Region != nil {
 			doc.Region = a.Region.Slug
+			if len(a.Region.DataCenters) > 0 {
+				region = a.Region.DataCenters[0]
+			}
 		}
 		if s := a.Spec; s != nil {
 			doc.Name = s.Name
@@ -163,7 +169,10 @@ func collectApps(ctx context.Context, r *run) error {
 				add("functions", c.Name, c.Envs)
 			}
 		}
-		if err := r.emit(ctx, "do_app", "do:app:"+a.ID, doc.Region, doc.Name, nil, doc.CreatedAt, doc); err != nil {
+		if region == "" {
+			region = doc.Region
+		}
+		if err := r.emit(ctx, "do_app", "do:app:"+a.ID, region, doc.Name, nil, doc.CreatedAt, doc); err != nil {
 			return err
 		}
 	}
