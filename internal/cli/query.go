@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cloudward/internal/store"
-	"cloudward/internal/store/sqlite"
+	"cloudward/internal/store/postgres"
 )
 
 func newQueryCmd(e *env) *cobra.Command {
@@ -34,7 +34,8 @@ snapshot, or the one --snapshot names. The snapshot is exposed as views:
   collection_errors  provider, account, region, service, op, kind, message
 
 Use SQLite's JSON functions over properties and tags. Statements that write
-are refused.`,
+are refused. With --db postgres://…, the dialect is PostgreSQL's: tags and
+properties are jsonb (properties->'versioning'->>'status', jsonb_path_query).`,
 		Example: `  cloudward query "select kind, count(*) from resources group by kind"
   cloudward query "select name, region from resources where kind = 'aws_s3_bucket'
                    and json_extract(properties, '$.versioning.status') is not 'Enabled'"
@@ -50,10 +51,10 @@ are refused.`,
 			if err != nil {
 				return err
 			}
-			if _, err := os.Stat(path); err != nil {
+			if _, err := os.Stat(path); err != nil && !postgres.IsDSN(path) {
 				return fmt.Errorf("no database at %s: run `cloudward scan` first, or name one with --db", path)
 			}
-			st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
+			st, err := openStore(ctx, path, e.log)
 			if err != nil {
 				return err
 			}
@@ -61,7 +62,7 @@ are refused.`,
 			if snapshot == 0 {
 				snap, err := st.Latest(ctx)
 				if errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no complete snapshot in %s: run `cloudward scan` first", path)
+					return fmt.Errorf("no complete snapshot in %s: run `cloudward scan` first", displayDB(path))
 				}
 				if err != nil {
 					return err
@@ -85,7 +86,7 @@ are refused.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&db, "db", "", "SQLite database file (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
+	fl.StringVar(&db, "db", "", "SQLite database file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
 	fl.Int64Var(&snapshot, "snapshot", 0, "snapshot ID (default: the latest complete one)")
 	fl.StringVar(&format, "format", "table", "output format: table, json or csv")
 	return cmd

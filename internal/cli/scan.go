@@ -20,7 +20,6 @@ import (
 	"cloudward/internal/report"
 	"cloudward/internal/resource"
 	"cloudward/internal/store"
-	"cloudward/internal/store/sqlite"
 )
 
 type scanFlags struct {
@@ -92,7 +91,7 @@ usage or runtime error.`,
 	fl.BoolVar(&f.demo, "demo", false, "scan the built-in demo estate instead of a cloud")
 	fl.IntVar(&f.demoSize, "demo-size", 0, "grow the demo estate to this many resources (0: the base estate)")
 	fl.Uint64Var(&f.demoSeed, "demo-seed", 1, "seed of the demo estate")
-	fl.StringVar(&f.db, "db", "", "SQLite database file (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
+	fl.StringVar(&f.db, "db", "", "SQLite database file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
 	fl.StringArrayVar(&f.checkDirs, "checks", nil, "directory of your own check files, added to the built-in ones (repeatable)")
 	fl.StringVar(&f.configPath, "config", "", "company rules file (cloudward.yaml): required tags, allowed regions, mutes")
 	fl.StringVarP(&f.output, "output", "o", "table", "output formats, comma-separated, each optionally =FILE: table, json")
@@ -151,9 +150,9 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, dbPath, sqlite.Options{Logger: e.log})
+	st, err := openStore(ctx, dbPath, e.log)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", dbPath, err)
+		return fmt.Errorf("open store %s: %w", displayDB(dbPath), err)
 	}
 	defer st.Close()
 
