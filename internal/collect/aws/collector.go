@@ -162,15 +162,7 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 // baseConfig loads the credential chain and wires the retryer, the
 // endpoint override and the bounded HTTP client.
 func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
-	var next aws.HTTPClient = c.opts.HTTPClient
-	if next == nil {
-		next = awshttp.NewBuildableClient()
-	}
-	hc := &limitedClient{next: next, sem: make(chan struct{}, c.opts.MaxInFlight), calls: &c.calls}
-	loaders := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(hc),
-		config.WithRetryer(c.retryer),
-	}
+	loaders := []func(*config.LoadOptions) error{config.WithRetryer(c.retryer)}
 	if c.opts.Profile != "" {
 		loaders = append(loaders, config.WithSharedConfigProfile(c.opts.Profile))
 	}
@@ -184,6 +176,15 @@ func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load aws config: %w", err)
 	}
+	// Every request of the scan goes through one bound and one counter.
+	next := cfg.HTTPClient
+	if c.opts.HTTPClient != nil {
+		next = c.opts.HTTPClient
+	}
+	if next == nil {
+		next = awshttp.NewBuildableClient()
+	}
+	cfg.HTTPClient = &limitedClient{next: next, sem: make(chan struct{}, c.opts.MaxInFlight), calls: &c.calls}
 	if c.opts.HomeRegion != "" {
 		cfg.Region = c.opts.HomeRegion
 	}

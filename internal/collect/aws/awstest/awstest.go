@@ -1,0 +1,534 @@
+// Package awstest is a fake AWS endpoint for tests: it answers the real
+// aws-sdk-go-v2 clients in each service's wire protocol (query XML, EC2
+// query, JSON 1.1, REST-JSON, REST-XML) from recorded or hand-written
+// response files, and can add latency, throttling and AccessDenied.
+//
+// Response files live in Options.Dir as <service>/<Operation>[.<key>][.page2].<ext>,
+// where service is the SigV4 signing name (iam, ec2, s3, s3control, kms…).
+// The key selects per-resource answers; the candidates tried, in order, are
+// every request parameter value, "<account>-<region>", the region, the
+// account and no key. A request carrying the value "page2" (a pagination
+// token) reads the .page2 variant. A file whose first line is
+// "!ERROR <status> <Code> <message>" answers with that API error. With no
+// file at all, the fake answers the protocol's empty response.
+//
+// The account is read from the access key: static keys end with the
+// 12-digit account ID, and AssumeRole hands out keys for the role's account.
+package awstest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Options configure the fake.
+type Options struct {
+	// Dir holds the response files.
+	Dir string
+	// Latency is added to every answer.
+	Latency time.Duration
+	// ThrottleRate is the fraction of calls answered with a throttling
+	// error (deterministic for a given Seed).
+	ThrottleRate float64
+	// ThrottleFirst answers the first n calls of an operation
+	// ("service:Operation") with a throttling error.
+	ThrottleFirst map[string]int
+	// Deny answers AccessDenied for "account/region/service"; region and
+	// service may be "*".
+	Deny map[string]bool
+	// Seed seeds the throttling decisions.
+	Seed uint64
+}
+
+// Server is a running fake.
+type Server struct {
+	*httptest.Server
+	opts Options
+
+	mu        sync.Mutex
+	rng       *rand.Rand
+	firstLeft map[string]int
+	ops       map[string]int // successful answers per service:Operation
+	throttled atomic.Int64
+	calls     atomic.Int64
+	distinct  map[string]bool
+}
+
+// New starts a fake; Close it when done.
+func New(opts Options) *Server {
+	s := &Server{opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, 7)), firstLeft: map[string]int{},
+		ops: map[string]int{}, distinct: map[string]bool{}}
+	for k, v := range opts.ThrottleFirst {
+		s.firstLeft[k] = v
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// HTTPClient returns a client that sends every request to the fake,
+// whatever host the SDK computed (S3 Control prefixes the account ID).
+func (s *Server) HTTPClient() *http.Client {
+	addr := s.Listener.Addr().String()
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+		MaxIdleConnsPerHost: 256,
+	}
+	return &http.Client{Transport: tr}
+}
+
+// Credentials returns static credentials that the fake reads as account.
+func Credentials(account string) aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider("AKIDFAKE"+account, "secret", "")
+}
+
+// Calls is the number of requests answered, throttled ones included.
+func (s *Server) Calls() int64 { return s.calls.Load() }
+
+// Throttled is the number of requests answered with a throttling error.
+func (s *Server) Throttled() int64 { return s.throttled.Load() }
+
+// Distinct is the number of distinct successful requests (service,
+// operation, parameters): the minimum number of calls a scan could make.
+func (s *Server) Distinct() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.distinct)
+}
+
+// Ops returns the successful answers per "service:Operation".
+func (s *Server) Ops() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.ops))
+	for k, v := range s.ops {
+		out[k] = v
+	}
+	return out
+}
+
+var credRe = regexp.MustCompile(`Credential=([^/]+)/[0-9]+/([^/]+)/([^/]+)/aws4_request`)
+
+// request is a decoded call.
+type request struct {
+	service, op, region, account string
+	proto                        string // query, ec2, json, restjson, restxml
+	params                       []string
+	target                       string // JSON target prefix
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.calls.Add(1)
+	body, _ := io.ReadAll(r.Body)
+	m := credRe.FindStringSubmatch(r.Header.Get("Authorization"))
+	if m == nil {
+		http.Error(w, "unsigned request", http.StatusForbidden)
+		return
+	}
+	req := request{region: m[2], service: m[3], account: accountOf(m[1])}
+	if err := decode(&req, r, body); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if s.opts.Latency > 0 {
+		time.Sleep(s.opts.Latency)
+	}
+	opKey := req.service + ":" + req.op
+	if s.throttle(opKey) {
+		s.throttled.Add(1)
+		writeError(w, req, http.StatusBadRequest, throttleCode(req), "Rate exceeded")
+		return
+	}
+	for _, k := range []string{req.account + "/" + req.region + "/" + req.service, req.account + "/*/" + req.service,
+		req.account + "/" + req.region + "/*", req.account + "/*/*"} {
+		if s.opts.Deny[k] {
+			writeError(w, req, http.StatusForbidden, deniedCode(req), fmt.Sprintf("User: arn:aws:iam::%s:user/scanner is not authorized to perform: %s", req.account, opKey))
+			return
+		}
+	}
+	if req.service == "sts" {
+		s.record(req)
+		s.sts(w, req, body)
+		return
+	}
+	content, ok := s.lookup(req)
+	if !ok {
+		s.record(req)
+		writeBody(w, req, http.StatusOK, emptyAnswer(req))
+		return
+	}
+	if strings.HasPrefix(string(content), "!ERROR ") {
+		line, _, _ := strings.Cut(string(content), "\n")
+		f := strings.SplitN(strings.TrimSpace(line), " ", 4)
+		status := http.StatusBadRequest
+		fmt.Sscan(f[1], &status)
+		msg := ""
+		if len(f) > 3 {
+			msg = f[3]
+		}
+		s.record(req)
+		writeError(w, req, status, f[2], msg)
+		return
+	}
+	s.record(req)
+	writeBody(w, req, http.StatusOK, content)
+}
+
+func (s *Server) record(req request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ops[req.service+":"+req.op]++
+	s.distinct[req.account+"|"+req.region+"|"+req.service+"|"+req.op+"|"+strings.Join(req.params, "|")] = true
+}
+
+func (s *Server) throttle(op string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.firstLeft[op] > 0 {
+		s.firstLeft[op]--
+		return true
+	}
+	return s.opts.ThrottleRate > 0 && s.rng.Float64() < s.opts.ThrottleRate
+}
+
+func accountOf(akid string) string {
+	if len(akid) >= 12 {
+		if tail := akid[len(akid)-12:]; strings.Trim(tail, "0123456789") == "" {
+			return tail
+		}
+	}
+	return "000000000000"
+}
+
+// decode finds the protocol, operation and parameters of a request.
+func decode(req *request, r *http.Request, body []byte) error {
+	q := r.URL.Query()
+	switch {
+	case r.Header.Get("X-Amz-Target") != "":
+		req.proto = "json"
+		t := r.Header.Get("X-Amz-Target")
+		req.target, req.op, _ = strings.Cut(t, ".")
+		var m map[string]any
+		if len(body) > 0 {
+			if err := json.Unmarshal(body, &m); err != nil {
+				return fmt.Errorf("json body: %w", err)
+			}
+		}
+		req.params = jsonParams(m)
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return err
+		}
+		req.op = form.Get("Action")
+		req.proto = "query"
+		if req.service == "ec2" {
+			req.proto = "ec2"
+		}
+		for _, k := range sortedKeys(form) {
+			if k != "Action" && k != "Version" {
+				req.params = append(req.params, form[k]...)
+			}
+		}
+	case req.service == "s3":
+		req.proto = "restxml"
+		return decodeS3(req, r)
+	default:
+		req.proto = "restjson"
+		return decodeREST(req, r, body)
+	}
+	if req.op == "" {
+		return fmt.Errorf("no operation in request %s %s", r.Method, r.URL)
+	}
+	_ = q
+	return nil
+}
+
+func jsonParams(m map[string]any) []string {
+	var out []string
+	for _, k := range sortedKeys(m) {
+		switch v := m[k].(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var s3Subresources = []struct{ query, op string }{
+	{"location", "GetBucketLocation"}, {"publicAccessBlock", "GetPublicAccessBlock"},
+	{"policyStatus", "GetBucketPolicyStatus"}, {"policy", "GetBucketPolicy"}, {"acl", "GetBucketAcl"},
+	{"encryption", "GetBucketEncryption"}, {"versioning", "GetBucketVersioning"}, {"logging", "GetBucketLogging"},
+	{"tagging", "GetBucketTagging"}, {"object-lock", "GetObjectLockConfiguration"},
+}
+
+func decodeS3(req *request, r *http.Request) error {
+	path := strings.Trim(r.URL.Path, "/")
+	q := r.URL.Query()
+	if strings.HasPrefix(path, "v20180820/configuration/publicAccessBlock") {
+		req.service, req.op = "s3control", "GetPublicAccessBlock"
+		return nil
+	}
+	if path == "" {
+		req.op = "ListBuckets"
+		if t := q.Get("continuation-token"); t != "" {
+			req.params = []string{t}
+		}
+		return nil
+	}
+	req.params = []string{strings.SplitN(path, "/", 2)[0]}
+	for _, sr := range s3Subresources {
+		if _, ok := q[sr.query]; ok {
+			req.op = sr.op
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown S3 request %s %s", r.Method, r.URL)
+}
+
+var restRoutes = []struct {
+	service, method, prefix, op string
+}{
+	{"lambda", "GET", "/2015-03-31/functions", "ListFunctions"},
+	{"lambda", "GET", "/2021-10-31/functions/", "GetFunctionUrlConfig"},
+	{"lambda", "GET", "/2017-03-31/tags/", "ListTags"},
+	{"securityhub", "GET", "/accounts", "DescribeHub"},
+	{"securityhub", "GET", "/tags/", "ListTagsForResource"},
+	{"access-analyzer", "GET", "/analyzer", "ListAnalyzers"},
+	{"account", "POST", "/getAlternateContact", "GetAlternateContact"},
+	{"account", "POST", "/getContactInformation", "GetContactInformation"},
+}
+
+func decodeREST(req *request, r *http.Request, body []byte) error {
+	path := r.URL.EscapedPath()
+	for _, rt := range restRoutes {
+		if rt.service == req.service && rt.method == r.Method && strings.HasPrefix(path, rt.prefix) {
+			req.op = rt.op
+			rest := strings.Trim(strings.TrimPrefix(path, rt.prefix), "/")
+			for _, seg := range strings.Split(rest, "/") {
+				if seg == "" || seg == "url" {
+					continue
+				}
+				if u, err := url.PathUnescape(seg); err == nil {
+					seg = u
+				}
+				req.params = append(req.params, seg)
+			}
+			q := r.URL.Query()
+			for _, k := range sortedKeys(q) {
+				req.params = append(req.params, q[k]...)
+			}
+			if len(body) > 0 {
+				var m map[string]any
+				if json.Unmarshal(body, &m) == nil {
+					req.params = append(req.params, jsonParams(m)...)
+				}
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown %s request %s %s", req.service, r.Method, r.URL)
+}
+
+var unsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func (s *Server) lookup(req request) ([]byte, bool) {
+	ext := ".xml"
+	if req.proto == "json" || req.proto == "restjson" {
+		ext = ".json"
+	}
+	page := ""
+	var keys []string
+	for _, p := range req.params {
+		if p == "page2" {
+			page = ".page2"
+			continue
+		}
+		keys = append(keys, "."+unsafe.ReplaceAllString(p, "_"))
+	}
+	keys = append(keys, "."+req.account+"-"+req.region, "."+req.region, "."+req.account, "")
+	dir := filepath.Join(s.opts.Dir, req.service)
+	for _, k := range keys {
+		b, err := os.ReadFile(filepath.Join(dir, req.op+k+page+ext))
+		if err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+func emptyAnswer(req request) []byte {
+	switch req.proto {
+	case "json", "restjson":
+		return []byte("{}")
+	case "ec2":
+		return []byte(fmt.Sprintf(`<%sResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"></%sResponse>`, req.op, req.op))
+	case "restxml":
+		if req.op == "ListBuckets" {
+			return []byte(`<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Buckets></Buckets></ListAllMyBucketsResult>`)
+		}
+		return []byte(`<Empty/>`)
+	default:
+		return []byte(fmt.Sprintf(`<%sResponse><%sResult></%sResult></%sResponse>`, req.op, req.op, req.op, req.op))
+	}
+}
+
+func writeBody(w http.ResponseWriter, req request, status int, body []byte) {
+	switch req.proto {
+	case "json":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	case "restjson":
+		w.Header().Set("Content-Type", "application/json")
+	default:
+		w.Header().Set("Content-Type", "text/xml")
+	}
+	w.Header().Set("X-Amzn-RequestId", "fake-request")
+	w.WriteHeader(status)
+	w.Write(bytes.TrimSpace(body))
+}
+
+func throttleCode(req request) string {
+	switch req.proto {
+	case "ec2":
+		return "RequestLimitExceeded"
+	case "query":
+		return "Throttling"
+	case "restxml":
+		return "SlowDown"
+	case "restjson":
+		return "TooManyRequestsException"
+	default:
+		return "ThrottlingException"
+	}
+}
+
+func deniedCode(req request) string {
+	switch req.proto {
+	case "ec2":
+		return "UnauthorizedOperation"
+	case "query", "restxml":
+		return "AccessDenied"
+	default:
+		return "AccessDeniedException"
+	}
+}
+
+func writeError(w http.ResponseWriter, req request, status int, code, msg string) {
+	if code == throttleCode(req) {
+		switch req.proto {
+		case "restxml":
+			status = http.StatusServiceUnavailable
+		case "restjson":
+			status = http.StatusTooManyRequests
+		}
+	}
+	var body string
+	switch req.proto {
+	case "json":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		b, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
+		body = string(b)
+	case "restjson":
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", code)
+		b, _ := json.Marshal(map[string]string{"message": msg})
+		body = string(b)
+	case "ec2":
+		w.Header().Set("Content-Type", "text/xml")
+		body = fmt.Sprintf(`<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fake</RequestID></Response>`, code, xmlEscape(msg))
+	case "restxml":
+		w.Header().Set("Content-Type", "application/xml")
+		if req.service == "s3control" {
+			body = fmt.Sprintf(`<ErrorResponse><Error><Code>%s</Code><Message>%s</Message></Error><RequestId>fake</RequestId></ErrorResponse>`, code, xmlEscape(msg))
+			break
+		}
+		body = fmt.Sprintf(`<Error><Code>%s</Code><Message>%s</Message><RequestId>fake</RequestId></Error>`, code, xmlEscape(msg))
+	default:
+		w.Header().Set("Content-Type", "text/xml")
+		body = fmt.Sprintf(`<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>fake</RequestId></ErrorResponse>`, code, xmlEscape(msg))
+	}
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// sts answers GetCallerIdentity and AssumeRole from the request itself.
+func (s *Server) sts(w http.ResponseWriter, req request, body []byte) {
+	form, _ := url.ParseQuery(string(body))
+	switch req.op {
+	case "GetCallerIdentity":
+		writeBody(w, req, http.StatusOK, []byte(fmt.Sprintf(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+<Arn>arn:aws:iam::%[1]s:user/scanner</Arn><UserId>AIDAFAKE</UserId><Account>%[1]s</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`, req.account)))
+	case "AssumeRole":
+		arn := form.Get("RoleArn")
+		parts := strings.Split(arn, ":")
+		if len(parts) < 5 {
+			writeError(w, req, http.StatusBadRequest, "ValidationError", "bad role ARN")
+			return
+		}
+		target := parts[4]
+		if s.opts.Deny[target+"/*/sts"] {
+			writeError(w, req, http.StatusForbidden, "AccessDenied", "not authorized to perform sts:AssumeRole on "+arn)
+			return
+		}
+		exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+		writeBody(w, req, http.StatusOK, []byte(fmt.Sprintf(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>ASIAFAKE%s</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>%s</Expiration></Credentials>
+<AssumedRoleUser><Arn>%s/%s</Arn><AssumedRoleId>AROAFAKE:%s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>`,
+			target, exp, strings.Replace(arn, ":iam:", ":sts:", 1), form.Get("RoleSessionName"), form.Get("RoleSessionName"))))
+	default:
+		writeError(w, req, http.StatusBadRequest, "InvalidAction", "unsupported sts action "+req.op)
+	}
+}
