@@ -77,7 +77,8 @@ func classify(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
-		case pe.Code == "25006": // read_only_sql_transaction
+		case pe.Code == "25006", // read_only_sql_transaction
+			pe.Code == "25001" && strings.Contains(pe.Message, "read-write"): // an attempt to leave read-only mode
 			return fmt.Errorf("%w: %w", store.ErrReadOnly, err)
 		case pe.Code == "42601" && strings.Contains(pe.Message, "multiple commands"):
 			return fmt.Errorf("%w: more than one statement: %w", store.ErrReadOnly, err)
