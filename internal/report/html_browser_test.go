@@ -206,3 +206,73 @@ func TestHTMLInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// measurePage loads a report in an iframe, then applies filters through the
+// report's hashchange handler synchronously, so that --dump-dom captures
+// every timing. performance.memory needs --enable-precise-memory-info.
+const measurePage = `<!DOCTYPE html><html><body><pre id="out"></pre>
+<iframe id="f" src="%s" width="1400" height="1000"></iframe>
+<script>
+var out = document.getElementById('out'), f = document.getElementById('f');
+var hashes = ['#status=FAIL', '#severity=critical&region=eu-west-1', '#check=aws-s3-bucket-versioning-enabled',
+  '#status=PASS&page=2000', '#q=bucket', '#q=svc-9&status=PASS', '#q=zzz-no-match'];
+f.onload = function () {
+  var w = f.contentWindow, d = f.contentDocument, b = d.body.dataset;
+  out.textContent += 'load: script start ' + b.startMs + ' ms, data parsed ' + b.parseMs + ' ms, first page rendered ' + b.renderMs +
+    ' ms, JS heap ' + (w.performance.memory.usedJSHeapSize / 1048576).toFixed(0) + ' MiB, findings ' + d.getElementById('count').dataset.visible + '\n';
+  hashes.forEach(function (h) {
+    w.history.replaceState(null, '', h);
+    w.dispatchEvent(new w.HashChangeEvent('hashchange'));
+    out.textContent += h + ': ' + b.filterMs + ' ms, ' + d.getElementById('count').dataset.visible + ' match, ' +
+      d.querySelectorAll('tr.row').length + ' rows in the DOM\n';
+  });
+};
+</script></body></html>`
+
+// TestHTMLMeasure measures a report in headless Chromium: time to the first
+// rendered page and time to apply filters. It runs only when
+// CLOUDWARD_HTML_MEASURE names a report, e.g. one written by
+//
+//	cloudward scan --demo --demo-size 100000 --output html=/tmp/big.html
+//
+// and prints the figures docs/html-report.md quotes.
+func TestHTMLMeasure(t *testing.T) {
+	report := os.Getenv("CLOUDWARD_HTML_MEASURE")
+	if report == "" {
+		t.Skip("set CLOUDWARD_HTML_MEASURE to a report file to measure it")
+	}
+	browser := chromiumPath()
+	if browser == "" {
+		t.Skip("chromium is not installed")
+	}
+	abs, err := filepath.Abs(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(filepath.Dir(abs), ".measure-"+filepath.Base(abs))
+	if err := os.WriteFile(page, fmt.Appendf(nil, measurePage, filepath.Base(abs)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(page)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	out, err := exec.CommandContext(ctx, browser,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--allow-file-access-from-files", "--enable-precise-memory-info",
+		"--dump-dom", "file://"+page).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)<pre id="out">(.*?)</pre>`).FindSubmatch(out)
+	if m == nil || !bytes.Contains(m[1], []byte("load:")) {
+		t.Fatalf("no measurements in the page:\n%.3000s", out)
+	}
+	t.Logf("%s: %.1f MB; chromium ran %.1fs in all\n%s", report, float64(st.Size())/1e6, time.Since(start).Seconds(),
+		strings.ReplaceAll(string(m[1]), "&amp;", "&"))
+}
