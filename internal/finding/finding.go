@@ -5,6 +5,7 @@ package finding
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Status is the outcome of one check on one resource.
@@ -85,4 +86,11 @@ type Finding struct {
 	Provider     string `json:"provider"`
 	Account      string `json:"account"`
 	Region       string `json:"region"`
+
+	// FirstSeen is when this check first found this resource in its current
+	// state, across the snapshots of one scope: the start of the earliest
+	// scan in the unbroken run of scans where it was FAIL or MUTED (or
+	// ERROR). The store sets it when it reads findings back; it is zero
+	// for PASS findings and for findings not read from a store.
+	FirstSeen time.Time `json:"first_seen,omitzero"`
 }
