@@ -540,8 +540,12 @@ func testFindings(t *testing.T, s store.Store) {
 	}
 	mk := func(check string, sev finding.Severity, st finding.Status, uid, reason string) finding.Finding {
 		r := byUID[uid]
-		return finding.Finding{CheckID: check, Severity: sev, Status: st, Reason: reason, ResourceUID: uid,
+		fd := finding.Finding{CheckID: check, Severity: sev, Status: st, Reason: reason, ResourceUID: uid,
 			ResourceName: r.Name, Kind: r.Kind, Provider: string(r.Provider), Account: r.Account, Region: r.Region}
+		if st != finding.Pass {
+			fd.FirstSeen = t0 // the scope's first snapshot, started at t0
+		}
+		return fd
 	}
 	s3a, s3z := "arn:aws:s3:::a", "arn:aws:s3:::z"
 	i1 := "arn:aws:ec2:us-east-1:111:instance/i-1"
