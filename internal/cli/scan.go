@@ -50,6 +50,7 @@ type providerCLI interface {
 // providerCLIs lists the providers `scan --provider` can collect, in order.
 func providerCLIs() []providerCLI {
 	return []providerCLI{
+		newAWSCLI(),
 		newDigitalOceanCLI(),
 	}
 }

@@ -15,7 +15,7 @@ type accessAnalyzerAPI interface {
 // collectAccessAnalyzer emits the region's analyzers; tags come with the
 // listing.
 func collectAccessAnalyzer(ctx context.Context, s *scope) error {
-	api := accessanalyzer.NewFromConfig(s.cfg(s.region))
+	var api accessAnalyzerAPI = accessanalyzer.NewFromConfig(s.cfg(s.region))
 	pages := accessanalyzer.NewListAnalyzersPaginator(api, &accessanalyzer.ListAnalyzersInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

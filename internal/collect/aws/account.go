@@ -2,6 +2,8 @@ package aws
 
 import (
 	"context"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
 
 // accountAPI is every AWS Account Management operation the collector calls.
@@ -47,7 +50,13 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		p["summary_map"] = sm
 	}
 
-	ctl := s3control.NewFromConfig(s.cfg(""))
+	var ctl s3controlAPI = s3control.NewFromConfig(s.cfg(""), func(o *s3control.Options) {
+		// Emulators serve S3 Control on the endpoint itself, not under an
+		// account-ID host prefix.
+		if u := s.c.s3ControlEndpoint(); u != nil {
+			o.EndpointResolverV2 = fixedEndpoint{u: *u}
+		}
+	})
 	pab, err := accountPAB(ctx, ctl, a.id)
 	if err != nil {
 		if ferr := s.fail(ctx, "s3:GetAccountPublicAccessBlock", err); ferr != nil {
@@ -57,7 +66,7 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		p["public_access_block"] = pab
 	}
 
-	acc := awsaccount.NewFromConfig(s.cfg(""))
+	var acc accountAPI = awsaccount.NewFromConfig(s.cfg(""))
 	contacts := []obj{}
 	for _, typ := range []accounttypes.AlternateContactType{accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations, accounttypes.AlternateContactTypeSecurity} {
 		out, err := acc.GetAlternateContact(ctx, &awsaccount.GetAlternateContactInput{AlternateContactType: typ})
@@ -97,6 +106,26 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		}
 	}
 	return s.emit(ctx, "aws_account", a.uid, a.name, nil, time.Time{}, p)
+}
+
+// fixedEndpoint resolves every S3 Control call to one URL.
+type fixedEndpoint struct{ u url.URL }
+
+func (f fixedEndpoint) ResolveEndpoint(context.Context, s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	return smithyendpoints.Endpoint{URI: f.u}, nil
+}
+
+// s3ControlEndpoint returns the overridden S3 Control endpoint, or nil.
+func (c *Collector) s3ControlEndpoint() *url.URL {
+	for _, raw := range []string{c.opts.EndpointURL, os.Getenv("AWS_ENDPOINT_URL_S3_CONTROL"), os.Getenv("AWS_ENDPOINT_URL")} {
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			return u
+		}
+	}
+	return nil
 }
 
 func accountPAB(ctx context.Context, api s3controlAPI, id string) (obj, error) {

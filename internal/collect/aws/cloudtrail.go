@@ -21,7 +21,7 @@ type cloudtrailAPI interface {
 // (shadow trails are left out, so a multi-region trail appears once), with
 // status, event selectors and edges to bucket, log group and key.
 func collectCloudTrail(ctx context.Context, s *scope) error {
-	api := cloudtrail.NewFromConfig(s.cfg(s.region))
+	var api cloudtrailAPI = cloudtrail.NewFromConfig(s.cfg(s.region))
 	out, err := api.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(false)})
 	if err != nil {
 		return s.fail(ctx, "cloudtrail:DescribeTrails", err)

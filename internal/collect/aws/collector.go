@@ -237,10 +237,23 @@ func (l *limitedClient) Do(req *http.Request) (*http.Response, error) {
 	return l.next.Do(req)
 }
 
+// stsAPI is every STS operation the collector calls. AssumeRole is made
+// by the credential provider of member accounts.
+type stsAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
+}
+
+// organizationsAPI is every Organizations operation the collector calls.
+type organizationsAPI interface {
+	DescribeOrganization(ctx context.Context, in *organizations.DescribeOrganizationInput, optFns ...func(*organizations.Options)) (*organizations.DescribeOrganizationOutput, error)
+	ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+}
+
 // accounts resolves the accounts in scope: the caller's, or every active
 // account of the organization with an assumed role.
 func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.Sink) ([]*target, error) {
-	stsc := sts.NewFromConfig(base)
+	var stsc stsAPI = sts.NewFromConfig(base)
 	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return nil, fmt.Errorf("aws credentials (sts:GetCallerIdentity): %w", err)
@@ -250,7 +263,7 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 	if p := strings.Split(aws.ToString(id.Arn), ":"); len(p) > 2 && p[1] != "" {
 		partition = p[1]
 	}
-	orgc := organizations.NewFromConfig(base)
+	var orgc organizationsAPI = organizations.NewFromConfig(base)
 	var org *orgtypes.Organization
 	if out, err := orgc.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{}); err == nil {
 		org = out.Organization
@@ -368,7 +381,7 @@ func regionalJobs() []regionalJob {
 // asked for explicitly but not enabled is a collection error.
 func (c *Collector) regions(ctx context.Context, a *target, sink collect.Sink) ([]string, error) {
 	s := &scope{c: c, acct: a, region: a.cfg.Region, service: "ec2", sink: sink}
-	api := ec2.NewFromConfig(a.cfg)
+	var api ec2RegionsAPI = ec2.NewFromConfig(a.cfg)
 	out, err := describeRegions(ctx, api)
 	if err != nil {
 		if ferr := s.fail(ctx, "ec2:DescribeRegions", err); ferr != nil {

@@ -16,7 +16,7 @@ type configAPI interface {
 
 // collectConfig emits the region's configuration recorders with status.
 func collectConfig(ctx context.Context, s *scope) error {
-	api := configservice.NewFromConfig(s.cfg(s.region))
+	var api configAPI = configservice.NewFromConfig(s.cfg(s.region))
 	recs, err := api.DescribeConfigurationRecorders(ctx, &configservice.DescribeConfigurationRecordersInput{})
 	if err != nil {
 		return s.fail(ctx, "config:DescribeConfigurationRecorders", err)

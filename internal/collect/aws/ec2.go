@@ -43,7 +43,7 @@ func nameTag(tags map[string]string, fallback string) string {
 // emitted even when some of its calls fail, since per-region checks hang
 // off it.
 func collectEC2(ctx context.Context, s *scope) error {
-	api := ec2.NewFromConfig(s.cfg(s.region))
+	var api ec2API = ec2.NewFromConfig(s.cfg(s.region))
 	if err := collectRegionalSettings(ctx, s, api); err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func accountKind() resource.Kind {
 		Description: "AWS account: root user, account-wide S3 Block Public Access and contact facts (one per account)",
 		Permissions: []string{
 			"iam:GetAccountSummary", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
-			"account:GetContactInformation", "organizations:DescribeAccount",
+			"account:GetContactInformation", "organizations:DescribeOrganization", "organizations:ListAccounts",
 		},
 		Schema: []resource.Field{
 			str("account_id", "12-digit account ID"),
@@ -183,9 +183,8 @@ func iamUserKind() resource.Kind {
 		Global: true, Taggable: true,
 		Description: "IAM user with credentials, MFA devices and direct permissions (credential report + ListAccessKeys/ListMFADevices)",
 		Permissions: []string{
-			"iam:ListUsers", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListAccessKeys",
-			"iam:GetAccessKeyLastUsed", "iam:ListMFADevices", "iam:ListAttachedUserPolicies",
-			"iam:ListUserPolicies", "iam:ListGroupsForUser", "iam:ListUserTags",
+			"iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+			"iam:ListAccessKeys", "iam:ListMFADevices",
 		},
 		Schema: []resource.Field{
 			str("user_name", "user name"),
@@ -218,7 +217,7 @@ func iamRoleKind() resource.Kind {
 		Name: "aws_iam_role", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
 		Global: true, Taggable: true,
 		Description: "IAM role with its trust policy and attached policies",
-		Permissions: []string{"iam:ListRoles", "iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"},
+		Permissions: []string{"iam:GetAccountAuthorizationDetails", "iam:ListRoles"},
 		Schema: []resource.Field{
 			str("role_name", "role name"),
 			str("role_id", "stable unique ID (AROA…)"),
@@ -242,7 +241,7 @@ func iamPolicyKind() resource.Kind {
 		Name: "aws_iam_policy", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
 		Global: true, Taggable: true,
 		Description: "customer managed IAM policy with its default version document",
-		Permissions: []string{"iam:ListPolicies", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
+		Permissions: []string{"iam:GetAccountAuthorizationDetails", "iam:ListPolicyTags"},
 		Schema: []resource.Field{
 			str("policy_name", "policy name"),
 			str("policy_id", "stable unique ID (ANPA…)"),
@@ -508,7 +507,7 @@ func rdsInstanceKind() resource.Kind {
 		Name: "aws_rds_db_instance", Provider: resource.AWS, Service: "rds", Model: resource.PaaS,
 		Taggable:    true,
 		Description: "RDS DB instance (DescribeDBInstances)",
-		Permissions: []string{"rds:DescribeDBInstances", "rds:ListTagsForResource"},
+		Permissions: []string{"rds:DescribeDBInstances"},
 		Schema: []resource.Field{
 			str("db_instance_identifier", "instance identifier"),
 			str("db_instance_arn", "instance ARN"),

@@ -21,7 +21,7 @@ type kmsAPI interface {
 // collectKMS emits the region's customer managed keys with rotation status
 // and aliases. AWS managed keys are skipped after DescribeKey.
 func collectKMS(ctx context.Context, s *scope) error {
-	api := kms.NewFromConfig(s.cfg(s.region))
+	var api kmsAPI = kms.NewFromConfig(s.cfg(s.region))
 	aliases := map[string][]string{}
 	apages := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{})
 	for apages.HasMorePages() {

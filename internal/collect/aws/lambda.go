@@ -23,7 +23,7 @@ type lambdaAPI interface {
 // collectLambda emits the region's functions. Environment variable values
 // never leave this function: only names and a looks_like_secret flag.
 func collectLambda(ctx context.Context, s *scope) error {
-	api := lambda.NewFromConfig(s.cfg(s.region))
+	var api lambdaAPI = lambda.NewFromConfig(s.cfg(s.region))
 	var fns []lambdatypes.FunctionConfiguration
 	pages := lambda.NewListFunctionsPaginator(api, &lambda.ListFunctionsInput{})
 	for pages.HasMorePages() {

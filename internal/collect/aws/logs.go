@@ -17,7 +17,7 @@ type logsAPI interface {
 
 // collectLogs emits the region's log groups with their tags.
 func collectLogs(ctx context.Context, s *scope) error {
-	api := cloudwatchlogs.NewFromConfig(s.cfg(s.region))
+	var api logsAPI = cloudwatchlogs.NewFromConfig(s.cfg(s.region))
 	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(api, &cloudwatchlogs.DescribeLogGroupsInput{})
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.c.opts.DetailConcurrency)

@@ -15,7 +15,7 @@ type rdsAPI interface {
 
 // collectRDS emits the region's DB instances; tags come with the listing.
 func collectRDS(ctx context.Context, s *scope) error {
-	api := rds.NewFromConfig(s.cfg(s.region))
+	var api rdsAPI = rds.NewFromConfig(s.cfg(s.region))
 	pages := rds.NewDescribeDBInstancesPaginator(api, &rds.DescribeDBInstancesInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

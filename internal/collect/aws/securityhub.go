@@ -17,7 +17,7 @@ type securityHubAPI interface {
 // collectSecurityHub emits the region's hub when Security Hub is enabled.
 // InvalidAccessException means "not subscribed": no hub, and no error.
 func collectSecurityHub(ctx context.Context, s *scope) error {
-	api := securityhub.NewFromConfig(s.cfg(s.region))
+	var api securityHubAPI = securityhub.NewFromConfig(s.cfg(s.region))
 	hub, err := api.DescribeHub(ctx, &securityhub.DescribeHubInput{})
 	if isCode(err, "InvalidAccessException", "ResourceNotFoundException") {
 		return nil

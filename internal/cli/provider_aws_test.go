@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cloudward/internal/collect/aws/awstest"
+)
+
+// TestScanAWS runs `scan --provider aws --aws-org` end to end against the
+// fake AWS endpoint, with credentials from the environment, and checks what
+// was stored, found and reported as not collected.
+func TestScanAWS(t *testing.T) {
+	srv := awstest.New(awstest.Options{
+		Dir:  filepath.Join("..", "collect", "aws", "testdata", "fake"),
+		Deny: map[string]bool{"222222222222/eu-west-1/*": true},
+	})
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE111111111111")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-for-tests")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_PROFILE", "")
+	db := filepath.Join(t.TempDir(), "aws.db")
+
+	code, stdout, stderr := run(t, "scan", "--provider", "aws", "--aws-org", "--aws-endpoint-url", srv.URL,
+		"--db", db, "-o", "json")
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	if strings.Contains(stdout+stderr, "aws-secret-for-tests") {
+		t.Error("output shows a credential")
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout)
+	}
+	if rep.Snapshot.Resources != 34 {
+		t.Errorf("snapshot holds %d resources, want the 34 of the fake estate", rep.Snapshot.Resources)
+	}
+	fails := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Status == "FAIL" {
+			fails[f.CheckID+" "+f.Resource.UID] = true
+		}
+	}
+	for _, want := range []string{
+		"aws-s3-bucket-not-public arn:aws:s3:::acme-public",
+		"aws-ec2-instance-imdsv2 arn:aws:ec2:us-east-1:111111111111:instance/i-0bastion",
+		"aws-ec2-sg-no-public-admin-ports-ipv4 arn:aws:ec2:us-east-1:111111111111:security-group/sg-0ssh",
+		"aws-rds-not-publicly-accessible arn:aws:rds:us-east-1:111111111111:db:orders-db",
+		"aws-lambda-no-secrets-in-env arn:aws:lambda:us-east-1:111111111111:function:billing-sync",
+		"aws-lambda-url-requires-auth arn:aws:lambda:us-east-1:111111111111:function:billing-sync",
+		"aws-iam-policy-no-full-admin arn:aws:iam::111111111111:policy/acme-admin",
+		"aws-ec2-ebs-volume-encrypted arn:aws:ec2:us-east-1:111111111111:volume/vol-0spare",
+	} {
+		if !fails[want] {
+			t.Errorf("no FAIL for %s", want)
+		}
+	}
+	for _, clean := range []string{
+		"aws-s3-bucket-not-public arn:aws:s3:::acme-logs",
+		"aws-iam-password-policy-min-length arn:aws:iam::111111111111:account-password-policy",
+	} {
+		if fails[clean] {
+			t.Errorf("clean resource failed: %s", clean)
+		}
+	}
+	var errs struct {
+		CollectionErrors []struct {
+			Account, Region, Op, Kind string
+		} `json:"collection_errors"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &errs); err != nil {
+		t.Fatal(err)
+	}
+	var denied, malformed int
+	for _, e := range errs.CollectionErrors {
+		switch {
+		case e.Account == "222222222222" && e.Region == "eu-west-1" && e.Kind == "denied":
+			denied++
+		case e.Op == "kms:ListKeys" && e.Kind == "other":
+			malformed++
+		default:
+			t.Errorf("unexpected collection error %+v", e)
+		}
+	}
+	if denied == 0 || malformed != 1 {
+		t.Errorf("collection errors: %d denied in the member's eu-west-1, %d malformed; want some and 1", denied, malformed)
+	}
+}
