@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -331,6 +332,24 @@ func TestHTMLStreams(t *testing.T) {
 	// the first half must have been written out.
 	if writtenAtHalf < cw.n/3 {
 		t.Errorf("only %d of %d bytes written when half the findings were read: findings are not streamed", writtenAtHalf, cw.n)
+	}
+
+	if raceEnabled {
+		return // the race detector changes allocation counts
+	}
+	// Past the dictionaries' growth (the generator repeats 1,024 resources),
+	// 10× more findings must cost less than one more allocation each.
+	allocs := func(k int) float64 {
+		return testing.AllocsPerRun(3, func() {
+			if err := WriteHTML(io.Discard, s, generated(k, nil), HTMLOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	small, large := allocs(2_000), allocs(20_000)
+	t.Logf("allocations: %v for 2k findings, %v for 20k", small, large)
+	if perFinding := (large - small) / 18_000; perFinding >= 1 {
+		t.Errorf("%.2f allocations per finding (2k: %v, 20k: %v); want none per finding", perFinding, small, large)
 	}
 }
 
