@@ -35,7 +35,9 @@ type pipelineResult struct {
 	snapshot store.Snapshot
 	summary  *report.Summary
 	stats    policy.Stats
-	timings  struct{ collect, deferred, commit time.Duration }
+	// mutes is how each mute rule fared (expired, stale, findings muted).
+	mutes   []policy.MuteResult
+	timings struct{ collect, deferred, commit time.Duration }
 }
 
 // streamBuffer is how many collected resources may wait for evaluation.
@@ -167,6 +169,7 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, FinishedAt: res.snapshot.FinishedAt,
 		Resources: res.snapshot.Resources, CollectionErrors: errs,
 	})
+	res.mutes = mergeMuteResults(streamEngine.MuteResults(), deferredEngine.MuteResults())
 	return res, nil
 }
 

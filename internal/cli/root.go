@@ -102,6 +102,7 @@ Try it without a cloud account:
 		newChecksCmd(e),
 		newFrameworksCmd(e),
 		newQueryCmd(e),
+		newDiffCmd(e),
 		newVersionCmd(e),
 	)
 	return root

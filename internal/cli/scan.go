@@ -34,6 +34,7 @@ type scanFlags struct {
 	outputFile string
 	failOn     string
 	maxRows    int
+	drift      scanDriftFlags
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -99,6 +100,7 @@ usage or runtime error.`,
 	fl.StringVar(&f.outputFile, "output-file", "", "write the (single) output to this file instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
+	addScanDriftFlags(cmd, &f.drift)
 	return cmd
 }
 
@@ -135,6 +137,10 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		}
 		failOn = sev
 	}
+	gate, err := f.drift.parse()
+	if err != nil {
+		return err
+	}
 	outputs, err := parseOutputs(f.output, f.outputFile)
 	if err != nil {
 		return err
@@ -145,6 +151,9 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	}
 	cat, err := loadCatalog(copts)
 	if err != nil {
+		return err
+	}
+	if err := addMutesFile(cat, f.drift.mutesPath); err != nil {
 		return err
 	}
 	dbPath, err := dbPath(f.db)
@@ -196,6 +205,10 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		"cross_resource_checks", res.timings.deferred, "commit", res.timings.commit)
 
 	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows); err != nil {
+		return err
+	}
+	reportMutes(e, res.mutes)
+	if err := checkBaseline(ctx, e, st, gate, res.snapshot); err != nil {
 		return err
 	}
 	if failOn >= 0 && res.summary.FailingAtOrAbove(failOn) > 0 {
