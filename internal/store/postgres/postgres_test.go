@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"errors"
 	"os"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) {
 		return
 	}
 	code := m.Run()
-	if err := pg.Close(); err != nil && code == 0 {
+	if err := errors.Join(pg.Close(), pgDurable.Close()); err != nil && code == 0 {
 		os.Stderr.WriteString("stop PostgreSQL: " + err.Error() + "\n")
 		code = 1
 	}
