@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,15 +34,16 @@ func chromiumPath() string {
 
 // dumpDOM loads url in headless Chromium, offline, and returns the DOM after
 // the page's scripts ran, and the browser's console log.
-func dumpDOM(t *testing.T, browser, url string) (dom, console string) {
+func dumpDOM(t *testing.T, browser, url string, flags ...string) (dom, console string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, browser,
+	args := append([]string{
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
-		"--dump-dom", url)
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0",
+	}, flags...)
+	cmd := exec.CommandContext(ctx, browser, append(args, "--dump-dom", url)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -168,6 +170,45 @@ func TestHTMLInBrowser(t *testing.T) {
 			visible: count(func(f finding.Finding) bool { return f.Status == finding.Pass }), text: "Showing 101–150 of "},
 		{name: "nothing", hash: "#region=mars-north-1", visible: 0, text: "No findings match."},
 	}
+	t.Run("interactive", func(t *testing.T) {
+		t.Parallel()
+		page := filepath.Join(filepath.Dir(path), "interact.html")
+		if err := os.WriteFile(page, []byte(interactPage), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Virtual time lets the page's timers run before the DOM is dumped.
+		dom, console := dumpDOM(t, browser, "file://"+page, "--allow-file-access-from-files", "--virtual-time-budget=10000")
+		if console != "" {
+			t.Errorf("console output:\n%s", console)
+		}
+		m := regexp.MustCompile(`(?s)<pre id="out" data-done="true">(.*?)</pre>`).FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("the steps did not finish:\n%.3000s", dom)
+		}
+		log := strings.ReplaceAll(m[1], "&amp;", "&")
+		// The first row is the first FAIL finding; FAIL rows have no reason.
+		first := fs[slices.IndexFunc(fs, func(f finding.Finding) bool { return f.Status == finding.Fail })]
+		c := fixtureChecks[slices.IndexFunc(fixtureChecks, func(c CheckInfo) bool { return c.ID == first.CheckID })]
+		if want := "detail: " + c.ID + " — " + c.Title + " | " + first.ResourceUID + " | " + c.Area + " | " + c.Remediation + "\n"; !strings.Contains(log, want) {
+			t.Errorf("the expanded row does not show %q:\n%s", want, log)
+		}
+		search := count(func(f finding.Finding) bool {
+			return f.Account == "shop-dev" && strings.Contains(f.ResourceName, "res-000")
+		})
+		for _, want := range []string{
+			fmt.Sprintf("account link: visible=%d page=page 1 of 5 hash=#account=shop-dev\n", count(func(f finding.Finding) bool { return f.Account == "shop-dev" })),
+			fmt.Sprintf("search: visible=%d page=page 1 of 1 hash=#account=shop-dev&q=RES-000\n", search),
+			fmt.Sprintf("status: visible=%d ", count(func(f finding.Finding) bool {
+				return f.Account == "shop-dev" && strings.Contains(f.ResourceName, "res-000") && f.Status == finding.Fail
+			})),
+			"hash=#status=FAIL&account=shop-dev&q=RES-000\n",
+			fmt.Sprintf("next page: visible=%d page=page 2 of 30 hash=#page=2\n", len(fs)),
+		} {
+			if !strings.Contains(log, want) {
+				t.Errorf("log lacks %q:\n%s", want, log)
+			}
+		}
+	})
 	for _, tt := range tests {
 		if tt.visible == 0 && tt.name != "nothing" {
 			t.Fatalf("%s: the fixture has no finding for %s", tt.name, tt.hash)
@@ -206,6 +247,42 @@ func TestHTMLInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// interactPage loads a report in an iframe and uses it as a reader would:
+// it expands a row, follows an account link, types a search, picks a status
+// and pages on, logging what the report shows after each step.
+const interactPage = `<!DOCTYPE html><html><body><pre id="out"></pre>
+<iframe id="f" src="report.html" width="1400" height="1000"></iframe>
+<script>
+var out = document.getElementById('out'), f = document.getElementById('f');
+f.onload = function () {
+  var w = f.contentWindow, d = f.contentDocument, form = d.getElementById('filters');
+  function log(step) {
+    var c = d.getElementById('count');
+    out.textContent += step + ': visible=' + c.dataset.visible + ' page=' + d.getElementById('page').textContent +
+      ' hash=' + w.location.hash + '\n';
+  }
+  d.querySelector('tr.row').click();
+  var dds = Array.prototype.map.call(d.querySelectorAll('tr.detail dd'), function (dd) { return dd.textContent; });
+  out.textContent += 'detail: ' + dds.join(' | ') + '\n';
+  d.querySelector('a[data-filter="account"][data-value="shop-dev"]').click();
+  log('account link');
+  form.elements.q.value = 'RES-000';
+  form.elements.q.dispatchEvent(new w.Event('input', { bubbles: true }));
+  setTimeout(function () {
+    log('search');
+    form.elements.status.value = 'FAIL';
+    form.elements.status.dispatchEvent(new w.Event('input', { bubbles: true }));
+    setTimeout(function () {
+      log('status');
+      d.getElementById('reset-filters').click();
+      d.getElementById('next').click();
+      log('next page');
+      out.dataset.done = 'true';
+    }, 50);
+  }, 500);
+};
+</script></body></html>`
 
 // measurePage loads a report in an iframe, then applies filters through the
 // report's hashchange handler synchronously, so that --dump-dom captures

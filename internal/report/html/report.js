@@ -210,6 +210,7 @@
       var st = str('status', r[F.status]), sev = dict.severities[r[F.severity]];
       var tr = document.createElement('tr');
       tr.className = 'row';
+      tr.tabIndex = 0;
       tr.dataset.i = visible[i];
       cell(tr, st, 'st ' + st);
       cell(tr, sev, 'sev ' + sev);
@@ -287,7 +288,7 @@
     timer = setTimeout(update, e.target.name === 'q' ? 200 : 0);
   });
   form.addEventListener('submit', function (e) { e.preventDefault(); });
-  $('reset').addEventListener('click', function () {
+  $('reset-filters').addEventListener('click', function () {
     form.reset();
     state.page = 1;
     update();
@@ -302,7 +303,7 @@
   }
   sizeSel.addEventListener('change', function () { state.size = +sizeSel.value; state.page = 1; render(); writeHash(); });
 
-  $('findings').addEventListener('click', function (e) {
+  function toggle(e) {
     var tr = e.target.closest('tr.row');
     if (!tr) { return; }
     var next = tr.nextElementSibling;
@@ -310,6 +311,13 @@
       next.remove();
     } else {
       tr.after(detail(rows[+tr.dataset.i]));
+    }
+  }
+  $('findings').addEventListener('click', toggle);
+  $('findings').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      toggle(e);
     }
   });
 
