@@ -1,0 +1,122 @@
+package azure
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
+
+	"cloudward/internal/resource"
+)
+
+// graphTypes maps the ARM resource types read from Resource Graph (in the
+// lower case Resource Graph reports them) to kinds.
+var graphTypes = map[string]string{
+	"microsoft.insights/activitylogalerts":       "azure_activity_log_alert",
+	"microsoft.storage/storageaccounts":          "azure_storage_account",
+	"microsoft.compute/virtualmachines":          "azure_virtual_machine",
+	"microsoft.compute/disks":                    "azure_managed_disk",
+	"microsoft.network/networksecuritygroups":    "azure_network_security_group",
+	"microsoft.network/virtualnetworks":          "azure_virtual_network",
+	"microsoft.network/networkwatchers":          "azure_network_watcher",
+	"microsoft.keyvault/vaults":                  "azure_key_vault",
+	"microsoft.sql/servers":                      "azure_sql_server",
+	"microsoft.web/sites":                        "azure_app_service",
+	"microsoft.containerservice/managedclusters": "azure_aks_cluster",
+}
+
+// inventoryQuery is the Resource Graph (KQL) query for the bulk inventory:
+// every resource of a collected type, in a stable order for paging.
+func inventoryQuery() string {
+	types := make([]string, 0, len(graphTypes))
+	for t := range graphTypes {
+		types = append(types, "'"+t+"'")
+	}
+	slices.Sort(types)
+	return "resources\n| where type in~ (" + strings.Join(types, ", ") + ")\n" +
+		"| project id, name, type, location, subscriptionId, kind, sku, identity, zones, managedBy, tags, properties\n" +
+		"| order by id asc"
+}
+
+// maxGraphSubscriptions is how many subscriptions one Resource Graph
+// request may name.
+const maxGraphSubscriptions = 1000
+
+// inventory runs the Resource Graph query over every subscription in scope,
+// page by page ($skipToken), and returns the rows by lower-case subscription
+// ID. A failed batch is recorded against each of its subscriptions.
+func (r *run) inventory(ctx context.Context, subs []subscriptionScope) (map[string][]map[string]any, error) {
+	rows := map[string][]map[string]any{}
+	q := inventoryQuery()
+	for start := 0; start < len(subs); start += maxGraphSubscriptions {
+		batch := subs[start:min(start+maxGraphSubscriptions, len(subs))]
+		ids := make([]*string, len(batch))
+		for i, s := range batch {
+			ids[i] = to.Ptr(s.id)
+		}
+		var skip *string
+		pages := 0
+		for {
+			resp, err := r.c.graph.Resources(ctx, armresourcegraph.QueryRequest{
+				Query: to.Ptr(q), Subscriptions: ids,
+				Options: &armresourcegraph.QueryRequestOptions{
+					ResultFormat: to.Ptr(armresourcegraph.ResultFormatObjectArray), SkipToken: skip, Top: to.Ptr[int32](1000),
+				},
+			}, nil)
+			if err != nil {
+				for _, s := range batch {
+					if rerr := r.c.record(ctx, r.sink, s.id, resource.GlobalRegion, "resourcegraph", "Microsoft.ResourceGraph/resources/read", err); rerr != nil {
+						return nil, rerr
+					}
+				}
+				break
+			}
+			pages++
+			data, _ := resp.Data.([]any)
+			for _, d := range data {
+				row, ok := d.(map[string]any)
+				if !ok {
+					continue
+				}
+				sub, _ := row["subscriptionId"].(string)
+				rows[strings.ToLower(sub)] = append(rows[strings.ToLower(sub)], row)
+				if t, _ := row["type"].(string); strings.EqualFold(t, "microsoft.keyvault/vaults") {
+					if p, ok := row["properties"].(map[string]any); ok {
+						if uri, ok := p["vaultUri"].(string); ok {
+							id, _ := row["id"].(string)
+							r.vaults[vaultKey(uri)] = id
+						}
+					}
+				}
+			}
+			if resp.SkipToken == nil || *resp.SkipToken == "" {
+				break
+			}
+			skip = resp.SkipToken
+		}
+		r.c.log.Info("azure resource graph", "subscriptions", len(batch), "pages", pages)
+	}
+	return rows, nil
+}
+
+// vaultKey normalizes a Key Vault URI for matching.
+func vaultKey(uri string) string {
+	return strings.TrimRight(strings.ToLower(uri), "/")
+}
+
+// securityDefaults reads the tenant's Entra security defaults policy from
+// Microsoft Graph once per scan.
+func (r *run) securityDefaults(ctx context.Context, subs []subscriptionScope) error {
+	v, err := r.c.api.graphGet(ctx, "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy")
+	if err != nil {
+		tenant, _ := subs[0].doc["tenant_id"].(string)
+		if tenant == "" {
+			tenant = subs[0].id
+		}
+		return r.c.record(ctx, r.sink, tenant, resource.GlobalRegion, "entra", "GET policies/identitySecurityDefaultsEnforcementPolicy", err)
+	}
+	r.secDef = project(v, subSchema(r.c.kinds["azure_subscription"].Schema, "security_defaults"))
+	return nil
+}

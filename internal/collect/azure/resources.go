@@ -1,0 +1,313 @@
+package azure
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"cloudward/internal/resource"
+)
+
+// row shapes one Resource Graph row into a resource of kind, makes the
+// extra ARM calls the kind documents, and emits it.
+func (r *run) row(ctx context.Context, sub, kind string, row map[string]any) error {
+	k := r.c.kinds[kind]
+	id, _ := row["id"].(string)
+	if id == "" {
+		return nil
+	}
+	doc := project(row, k.Schema)
+	props := obj(doc, "properties")
+	region := regionOf(row)
+	e := &enrich{r: r, sub: sub, region: region, service: k.Service, id: id, schema: k.Schema, doc: doc}
+	var err error
+	switch kind {
+	case "azure_storage_account":
+		err = e.storageAccount(ctx, row)
+	case "azure_virtual_machine":
+		err = e.virtualMachine(ctx)
+	case "azure_network_security_group":
+		for _, key := range []string{"security_rules", "default_security_rules"} {
+			normalizeRules(props[key])
+		}
+	case "azure_key_vault":
+		setDefault(props, "enable_purge_protection", false)
+		err = e.keyVault(ctx)
+	case "azure_sql_server":
+		err = e.sqlServer(ctx)
+	case "azure_app_service":
+		err = e.appService(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if e.skip {
+		return nil
+	}
+	name, _ := row["name"].(string)
+	return r.emit(ctx, kind, id, sub, region, name, tagsOf(row["tags"]), createdOf(props), doc)
+}
+
+// enrich holds one resource being assembled.
+type enrich struct {
+	r       *run
+	sub     string
+	region  string
+	service string
+	id      string
+	schema  []resource.Field
+	doc     map[string]any
+	skip    bool
+}
+
+// get reads an ARM document and stores it, shaped, under key; a failed
+// call is recorded and the key left absent (checks on it then ERROR).
+func (e *enrich) get(ctx context.Context, key, path, version, op string, fs []resource.Field) (map[string]any, error) {
+	var v any
+	ok, err := e.r.try(ctx, e.sub, e.region, e.service, op, func() (err error) {
+		v, err = e.r.c.api.get(ctx, path, version)
+		return err
+	})
+	if !ok || err != nil {
+		return nil, err
+	}
+	m := project(v, fs)
+	if key != "" {
+		e.doc[key] = m
+	}
+	return m, nil
+}
+
+// list reads an ARM collection; ok is false when the call failed.
+func (e *enrich) list(ctx context.Context, path, version, op string) ([]any, bool, error) {
+	var list []any
+	ok, err := e.r.try(ctx, e.sub, e.region, e.service, op, func() (err error) {
+		list, err = e.r.c.api.list(ctx, path, version)
+		return err
+	})
+	return list, ok, err
+}
+
+func (e *enrich) storageAccount(ctx context.Context, row map[string]any) error {
+	p := obj(e.doc, "properties")
+	// ARM leaves these out on accounts created before they existed; absent
+	// means the old behaviour.
+	setDefault(p, "allow_blob_public_access", true)
+	setDefault(p, "allow_cross_tenant_replication", true)
+	setDefault(p, "allow_shared_key_access", true)
+	setDefault(p, "minimum_tls_version", "TLS1_0")
+	enc := obj(p, "encryption")
+	setDefault(enc, "require_infrastructure_encryption", false)
+	if kv, ok := enc["keyvaultproperties"].(map[string]any); ok {
+		if to := e.r.vaults[vaultKey(str(kv["keyvaulturi"]))]; to != "" {
+			e.r.edge(e.id, to, "encrypted_with")
+		}
+	}
+	if _, err := e.get(ctx, "blob_service", e.id+"/blobServices/default", apiStorage,
+		"Microsoft.Storage/storageAccounts/blobServices/read", subSchema(e.schema, "blob_service")); err != nil {
+		return err
+	}
+	containers, ok, err := e.list(ctx, e.id+"/blobServices/default/containers", apiStorage,
+		"Microsoft.Storage/storageAccounts/blobServices/containers/read")
+	if !ok || err != nil {
+		return err
+	}
+	cs := e.r.c.kinds["azure_storage_container"].Schema
+	for _, el := range containers {
+		m, _ := el.(map[string]any)
+		cid, _ := m["id"].(string)
+		if cid == "" {
+			continue
+		}
+		doc := project(m, cs)
+		name, _ := m["name"].(string)
+		if err := e.r.emit(ctx, "azure_storage_container", cid, e.sub, e.region, name, nil, time.Time{}, doc); err != nil {
+			return err
+		}
+		e.r.edge(cid, e.id, "in_storage_account")
+	}
+	return nil
+}
+
+func (e *enrich) virtualMachine(ctx context.Context) error {
+	sp := obj(obj(e.doc, "properties"), "storage_profile")
+	setDefault(sp, "data_disks", []any{})
+	disks := []any{sp["os_disk"]}
+	if dd, ok := sp["data_disks"].([]any); ok {
+		disks = append(disks, dd...)
+	}
+	for _, d := range disks {
+		dm, _ := d.(map[string]any)
+		md, _ := dm["managed_disk"].(map[string]any)
+		if id := str(md["id"]); id != "" {
+			e.r.edge(e.id, id, "attached_volume")
+		}
+	}
+	list, ok, err := e.list(ctx, e.id+"/extensions", apiCompute, "Microsoft.Compute/virtualMachines/extensions/read")
+	if ok {
+		e.doc["extensions"] = projectList(list, subSchema(e.schema, "extensions"))
+	}
+	return err
+}
+
+// normalizeRules gives every NSG rule the list fields ARM sometimes leaves
+// out, so checks can concatenate them.
+func normalizeRules(v any) {
+	rules, _ := v.([]any)
+	for _, rule := range rules {
+		m, ok := rule.(map[string]any)
+		if !ok {
+			continue
+		}
+		p := obj(m, "properties")
+		for _, key := range []string{"source_port_ranges", "destination_port_ranges", "source_address_prefixes", "destination_address_prefixes"} {
+			setDefault(p, key, []any{})
+		}
+	}
+}
+
+func (e *enrich) keyVault(ctx context.Context) error {
+	items := subSchema(e.schema, "keys")
+	for _, c := range []struct{ key, op string }{
+		{"keys", "Microsoft.KeyVault/vaults/keys/read"},
+		{"secrets", "Microsoft.KeyVault/vaults/secrets/read"},
+	} {
+		// The ARM lists carry attributes only; secret values are never
+		// returned by them, and project keeps nothing the schema lacks.
+		list, ok, err := e.list(ctx, e.id+"/"+c.key, apiKeyVault, c.op)
+		if err != nil {
+			return err
+		}
+		if ok {
+			e.doc[c.key] = projectList(list, items)
+		}
+	}
+	list, ok, err := e.list(ctx, e.id+"/providers/Microsoft.Insights/diagnosticSettings", apiDiagnostics,
+		"Microsoft.Insights/diagnosticSettings/read")
+	if ok {
+		e.doc["diagnostic_settings"] = projectList(list, subSchema(e.schema, "diagnostic_settings"))
+	}
+	return err
+}
+
+func (e *enrich) sqlServer(ctx context.Context) error {
+	list, ok, err := e.list(ctx, e.id+"/firewallRules", apiSQL, "Microsoft.Sql/servers/firewallRules/read")
+	if err != nil {
+		return err
+	}
+	if ok {
+		e.doc["firewall_rules"] = projectList(list, subSchema(e.schema, "firewall_rules"))
+	}
+	if _, err := e.get(ctx, "auditing_settings", e.id+"/auditingSettings/default", apiSQL,
+		"Microsoft.Sql/servers/auditingSettings/read", subSchema(e.schema, "auditing_settings")); err != nil {
+		return err
+	}
+	if _, err := e.get(ctx, "encryption_protector", e.id+"/encryptionProtector/current", apiSQL,
+		"Microsoft.Sql/servers/encryptionProtector/read", subSchema(e.schema, "encryption_protector")); err != nil {
+		return err
+	}
+	dbs, ok, err := e.list(ctx, e.id+"/databases", apiSQL, "Microsoft.Sql/servers/databases/read")
+	if !ok || err != nil {
+		return err
+	}
+	dbSchema := subSchema(e.schema, "databases")
+	out := make([]any, 0, len(dbs))
+	for _, el := range dbs {
+		m, _ := el.(map[string]any)
+		if strings.EqualFold(str(m["name"]), "master") {
+			continue
+		}
+		db := project(m, dbSchema)
+		dbID := str(m["id"])
+		if _, err := (&enrich{r: e.r, sub: e.sub, region: e.region, service: e.service, id: dbID, doc: db}).get(ctx,
+			"transparent_data_encryption", dbID+"/transparentDataEncryption/current", apiSQL,
+			"Microsoft.Sql/servers/databases/transparentDataEncryption/read", subSchema(dbSchema, "transparent_data_encryption")); err != nil {
+			return err
+		}
+		out = append(out, db)
+	}
+	e.doc["databases"] = out
+	return nil
+}
+
+// secretName and secretValue spot application settings that hold a
+// credential: by name (…KEY, …SECRET, …PASSWORD, connection strings) or by
+// value (connection-string syntax, JWTs, long random tokens). Key Vault
+// references (@Microsoft.KeyVault(…)) are not secrets.
+var (
+	secretName  = regexp.MustCompile(`(?i)(secret|password|passwd|pwd|token|api_?key|access_?key|private_?key|connection_?string|conn_?str|credential|sas)`)
+	secretValue = regexp.MustCompile(`(?i)(AccountKey=|SharedAccessKey=|Password=|pwd=|^eyJ[A-Za-z0-9_-]{10,}\.|^[A-Za-z0-9+/=_-]{32,}$|^(sk|rk)_(live|test)_)`)
+)
+
+// looksLikeSecret reports whether an application setting holds a secret
+// in clear text.
+func looksLikeSecret(name, value string) bool {
+	v := strings.TrimSpace(value)
+	if v == "" || strings.HasPrefix(v, "@Microsoft.KeyVault(") {
+		return false
+	}
+	return secretValue.MatchString(v) || (secretName.MatchString(name) && len(v) >= 8 && !strings.HasPrefix(strings.ToLower(v), "http"))
+}
+
+func (e *enrich) appService(ctx context.Context) error {
+	p := obj(e.doc, "properties")
+	var cfg any
+	ok, err := e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.Web/sites/config/read", func() (err error) {
+		cfg, err = e.r.c.api.get(ctx, e.id+"/config/web", apiWeb)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if ok {
+		m, _ := cfg.(map[string]any)
+		p["site_config"] = project(m["properties"], subSchema(e.schema, "properties", "site_config"))
+	}
+	var settings any
+	ok, err = e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.Web/sites/config/list/action", func() (err error) {
+		settings, err = e.r.c.api.listAction(ctx, e.id+"/config/appsettings/list", apiWeb)
+		return err
+	})
+	if !ok || err != nil {
+		return err
+	}
+	m, _ := settings.(map[string]any)
+	values, _ := m["properties"].(map[string]any)
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	out := make([]any, 0, len(names))
+	for _, n := range names {
+		out = append(out, map[string]any{"name": n, "looks_like_secret": looksLikeSecret(n, str(values[n]))})
+	}
+	e.doc["app_settings"] = out
+	return nil
+}
+
+// tagsOf converts Resource Graph tags.
+func tagsOf(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		out[k] = str(val)
+	}
+	return out
+}
+
+// createdOf returns the creation time ARM reports in a resource's
+// properties, or zero.
+func createdOf(props map[string]any) time.Time {
+	for _, key := range []string{"creation_time", "time_created", "created_on"} {
+		if t, ok := parseTime(str(props[key])); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
