@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/pflag"
 
 	"cloudward/internal/collect"
@@ -20,6 +21,7 @@ type awsCLI struct {
 	externalID  string
 	endpointURL string
 	concurrency int
+	retryMode   string
 }
 
 func newAWSCLI() providerCLI { return &awsCLI{} }
@@ -35,6 +37,7 @@ func (a *awsCLI) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.roleName, "aws-role-name", "OrganizationAccountAccessRole", "role assumed in member accounts with --aws-org")
 	fl.StringVar(&a.externalID, "aws-external-id", "", "external ID for AssumeRole with --aws-org")
 	fl.StringVar(&a.endpointURL, "aws-endpoint-url", "", "send every AWS call to this endpoint (LocalStack, moto); S3 switches to path-style")
+	fl.StringVar(&a.retryMode, "aws-retry-mode", "adaptive", "AWS retry mode: adaptive (client-side rate limiting after throttling) or standard")
 	fl.IntVar(&a.concurrency, "aws-max-in-flight", 32, "AWS API requests in flight at once, across accounts and regions")
 }
 
@@ -43,7 +46,10 @@ func (a *awsCLI) Collector(_ context.Context, log *slog.Logger) (collect.Collect
 	if a.concurrency < 1 {
 		return nil, usagef("--aws-max-in-flight must be at least 1")
 	}
-	return aws.New(aws.Options{
+	if a.retryMode != string(awssdk.RetryModeAdaptive) && a.retryMode != string(awssdk.RetryModeStandard) {
+		return nil, usagef("--aws-retry-mode must be adaptive or standard")
+	}
+	return aws.New(aws.Options{RetryMode: awssdk.RetryMode(a.retryMode),
 		Profile: a.profile, Regions: a.regions, Org: a.org, RoleName: a.roleName,
 		ExternalID: a.externalID, EndpointURL: a.endpointURL, MaxInFlight: a.concurrency, Logger: log,
 	}), nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"slices"
@@ -59,14 +60,19 @@ type Options struct {
 	// AccountConcurrency bounds the accounts scanned at once (default 4).
 	AccountConcurrency int
 	// JobConcurrency bounds the (region, service) jobs run at once per
-	// account (default 8).
+	// account (default 16).
 	JobConcurrency int
 	// DetailConcurrency bounds the per-resource calls (bucket settings, key
 	// rotation…) run at once within one job (default 4).
 	DetailConcurrency int
 	// MaxAttempts is the retryer's attempt limit per call (default 8).
 	MaxAttempts int
-	// Backoff overrides the retryer's backoff (tests and benchmarks).
+	// RetryMode is aws.RetryModeAdaptive (the default: retries plus a
+	// client-side rate limiter that slows down after throttling) or
+	// aws.RetryModeStandard (retries only).
+	RetryMode aws.RetryMode
+	// Backoff overrides the retryer's backoff (default: full jitter, up to
+	// 100 ms × 2^attempt, capped at 20 s).
 	Backoff retry.BackoffDelayer
 	// ReportPollInterval is the wait between credential report polls
 	// (default 2s).
@@ -102,13 +108,19 @@ func New(opts Options) *Collector {
 		opts.AccountConcurrency = 4
 	}
 	if opts.JobConcurrency <= 0 {
-		opts.JobConcurrency = 8
+		opts.JobConcurrency = 16
 	}
 	if opts.DetailConcurrency <= 0 {
 		opts.DetailConcurrency = 4
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 8
+	}
+	if opts.RetryMode == "" {
+		opts.RetryMode = aws.RetryModeAdaptive
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = jitterBackoff{base: 100 * time.Millisecond, max: 20 * time.Second}
 	}
 	if opts.ReportPollInterval <= 0 {
 		opts.ReportPollInterval = 2 * time.Second
@@ -195,13 +207,15 @@ func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 }
 
 func (c *Collector) retryer() aws.Retryer {
+	std := func(so *retry.StandardOptions) {
+		so.MaxAttempts = c.opts.MaxAttempts
+		so.Backoff = c.opts.Backoff
+	}
+	if c.opts.RetryMode == aws.RetryModeStandard {
+		return retry.NewStandard(std)
+	}
 	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-			so.MaxAttempts = c.opts.MaxAttempts
-			if c.opts.Backoff != nil {
-				so.Backoff = c.opts.Backoff
-			}
-		})
+		o.StandardOptions = append(o.StandardOptions, std)
 	})
 }
 
@@ -217,6 +231,22 @@ func (c *Collector) pathStyle() bool {
 		}
 	}
 	return false
+}
+
+// jitterBackoff is "full jitter" exponential backoff: a random wait up to
+// base × 2^attempt, capped at max. The SDK default waits up to 2^attempt
+// seconds, which, on top of the adaptive client-side rate limiter,
+// serialises a scan that meets routine throttling.
+type jitterBackoff struct{ base, max time.Duration }
+
+func (j jitterBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	ceil := j.max
+	if attempt < 20 {
+		if d := j.base << attempt; d < ceil {
+			ceil = d
+		}
+	}
+	return time.Duration(rand.Int64N(int64(ceil) + 1)), nil
 }
 
 // limitedClient bounds the requests in flight and counts them.

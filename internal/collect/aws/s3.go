@@ -93,148 +93,189 @@ func collectBucket(ctx context.Context, s *scope, api s3API, b s3types.Bucket, r
 	setTS(p, "creation_date", b.CreationDate)
 	fail := func(op string, err error) error { return s.failIn(ctx, region, op, err) }
 
-	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b.Name})
-	switch {
-	case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
-		p["public_access_block"] = pabDoc(nil, nil, nil, nil)
-	case err != nil:
-		if ferr := fail("s3:GetBucketPublicAccessBlock", err); ferr != nil {
-			return ferr
-		}
-	default:
-		c := pab.PublicAccessBlockConfiguration
-		if c == nil {
-			c = &s3types.PublicAccessBlockConfiguration{}
-		}
-		p["public_access_block"] = pabDoc(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets)
+	// The bucket's settings are independent reads: run them at once.
+	var (
+		mu     sync.Mutex
+		keyARN string
+		tags   map[string]string
+	)
+	set := func(k string, v any) {
+		mu.Lock()
+		defer mu.Unlock()
+		p[k] = v
 	}
-
-	pol, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b.Name})
-	switch {
-	case isCode(err, "NoSuchBucketPolicy"):
-	case err != nil:
-		if ferr := fail("s3:GetBucketPolicy", err); ferr != nil {
-			return ferr
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		pab, err := api.GetPublicAccessBlock(gctx, &s3.GetPublicAccessBlockInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
+			set("public_access_block", pabDoc(nil, nil, nil, nil))
+		case err != nil:
+			if ferr := fail("s3:GetBucketPublicAccessBlock", err); ferr != nil {
+				return ferr
+			}
+		default:
+			c := pab.PublicAccessBlockConfiguration
+			if c == nil {
+				c = &s3types.PublicAccessBlockConfiguration{}
+			}
+			set("public_access_block", pabDoc(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets))
 		}
-	case pol.Policy != nil:
-		doc, err := parsePolicy(*pol.Policy)
-		if err != nil {
+		return nil
+	})
+
+	g.Go(func() error {
+		pol, err := api.GetBucketPolicy(gctx, &s3.GetBucketPolicyInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "NoSuchBucketPolicy"):
+		case err != nil:
 			if ferr := fail("s3:GetBucketPolicy", err); ferr != nil {
 				return ferr
 			}
-		} else {
-			p["policy"] = doc
-		}
-	}
-
-	st, err := api.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b.Name})
-	switch {
-	case isCode(err, "NoSuchBucketPolicy"):
-		p["policy_status"] = obj{"is_public": false}
-	case err != nil:
-		if ferr := fail("s3:GetBucketPolicyStatus", err); ferr != nil {
-			return ferr
-		}
-	default:
-		pub := false
-		if st.PolicyStatus != nil {
-			pub = deref(st.PolicyStatus.IsPublic)
-		}
-		p["policy_status"] = obj{"is_public": pub}
-	}
-
-	acl, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b.Name})
-	if err != nil {
-		if ferr := fail("s3:GetBucketAcl", err); ferr != nil {
-			return ferr
-		}
-	} else {
-		owner := obj{}
-		if acl.Owner != nil {
-			owner["id"] = aws.ToString(acl.Owner.ID)
-			setStr(owner, "display_name", acl.Owner.DisplayName)
-		}
-		grants := []obj{}
-		for _, g := range acl.Grants {
-			ge := obj{}
-			if g.Grantee != nil {
-				ge["type"] = string(g.Grantee.Type)
-				setStr(ge, "id", g.Grantee.ID)
-				setStr(ge, "uri", g.Grantee.URI)
-			}
-			grants = append(grants, obj{"grantee": ge, "permission": string(g.Permission)})
-		}
-		p["acl"] = obj{"owner": owner, "grants": grants}
-	}
-
-	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b.Name})
-	var keyARN string
-	switch {
-	case isCode(err, "ServerSideEncryptionConfigurationNotFoundError"):
-		p["server_side_encryption_configuration"] = obj{"rules": []obj{}}
-	case err != nil:
-		if ferr := fail("s3:GetEncryptionConfiguration", err); ferr != nil {
-			return ferr
-		}
-	default:
-		rules := []obj{}
-		if enc.ServerSideEncryptionConfiguration != nil {
-			for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
-				def := obj{}
-				if d := r.ApplyServerSideEncryptionByDefault; d != nil {
-					def["sse_algorithm"] = string(d.SSEAlgorithm)
-					setStr(def, "kms_master_key_id", d.KMSMasterKeyID)
-					if keyARN == "" {
-						keyARN = aws.ToString(d.KMSMasterKeyID)
-					}
+		case pol.Policy != nil:
+			doc, err := parsePolicy(*pol.Policy)
+			if err != nil {
+				if ferr := fail("s3:GetBucketPolicy", err); ferr != nil {
+					return ferr
 				}
-				rules = append(rules, obj{"apply_server_side_encryption_by_default": def, "bucket_key_enabled": deref(r.BucketKeyEnabled)})
+			} else {
+				set("policy", doc)
 			}
 		}
-		p["server_side_encryption_configuration"] = obj{"rules": rules}
-	}
+		return nil
+	})
 
-	ver, err := api.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b.Name})
-	if err != nil {
-		if ferr := fail("s3:GetBucketVersioning", err); ferr != nil {
-			return ferr
+	g.Go(func() error {
+		st, err := api.GetBucketPolicyStatus(gctx, &s3.GetBucketPolicyStatusInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "NoSuchBucketPolicy"):
+			set("policy_status", obj{"is_public": false})
+		case err != nil:
+			if ferr := fail("s3:GetBucketPolicyStatus", err); ferr != nil {
+				return ferr
+			}
+		default:
+			pub := false
+			if st.PolicyStatus != nil {
+				pub = deref(st.PolicyStatus.IsPublic)
+			}
+			set("policy_status", obj{"is_public": pub})
 		}
-	} else {
-		p["versioning"] = obj{"status": string(ver.Status), "mfa_delete": string(ver.MFADelete)}
-	}
+		return nil
+	})
 
-	lg, err := api.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b.Name})
-	if err != nil {
-		if ferr := fail("s3:GetBucketLogging", err); ferr != nil {
-			return ferr
+	g.Go(func() error {
+		acl, err := api.GetBucketAcl(gctx, &s3.GetBucketAclInput{Bucket: b.Name})
+		if err != nil {
+			if ferr := fail("s3:GetBucketAcl", err); ferr != nil {
+				return ferr
+			}
+		} else {
+			owner := obj{}
+			if acl.Owner != nil {
+				owner["id"] = aws.ToString(acl.Owner.ID)
+				setStr(owner, "display_name", acl.Owner.DisplayName)
+			}
+			grants := []obj{}
+			for _, g := range acl.Grants {
+				ge := obj{}
+				if g.Grantee != nil {
+					ge["type"] = string(g.Grantee.Type)
+					setStr(ge, "id", g.Grantee.ID)
+					setStr(ge, "uri", g.Grantee.URI)
+				}
+				grants = append(grants, obj{"grantee": ge, "permission": string(g.Permission)})
+			}
+			set("acl", obj{"owner": owner, "grants": grants})
 		}
-	} else if le := lg.LoggingEnabled; le != nil {
-		p["logging"] = obj{"target_bucket": aws.ToString(le.TargetBucket), "target_prefix": aws.ToString(le.TargetPrefix)}
-	}
+		return nil
+	})
 
-	var tags map[string]string
-	tg, err := api.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b.Name})
-	switch {
-	case isCode(err, "NoSuchTagSet"):
-	case err != nil:
-		if ferr := fail("s3:GetBucketTagging", err); ferr != nil {
-			return ferr
+	g.Go(func() error {
+		enc, err := api.GetBucketEncryption(gctx, &s3.GetBucketEncryptionInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "ServerSideEncryptionConfigurationNotFoundError"):
+			set("server_side_encryption_configuration", obj{"rules": []obj{}})
+		case err != nil:
+			if ferr := fail("s3:GetEncryptionConfiguration", err); ferr != nil {
+				return ferr
+			}
+		default:
+			rules := []obj{}
+			if enc.ServerSideEncryptionConfiguration != nil {
+				for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
+					def := obj{}
+					if d := r.ApplyServerSideEncryptionByDefault; d != nil {
+						def["sse_algorithm"] = string(d.SSEAlgorithm)
+						setStr(def, "kms_master_key_id", d.KMSMasterKeyID)
+						if keyARN == "" {
+							keyARN = aws.ToString(d.KMSMasterKeyID)
+						}
+					}
+					rules = append(rules, obj{"apply_server_side_encryption_by_default": def, "bucket_key_enabled": deref(r.BucketKeyEnabled)})
+				}
+			}
+			set("server_side_encryption_configuration", obj{"rules": rules})
 		}
-	default:
-		tags = tagMap(tg.TagSet, func(t s3types.Tag) (*string, *string) { return t.Key, t.Value })
-	}
+		return nil
+	})
 
-	lock, err := api.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b.Name})
-	switch {
-	case isCode(err, "ObjectLockConfigurationNotFoundError"):
-		p["object_lock_enabled"] = false
-	case err != nil:
-		if ferr := fail("s3:GetBucketObjectLockConfiguration", err); ferr != nil {
-			return ferr
+	g.Go(func() error {
+		ver, err := api.GetBucketVersioning(gctx, &s3.GetBucketVersioningInput{Bucket: b.Name})
+		if err != nil {
+			if ferr := fail("s3:GetBucketVersioning", err); ferr != nil {
+				return ferr
+			}
+		} else {
+			set("versioning", obj{"status": string(ver.Status), "mfa_delete": string(ver.MFADelete)})
 		}
-	default:
-		p["object_lock_enabled"] = lock.ObjectLockConfiguration != nil &&
-			lock.ObjectLockConfiguration.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled
+		return nil
+	})
+
+	g.Go(func() error {
+		lg, err := api.GetBucketLogging(gctx, &s3.GetBucketLoggingInput{Bucket: b.Name})
+		if err != nil {
+			if ferr := fail("s3:GetBucketLogging", err); ferr != nil {
+				return ferr
+			}
+		} else if le := lg.LoggingEnabled; le != nil {
+			set("logging", obj{"target_bucket": aws.ToString(le.TargetBucket), "target_prefix": aws.ToString(le.TargetPrefix)})
+		}
+		return nil
+	})
+
+	g.Go(func() error {
+		tg, err := api.GetBucketTagging(gctx, &s3.GetBucketTaggingInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "NoSuchTagSet"):
+		case err != nil:
+			if ferr := fail("s3:GetBucketTagging", err); ferr != nil {
+				return ferr
+			}
+		default:
+			tags = tagMap(tg.TagSet, func(t s3types.Tag) (*string, *string) { return t.Key, t.Value })
+		}
+		return nil
+	})
+
+	g.Go(func() error {
+		lock, err := api.GetObjectLockConfiguration(gctx, &s3.GetObjectLockConfigurationInput{Bucket: b.Name})
+		switch {
+		case isCode(err, "ObjectLockConfigurationNotFoundError"):
+			set("object_lock_enabled", false)
+		case err != nil:
+			if ferr := fail("s3:GetBucketObjectLockConfiguration", err); ferr != nil {
+				return ferr
+			}
+		default:
+			set("object_lock_enabled", lock.ObjectLockConfiguration != nil &&
+				lock.ObjectLockConfiguration.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled)
+		}
+		return nil
+	})
+
+	if err := g.Wait(); err != nil {
+		return err
 	}
 
 	if err := s.emitIn(ctx, region, "aws_s3_bucket", arn, name, tags, timeOf(b.CreationDate), p); err != nil {
