@@ -31,7 +31,7 @@ const DefaultEndpoint = "https://management.azure.com"
 // DefaultGraphEndpoint is the Microsoft Graph endpoint of the public cloud.
 const DefaultGraphEndpoint = "https://graph.microsoft.com"
 
-const moduleName, moduleVersion = "cloudward/azure", "v1"
+const moduleName, moduleVersion = "cloudward/azure", "v1.0.0"
 
 // Options configure an Azure collector.
 type Options struct {

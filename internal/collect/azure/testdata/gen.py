@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""Writes testdata/arm: the recorded-style ARM, Resource Graph and Microsoft
+Graph answers the fake endpoint (aztest) serves. Run from this directory:
+python3 gen.py. The answers follow the shapes the real APIs return
+(camelCase, ARM envelopes, value/nextLink lists)."""
+import json, os, shutil
+
+TENANT = "7d3e5b1a-2f4c-4e8b-9a61-0c5d2e8f4b17"
+PROD = "3f2a9c61-8b4e-4d7a-a5c2-1e9f0b6d7a42"
+SBX = "b81d4e07-6c35-4f9e-8e2a-5d7c3a1f9b60"
+ROOT = "arm"
+
+def w(path, doc):
+    p = os.path.join(ROOT, path.lstrip("/") + ".json")
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+def rid(sub, rg, typ, name):
+    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{typ}/{name}"
+
+shutil.rmtree(ROOT, ignore_errors=True)
+
+def sub_obj(sid, name, owner):
+    return {"id": f"/subscriptions/{sid}", "subscriptionId": sid, "tenantId": TENANT, "displayName": name,
+            "state": "Enabled", "authorizationSource": "RoleBased",
+            "subscriptionPolicies": {"locationPlacementId": "Public_2014-09-01", "quotaId": "EnterpriseAgreement_2014-09-01", "spendingLimit": "Off"},
+            "tags": {"owner": owner}}
+
+subs = {PROD: sub_obj(PROD, "Acme Production", "cloud-platform"), SBX: sub_obj(SBX, "Acme Sandbox", "growth-team")}
+# Two pages: the second through nextLink.
+w("/subscriptions", {"value": [subs[PROD]], "nextLink": "{{server}}/subscriptions?api-version=2022-12-01&%24skiptoken=page2"})
+# The fake ignores the query, so page 2 lives at the same path: serve it from a distinct file via a distinct path.
+w("/subscriptions", {"value": [subs[PROD]], "nextLink": "{{server}}/subscriptionsPage2?api-version=2022-12-01"})
+w("/subscriptionsPage2", {"value": [subs[SBX]]})
+for s in subs.values():
+    w(f"/subscriptions/{s['subscriptionId']}", s)
+
+PLANS = ["CloudPosture", "VirtualMachines", "StorageAccounts", "SqlServers", "SqlServerVirtualMachines",
+         "OpenSourceRelationalDatabases", "CosmosDbs", "KeyVaults", "Containers", "AppServices", "Arm", "Api"]
+for sid in (PROD, SBX):
+    vals = []
+    for p in PLANS:
+        free = sid == SBX and p in ("VirtualMachines", "StorageAccounts")
+        props = {"pricingTier": "Free" if free else "Standard", "freeTrialRemainingTime": "PT0S"}
+        if not free:
+            props["enablementTime"] = "2024-03-01T09:12:44.1234567Z"
+            if p == "VirtualMachines":
+                props["subPlan"] = "P2"
+            if p == "StorageAccounts":
+                props["subPlan"] = "DefenderForStorageV2"
+                props["extensions"] = [{"name": "OnUploadMalwareScanning", "isEnabled": "True"}]
+        vals.append({"id": f"/subscriptions/{sid}/providers/Microsoft.Security/pricings/{p}", "name": p,
+                     "type": "Microsoft.Security/pricings", "properties": props})
+    w(f"/subscriptions/{sid}/providers/Microsoft.Security/pricings", {"value": vals})
+    contact = {"emails": "secops@acme.example;cloud-platform@acme.example", "phone": "", "isEnabled": True,
+               "notificationsByRole": {"state": "On", "roles": ["Owner"]},
+               "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "Medium"},
+                                        {"sourceType": "AttackPath", "minimalRiskLevel": "High"}]}
+    if sid == SBX:
+        contact = {"emails": "", "phone": "", "isEnabled": True,
+                   "notificationsByRole": {"state": "Off", "roles": []},
+                   "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "High"}]}
+    w(f"/subscriptions/{sid}/providers/Microsoft.Security/securityContacts",
+      {"value": [{"id": f"/subscriptions/{sid}/providers/Microsoft.Security/securityContacts/default", "name": "default",
+                  "type": "Microsoft.Security/securityContacts", "properties": contact}]})
+    law = f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
+    diags = [] if sid == SBX else [{"id": f"/subscriptions/{sid}/providers/microsoft.insights/diagnosticSettings/activity-to-law",
+        "name": "activity-to-law", "type": "Microsoft.Insights/diagnosticSettings",
+        "properties": {"workspaceId": law, "logAnalyticsDestinationType": None,
+                       "logs": [{"category": c, "categoryGroup": None, "enabled": True}
+                                for c in ["Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth"]]}}]
+    w(f"/subscriptions/{sid}/providers/Microsoft.Insights/diagnosticSettings", {"value": diags})
+
+def role(sid, guid, name, actions, scopes):
+    return {"id": f"/subscriptions/{sid}/providers/Microsoft.Authorization/roleDefinitions/{guid}", "name": guid,
+            "type": "Microsoft.Authorization/roleDefinitions",
+            "properties": {"roleName": name, "type": "CustomRole", "description": name,
+                           "assignableScopes": scopes,
+                           "permissions": [{"actions": actions, "notActions": [], "dataActions": [], "notDataActions": []}],
+                           "createdOn": "2023-05-02T10:11:12.3456789Z", "updatedOn": "2025-01-10T08:00:00.0000000Z",
+                           "createdBy": "9f3c0e2a-0000-4000-8000-000000000001", "updatedBy": "9f3c0e2a-0000-4000-8000-000000000001"}}
+w(f"/subscriptions/{PROD}/providers/Microsoft.Authorization/roleDefinitions",
+  {"value": [role(PROD, "6a1d4c1e-0b7f-4e4f-9f3c-2d8b1e5a7c90", "Acme VM Operator",
+                  ["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/start/action"], [f"/subscriptions/{PROD}"])]})
+w(f"/subscriptions/{SBX}/providers/Microsoft.Authorization/roleDefinitions",
+  {"value": [role(SBX, "c3e8a4b2-7d19-4f6a-b0e5-8f2c9d1a3b74", "Sandbox Admin", ["*"], [f"/subscriptions/{SBX}"])]})
+
+w("/graph/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+  {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity",
+   "id": "00000000-0000-0000-0000-000000000005", "displayName": "Security Defaults",
+   "description": "Security defaults is a set of basic identity security mechanisms recommended by Microsoft.", "isEnabled": False})
+
+rows = []
+def row(sub, rg, typ, name, loc, props, tags=None, **extra):
+    r = {"id": rid(sub, rg, typ, name), "name": name, "type": typ.lower(), "location": loc, "resourceGroup": rg,
+         "subscriptionId": sub, "tenantId": TENANT, "kind": "", "sku": None, "identity": None, "zones": None,
+         "managedBy": "", "tags": tags if tags is not None else {}, "properties": props}
+    r.update(extra)
+    rows.append(r)
+    return r["id"]
+
+# ---- storage ----
+def storage_props(**over):
+    p = {"provisioningState": "Succeeded", "creationTime": "2022-04-11T09:30:12.1234567Z", "accessTier": "Hot",
+         "supportsHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False,
+         "allowSharedKeyAccess": False, "allowCrossTenantReplication": False, "defaultToOAuthAuthentication": True,
+         "publicNetworkAccess": "Enabled",
+         "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [{"value": "203.0.113.0/24", "action": "Allow"}], "virtualNetworkRules": [], "resourceAccessRules": []},
+         "encryption": {"keySource": "Microsoft.Storage", "requireInfrastructureEncryption": True,
+                        "services": {"blob": {"enabled": True, "keyType": "Account", "lastEnabledTime": "2022-04-11T09:30:12.2Z"},
+                                     "file": {"enabled": True, "keyType": "Account", "lastEnabledTime": "2022-04-11T09:30:12.2Z"}}},
+         "keyCreationTime": {"key1": "2025-09-01T10:00:00.0000000Z", "key2": "2025-09-01T10:00:00.0000000Z"},
+         "primaryEndpoints": {"blob": "https://x.blob.core.windows.net/"}, "privateEndpointConnections": []}
+    p.update(over)
+    return p
+
+logs = row(PROD, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs", "eastus",
+           storage_props(encryption={"keySource": "Microsoft.Keyvault", "requireInfrastructureEncryption": True,
+                                     "keyvaultproperties": {"keyname": "cmk-storage", "keyversion": "", "keyvaulturi": "https://kv-acme-prod.vault.azure.net/"},
+                                     "services": {"blob": {"enabled": True, "keyType": "Account"}, "file": {"enabled": True, "keyType": "Account"}}},
+                         keyPolicy={"keyExpirationPeriodInDays": 90}),
+           {"owner": "secops", "environment": "production"}, kind="StorageV2", sku={"name": "Standard_GRS", "tier": "Standard"})
+pub_props = storage_props(allowBlobPublicAccess=True, allowCrossTenantReplication=None,
+                          networkAcls={"defaultAction": "Allow", "bypass": "AzureServices", "ipRules": [], "virtualNetworkRules": []})
+del pub_props["minimumTlsVersion"]  # an old account: ARM leaves it out (TLS 1.0)
+del pub_props["allowSharedKeyAccess"]
+pub = row(SBX, "rg-sandbox", "Microsoft.Storage/storageAccounts", "acmesbxpublic", "eastus", pub_props,
+          {"owner": "growth-team"}, kind="StorageV2", sku={"name": "Standard_LRS", "tier": "Standard"})
+
+def blobsvc(acct, on):
+    w(acct + "/blobServices/default", {"id": acct + "/blobServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/blobServices",
+        "sku": {"name": "Standard_GRS", "tier": "Standard"},
+        "properties": {"cors": {"corsRules": []}, "deleteRetentionPolicy": {"allowPermanentDelete": False, "enabled": on, "days": 14} if on else {"allowPermanentDelete": False, "enabled": False},
+                       "containerDeleteRetentionPolicy": {"enabled": on, "days": 14} if on else {"enabled": False},
+                       "isVersioningEnabled": on}})
+blobsvc(logs, True)
+blobsvc(pub, False)
+
+def container(acct, name, access):
+    return {"id": acct + "/blobServices/default/containers/" + name, "name": name, "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
+            "etag": "\"0x8DC0000000000\"",
+            "properties": {"publicAccess": access, "lastModifiedTime": "2025-10-01T12:00:00.0000000Z", "leaseState": "Available", "leaseStatus": "Unlocked",
+                           "hasImmutabilityPolicy": False, "hasLegalHold": False, "deleted": False, "remainingRetentionDays": 0,
+                           "defaultEncryptionScope": "$account-encryption-key", "denyEncryptionScopeOverride": False}}
+w(logs + "/blobServices/default/containers", {"value": [container(logs, "insights-activity-logs", "None")]})
+# Two pages through nextLink.
+w(pub + "/blobServices/default/containers", {"value": [container(pub, "downloads", "Blob")],
+    "nextLink": "{{server}}" + pub + "/blobServices/default/containersPage2?api-version=2023-05-01"})
+w(pub + "/blobServices/default/containersPage2", {"value": [container(pub, "internal", "None")]})
+
+# ---- compute ----
+web_os = rid(PROD, "rg-web-eus", "Microsoft.Compute/disks", "vm-prod-web-01_OsDisk")
+web_data = rid(PROD, "rg-web-eus", "Microsoft.Compute/disks", "vm-prod-web-01_data0")
+def vm_props(name, os_disk, data_disks, trusted=True):
+    p = {"vmId": "5d1c2e3f-0000-4000-8000-" + name[-12:].rjust(12, "0").replace("-", "0"), "provisioningState": "Succeeded", "timeCreated": "2024-02-03T04:05:06.7891234+00:00",
+         "hardwareProfile": {"vmSize": "Standard_D4s_v5"},
+         "storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest", "exactVersion": "24.04.202409120"},
+                            "osDisk": os_disk, "dataDisks": data_disks, "diskControllerType": "SCSI"},
+         "osProfile": {"computerName": name, "adminUsername": "azureops", "linuxConfiguration": {"disablePasswordAuthentication": True, "provisionVMAgent": True,
+                        "ssh": {"publicKeys": [{"path": "/home/azureops/.ssh/authorized_keys", "keyData": "ssh-ed25519 AAAAC3Nza fake"}]}},
+                       "secrets": [], "allowExtensionOperations": True},
+         "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}},
+         "networkProfile": {"networkInterfaces": [{"id": rid(PROD, "rg-web-eus", "Microsoft.Network/networkInterfaces", name + "-nic")}]}}
+    if trusted:
+        p["securityProfile"] = {"encryptionAtHost": True, "securityType": "TrustedLaunch", "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}
+    return p
+vm1 = row(PROD, "rg-web-eus", "Microsoft.Compute/virtualMachines", "vm-prod-web-01", "eastus",
+          vm_props("vm-prod-web-01",
+                   {"osType": "Linux", "name": "vm-prod-web-01_OsDisk", "createOption": "FromImage", "caching": "ReadWrite", "diskSizeGB": 64,
+                    "managedDisk": {"id": web_os, "storageAccountType": "Premium_LRS"}, "deleteOption": "Delete"},
+                   [{"lun": 0, "name": "vm-prod-web-01_data0", "createOption": "Attach", "caching": "ReadOnly", "diskSizeGB": 256,
+                     "managedDisk": {"id": web_data, "storageAccountType": "Premium_LRS"}, "toBeDetached": False}]),
+          {"owner": "web-team", "environment": "production"}, identity={"type": "SystemAssigned", "principalId": "0f6b0000-0000-4000-8000-000000000001", "tenantId": TENANT}, zones=["1"])
+vm2 = row(SBX, "rg-sandbox", "Microsoft.Compute/virtualMachines", "vm-sbx-legacy", "eastus",
+          vm_props("vm-sbx-legacy",
+                   {"osType": "Linux", "name": "vm-sbx-legacy-os", "createOption": "FromImage", "caching": "ReadWrite", "diskSizeGB": 30,
+                    "vhd": {"uri": "https://acmesbxpublic.blob.core.windows.net/vhds/vm-sbx-legacy-os.vhd"}}, [], trusted=False),
+          {"environment": "sandbox"})
+ext = lambda vm, name, pub, typ: {"id": vm + "/extensions/" + name, "name": name, "type": "Microsoft.Compute/virtualMachines/extensions", "location": "eastus",
+    "properties": {"publisher": pub, "type": typ, "typeHandlerVersion": "1.33", "autoUpgradeMinorVersion": True, "provisioningState": "Succeeded",
+                   "settings": {"workspaceId": "law"}}}
+w(vm1 + "/extensions", {"value": [ext(vm1, "AzureMonitorLinuxAgent", "Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent"),
+                                  ext(vm1, "MDE.Linux", "Microsoft.Azure.AzureDefenderForServers", "MDE.Linux")]})
+w(vm2 + "/extensions", {"value": []})
+
+def disk_props(state, size, enc="EncryptionAtRestWithPlatformKey", nap="DenyAll", os=None):
+    p = {"timeCreated": "2024-02-03T04:05:06.7891234+00:00", "diskSizeGB": size, "diskSizeBytes": size << 30, "diskState": state,
+         "provisioningState": "Succeeded", "uniqueId": "d15c0000-0000-4000-8000-000000000000",
+         "encryption": {"type": enc}, "networkAccessPolicy": nap, "publicNetworkAccess": "Disabled" if nap == "DenyAll" else "Enabled",
+         "creationData": {"createOption": "FromImage"}}
+    if os:
+        p["osType"] = os
+    return p
+row(PROD, "rg-web-eus", "Microsoft.Compute/disks", "vm-prod-web-01_OsDisk", "eastus", disk_props("Attached", 64, os="Linux"),
+    {"owner": "web-team"}, sku={"name": "Premium_LRS", "tier": "Premium"}, managedBy=vm1, zones=["1"])
+row(PROD, "rg-web-eus", "Microsoft.Compute/disks", "vm-prod-web-01_data0", "eastus", disk_props("Attached", 256),
+    {"owner": "web-team"}, sku={"name": "Premium_LRS", "tier": "Premium"}, managedBy=vm1, zones=["1"])
+row(SBX, "rg-sandbox", "Microsoft.Compute/disks", "disk-sbx-orphan", "eastus", disk_props("Unattached", 128, nap="AllowAll"),
+    {"owner": "growth-team"}, sku={"name": "StandardSSD_LRS", "tier": "Standard"})
+
+# ---- network ----
+def rule(nsg, name, prio, src, port, access="Allow", proto="Tcp", ports=None, srcs=None):
+    p = {"provisioningState": "Succeeded", "protocol": proto, "sourcePortRange": "*", "access": access, "priority": prio, "direction": "Inbound",
+         "sourcePortRanges": [], "destinationPortRanges": ports or [], "sourceAddressPrefixes": srcs or [], "destinationAddressPrefixes": [],
+         "destinationAddressPrefix": "*"}
+    if port:
+        p["destinationPortRange"] = port
+    if src:
+        p["sourceAddressPrefix"] = src
+    return {"name": name, "id": nsg + "/securityRules/" + name, "etag": "W/\"1\"", "type": "Microsoft.Network/networkSecurityGroups/securityRules", "properties": p}
+def default_rules(nsg):
+    return [rule(nsg, "AllowVnetInBound", 65000, "VirtualNetwork", "*", proto="*"),
+            rule(nsg, "DenyAllInBound", 65500, "*", "*", access="Deny", proto="*")]
+nsg_app = rid(PROD, "rg-network-eus", "Microsoft.Network/networkSecurityGroups", "nsg-app-eus")
+vnet_prod = rid(PROD, "rg-network-eus", "Microsoft.Network/virtualNetworks", "vnet-prod-eus")
+row(PROD, "rg-network-eus", "Microsoft.Network/networkSecurityGroups", "nsg-app-eus", "eastus",
+    {"provisioningState": "Succeeded", "resourceGuid": "1b7e7c4e-0001-4a8e-9c1d-5f2a3b4c5d01",
+     "securityRules": [rule(nsg_app, "allow-https-internet", 100, "Internet", "443"), rule(nsg_app, "deny-ssh-internet", 200, "Internet", "22", access="Deny")],
+     "defaultSecurityRules": default_rules(nsg_app), "subnets": [{"id": vnet_prod + "/subnets/snet-app"}]},
+    {"owner": "network-team"})
+nsg_jump = rid(SBX, "rg-sandbox", "Microsoft.Network/networkSecurityGroups", "nsg-sbx-jump")
+row(SBX, "rg-sandbox", "Microsoft.Network/networkSecurityGroups", "nsg-sbx-jump", "eastus",
+    {"provisioningState": "Succeeded", "resourceGuid": "1b7e7c4e-0007-4a8e-9c1d-5f2a3b4c5d07",
+     "securityRules": [rule(nsg_jump, "allow-rdp", 300, "Internet", "3389"),
+                       rule(nsg_jump, "allow-dev", 310, None, None, proto="*", ports=["22", "8080"], srcs=["198.51.100.0/24", "0.0.0.0/0"])],
+     "defaultSecurityRules": default_rules(nsg_jump), "networkInterfaces": [{"id": rid(SBX, "rg-sandbox", "Microsoft.Network/networkInterfaces", "vm-sbx-legacy-nic")}]},
+    {"owner": "growth-team"})
+def subnet(vnet, name, cidr, nsg=None):
+    p = {"provisioningState": "Succeeded", "addressPrefix": cidr, "privateEndpointNetworkPolicies": "Disabled", "privateLinkServiceNetworkPolicies": "Enabled"}
+    if nsg:
+        p["networkSecurityGroup"] = {"id": nsg}
+    return {"name": name, "id": vnet + "/subnets/" + name, "etag": "W/\"1\"", "type": "Microsoft.Network/virtualNetworks/subnets", "properties": p}
+row(PROD, "rg-network-eus", "Microsoft.Network/virtualNetworks", "vnet-prod-eus", "eastus",
+    {"provisioningState": "Succeeded", "resourceGuid": "aa00", "addressSpace": {"addressPrefixes": ["10.10.0.0/16"]}, "enableDdosProtection": False,
+     "subnets": [subnet(vnet_prod, "snet-app", "10.10.1.0/24", nsg_app), subnet(vnet_prod, "GatewaySubnet", "10.10.255.0/27")], "virtualNetworkPeerings": []},
+    {"owner": "network-team"})
+vnet_sbx = rid(SBX, "rg-sandbox-weu", "Microsoft.Network/virtualNetworks", "vnet-sbx-weu")
+row(SBX, "rg-sandbox-weu", "Microsoft.Network/virtualNetworks", "vnet-sbx-weu", "westeurope",
+    {"provisioningState": "Succeeded", "resourceGuid": "bb00", "addressSpace": {"addressPrefixes": ["10.91.0.0/16"]}, "enableDdosProtection": False,
+     "subnets": [subnet(vnet_sbx, "snet-dev", "10.91.1.0/24")], "virtualNetworkPeerings": []},
+    {"owner": "growth-team"})
+for sid, loc in ((PROD, "eastus"), (SBX, "eastus")):
+    row(sid, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_" + loc, loc, {"provisioningState": "Succeeded"})
+
+# ---- key vault ----
+def vault_props(name, purge=True, rbac=True):
+    p = {"tenantId": TENANT, "sku": {"family": "A", "name": "standard"}, "accessPolicies": [], "vaultUri": f"https://{name}.vault.azure.net/",
+         "enabledForDeployment": False, "enableSoftDelete": True, "softDeleteRetentionInDays": 90, "enableRbacAuthorization": rbac,
+         "publicNetworkAccess": "Disabled", "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [], "virtualNetworkRules": []},
+         "provisioningState": "Succeeded", "privateEndpointConnections": []}
+    if purge:
+        p["enablePurgeProtection"] = True
+    return p
+kv1 = row(PROD, "rg-security", "Microsoft.KeyVault/vaults", "kv-acme-prod", "eastus", vault_props("kv-acme-prod"), {"owner": "secops"})
+kv2 = row(SBX, "rg-sandbox", "Microsoft.KeyVault/vaults", "kv-acme-sbx", "eastus", vault_props("kv-acme-sbx", purge=False, rbac=False), {"owner": "growth-team"})
+def item(vault, kind, name, exp):
+    a = {"enabled": True, "created": 1717200000, "updated": 1717200000, "recoveryLevel": "Recoverable+Purgeable"}
+    if exp:
+        a["exp"] = exp
+    p = {"attributes": a, "keyUri": f"{vault}/{kind}/{name}"} if kind == "keys" else {"attributes": a, "secretUri": f"{vault}/{kind}/{name}", "contentType": "text/plain"}
+    return {"id": f"{vault}/{kind}/{name}", "name": name, "type": f"Microsoft.KeyVault/vaults/{kind}", "location": "eastus", "properties": p}
+w(kv1 + "/keys", {"value": [item(kv1, "keys", "cmk-storage", 1798761600)]})
+w(kv1 + "/secrets", {"value": [item(kv1, "secrets", "db-password", 1798761600)]})
+w(kv2 + "/keys", {"value": []})
+w(kv2 + "/secrets", {"value": [item(kv2, "secrets", "stripe-test-key", None)]})
+w(kv1 + "/providers/Microsoft.Insights/diagnosticSettings", {"value": [{"id": kv1 + "/providers/microsoft.insights/diagnosticSettings/audit-to-law", "name": "audit-to-law",
+    "properties": {"workspaceId": f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security",
+                   "logs": [{"category": None, "categoryGroup": "audit", "enabled": True, "retentionPolicy": {"enabled": False, "days": 0}}],
+                   "metrics": [{"category": "AllMetrics", "enabled": False}]}}]})
+w(kv2 + "/providers/Microsoft.Insights/diagnosticSettings", {"value": []})
+
+# ---- SQL ----
+def sql_props(name, admin=True, tls="1.2"):
+    p = {"administratorLogin": "sqladmin", "version": "12.0", "state": "Ready", "fullyQualifiedDomainName": f"{name}.database.windows.net",
+         "privateEndpointConnections": [], "minimalTlsVersion": tls, "publicNetworkAccess": "Enabled", "restrictOutboundNetworkAccess": "Disabled"}
+    if admin:
+        p["administrators"] = {"administratorType": "ActiveDirectory", "principalType": "Group", "login": "sg-sql-admins",
+                               "sid": "5c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "tenantId": TENANT, "azureADOnlyAuthentication": True}
+    return p
+sql1 = row(PROD, "rg-data-eus", "Microsoft.Sql/servers", "sql-acme-prod", "eastus", sql_props("sql-acme-prod"), {"owner": "data-platform"},
+           kind="v12.0", identity={"type": "SystemAssigned", "principalId": "aa", "tenantId": TENANT})
+sql2 = row(SBX, "rg-sandbox", "Microsoft.Sql/servers", "sql-acme-sbx", "eastus", sql_props("sql-acme-sbx", admin=False, tls="1.0"), {"owner": "growth-team"}, kind="v12.0")
+def fw(srv, name, a, b):
+    return {"id": srv + "/firewallRules/" + name, "name": name, "type": "Microsoft.Sql/servers/firewallRules", "properties": {"startIpAddress": a, "endIpAddress": b}}
+w(sql1 + "/firewallRules", {"value": [fw(sql1, "office-egress", "203.0.113.0", "203.0.113.255")]})
+w(sql2 + "/firewallRules", {"value": [fw(sql2, "AllowAll", "0.0.0.0", "255.255.255.255"), fw(sql2, "AllowAllWindowsAzureIps", "0.0.0.0", "0.0.0.0")]})
+for srv, on in ((sql1, True), (sql2, False)):
+    w(srv + "/auditingSettings/default", {"id": srv + "/auditingSettings/Default", "name": "Default", "type": "Microsoft.Sql/servers/auditingSettings",
+        "properties": {"state": "Enabled" if on else "Disabled", "retentionDays": 90 if on else 0, "auditActionsAndGroups": ["BATCH_COMPLETED_GROUP"],
+                       "isStorageSecondaryKeyInUse": False, "isAzureMonitorTargetEnabled": on, "storageEndpoint": "", "storageAccountSubscriptionId": "00000000-0000-0000-0000-000000000000"}})
+    w(srv + "/encryptionProtector/current", {"id": srv + "/encryptionProtector/current", "name": "current", "kind": "servicemanaged",
+        "type": "Microsoft.Sql/servers/encryptionProtector", "location": "East US",
+        "properties": {"serverKeyName": "ServiceManaged", "serverKeyType": "ServiceManaged", "autoRotationEnabled": False}})
+    dbname = "orders" if on else "scratch"
+    dbs = []
+    for n in ("master", dbname):
+        dbs.append({"id": srv + "/databases/" + n, "name": n, "type": "Microsoft.Sql/servers/databases", "location": "eastus",
+                    "sku": {"name": "GP_Gen5_2" if n != "master" else "System", "tier": "GeneralPurpose" if n != "master" else "System", "family": "Gen5", "capacity": 2},
+                    "kind": "v12.0,user", "properties": {"status": "Online", "collation": "SQL_Latin1_General_CP1_CI_AS", "creationDate": "2024-01-01T00:00:00Z"}})
+    w(srv + "/databases", {"value": dbs})
+    w(srv + "/databases/" + dbname + "/transparentDataEncryption/current", {"id": srv + "/databases/" + dbname + "/transparentDataEncryption/Current",
+        "name": "Current", "type": "Microsoft.Sql/servers/databases/transparentDataEncryption", "properties": {"state": "Enabled" if on else "Disabled"}})
+
+# ---- App Service ----
+def site(sub, rg, name, https, ftps, tls, settings):
+    sid = row(sub, rg, "Microsoft.Web/sites", name, "East US",
+              {"state": "Running", "defaultHostName": f"{name}.azurewebsites.net", "serverFarmId": rid(sub, rg, "Microsoft.Web/serverfarms", "asp-" + name),
+               "httpsOnly": https, "clientCertEnabled": False, "clientCertMode": "Optional", "publicNetworkAccess": "Enabled", "siteConfig": {"numberOfWorkers": 1, "linuxFxVersion": ""},
+               "enabledHostNames": [f"{name}.azurewebsites.net"], "hostNameSslStates": []},
+              {"owner": "web-team"}, kind="app,linux", identity={"type": "SystemAssigned", "principalId": "9a7c", "tenantId": TENANT} if https else None)
+    w(sid + "/config/web", {"id": sid + "/config/web", "name": name, "type": "Microsoft.Web/sites/config", "location": "East US",
+        "properties": {"numberOfWorkers": 1, "netFrameworkVersion": "v4.0", "linuxFxVersion": "PYTHON|3.12", "http20Enabled": https, "minTlsVersion": tls,
+                       "scmMinTlsVersion": "1.2", "ftpsState": ftps, "remoteDebuggingEnabled": False, "alwaysOn": True, "publishingUsername": "$" + name,
+                       "scmType": "None", "ipSecurityRestrictions": [{"ipAddress": "Any", "action": "Allow", "priority": 2147483647, "name": "Allow all"}]}})
+    w(sid + "/config/appsettings/list", {"id": sid + "/config/appsettings", "name": "appsettings", "type": "Microsoft.Web/sites/config", "location": "East US",
+        "properties": settings})
+site(PROD, "rg-web-eus", "app-acme-web", True, "Disabled", "1.2",
+     {"APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://eastus-8.in.applicationinsights.azure.com/",
+      "DATABASE_PASSWORD": "@Microsoft.KeyVault(SecretUri=https://kv-acme-prod.vault.azure.net/secrets/db-password/)", "FEATURE_FLAGS": "checkout-v2,search"})
+site(SBX, "rg-sandbox", "app-acme-sbx", False, "AllAllowed", "1.0",
+     {"STRIPE_SECRET_KEY": "sk_live_4eC39HqLyjWDarjtT1zdp7dcAZ-TEST-FIXTURE", "WEBSITE_RUN_FROM_PACKAGE": "1"})
+
+# ---- AKS ----
+row(PROD, "rg-aks-eus", "Microsoft.ContainerService/managedClusters", "aks-acme-prod", "eastus",
+    {"provisioningState": "Succeeded", "powerState": {"code": "Running"}, "kubernetesVersion": "1.31.3", "dnsPrefix": "aks-acme-prod", "fqdn": "aks-acme-prod-dns.hcp.eastus.azmk8s.io",
+     "enableRBAC": True, "disableLocalAccounts": True,
+     "aadProfile": {"managed": True, "enableAzureRBAC": True, "adminGroupObjectIDs": ["2b8d6f3a-1c4e-4f7b-9a2d-6e5c8b1f0a3d"], "tenantID": TENANT},
+     "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium", "outboundType": "loadBalancer", "serviceCidr": "10.0.0.0/16"},
+     "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"], "enablePrivateCluster": False},
+     "agentPoolProfiles": [{"name": "system", "count": 3, "vmSize": "Standard_D4s_v5", "osType": "Linux", "mode": "System", "enableNodePublicIP": False, "enableEncryptionAtHost": True, "orchestratorVersion": "1.31.3"}],
+     "addonProfiles": {"azurepolicy": {"enabled": True, "config": None}, "omsAgent": {"enabled": True, "config": {"logAnalyticsWorkspaceResourceID": "law"}}},
+     "servicePrincipalProfile": {"clientId": "msi"}},
+    {"owner": "platform-team"}, sku={"name": "Base", "tier": "Standard"}, identity={"type": "SystemAssigned", "principalId": "cc", "tenantId": TENANT})
+
+# ---- activity log alerts ----
+ops = ["Microsoft.Authorization/policyAssignments/write", "Microsoft.Authorization/policyAssignments/delete",
+       "Microsoft.Network/networkSecurityGroups/write", "Microsoft.Network/networkSecurityGroups/delete",
+       "Microsoft.Security/securitySolutions/write", "Microsoft.Security/securitySolutions/delete",
+       "Microsoft.Sql/servers/firewallRules/write", "Microsoft.Sql/servers/firewallRules/delete",
+       "Microsoft.Network/publicIPAddresses/write", "Microsoft.Network/publicIPAddresses/delete"]
+for sid in (PROD, SBX):
+    ag = f"/subscriptions/{sid}/resourceGroups/rg-monitoring/providers/microsoft.insights/actionGroups/ag-secops"
+    for op in ops:
+        if sid == SBX and op.startswith("Microsoft.Network/publicIPAddresses"):
+            continue
+        name = "alert-" + op.split("/")[1] + "-" + op.split("/")[-1]
+        row(sid, "rg-monitoring", "microsoft.insights/activityLogAlerts", name, "Global",
+            {"scopes": [f"/subscriptions/{sid}"], "enabled": True, "description": "CIS activity log alert",
+             "condition": {"allOf": [{"field": "category", "equals": "Administrative"}, {"field": "operationName", "equals": op}]},
+             "actions": {"actionGroups": [{"actionGroupId": ag, "webhookProperties": {}}]}})
+    row(sid, "rg-monitoring", "microsoft.insights/activityLogAlerts", "alert-service-health", "Global",
+        {"scopes": [f"/subscriptions/{sid}"], "enabled": sid == PROD, "description": "",
+         "condition": {"allOf": [{"field": "category", "equals": "ServiceHealth"}, {"anyOf": [{"field": "properties.incidentType", "equals": "Incident"}]}]},
+         "actions": {"actionGroups": [{"actionGroupId": ag}]}})
+
+rows.sort(key=lambda r: r["id"].lower())
+half = len(rows) // 2
+w("/providers/Microsoft.ResourceGraph/resources", {"totalRecords": len(rows), "count": half, "resultTruncated": "false", "$skipToken": "page2", "data": rows[:half]})
+w("/providers/Microsoft.ResourceGraph/resources.page2", {"totalRecords": len(rows), "count": len(rows) - half, "resultTruncated": "false", "data": rows[half:]})
+print(len(rows), "rows")
