@@ -14,9 +14,23 @@ import (
 
 // IDs of the checks generated from the company rules.
 const (
-	OrgRequiredTagsID   = "org-required-tags"
-	OrgAllowedRegionsID = "org-allowed-regions"
+	OrgRequiredTagsID     = "org-required-tags"
+	OrgAllowedRegionsID   = "org-allowed-regions"
+	OrgForbiddenKindsID   = "org-forbidden-kinds"
+	OrgNoPublicExposureID = "org-no-public-exposure"
+	OrgCMKEncryptionID    = "org-cmk-encryption"
 )
+
+// IsOrgCheckID reports whether id is the ID of a check generated from the
+// company rules. Frameworks may name these checks whether or not the rules
+// are set.
+func IsOrgCheckID(id string) bool {
+	switch id {
+	case OrgRequiredTagsID, OrgAllowedRegionsID, OrgForbiddenKindsID, OrgNoPublicExposureID, OrgCMKEncryptionID:
+		return true
+	}
+	return false
+}
 
 // OrgChecks generates the checks of the company rules: org-required-tags
 // (every taggable kind) when org lists required tags, and
