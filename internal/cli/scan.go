@@ -17,6 +17,7 @@ import (
 	"cloudward/internal/collect"
 	"cloudward/internal/collect/demo"
 	"cloudward/internal/finding"
+	"cloudward/internal/policy"
 	"cloudward/internal/report"
 	"cloudward/internal/resource"
 	"cloudward/internal/store"
@@ -35,6 +36,7 @@ type scanFlags struct {
 	failOn     string
 	maxRows    int
 	drift      scanDriftFlags
+	framework  string
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -79,6 +81,7 @@ usage or runtime error.`,
   cloudward scan --demo --output table,json=findings.json
   cloudward scan --demo --demo-size 100000 --db /tmp/big.db
   cloudward scan --demo --fail-on high
+  cloudward scan --demo --framework nist-800-53-r5
   cloudward scan --demo --checks ./my-checks --config ./cloudward.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,6 +103,7 @@ usage or runtime error.`,
 	fl.StringVar(&f.outputFile, "output-file", "", "write the (single) output to this file instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
+	fl.StringVar(&f.framework, "framework", "", "report only this framework's checks, with per-requirement results and coverage (see `cloudward frameworks`)")
 	addScanDriftFlags(cmd, &f.drift)
 	return cmd
 }
@@ -153,6 +157,13 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	if err != nil {
 		return err
 	}
+	var fw *policy.Framework
+	if f.framework != "" {
+		if fw = findFramework(cat.frameworks, f.framework); fw == nil {
+			return usagef("--framework: unknown framework %q (see `cloudward frameworks`)", f.framework)
+		}
+		cat.frameworks = []*policy.Framework{fw}
+	}
 	if err := addMutesFile(cat, f.drift.mutesPath); err != nil {
 		return err
 	}
@@ -204,7 +215,12 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		"findings", res.snapshot.Findings, "collect_and_evaluate", res.timings.collect,
 		"cross_resource_checks", res.timings.deferred, "commit", res.timings.commit)
 
-	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows); err != nil {
+	if fw != nil {
+		if res.summary, err = frameworkSummary(ctx, st, res, cat, fw); err != nil {
+			return err
+		}
+	}
+	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows, fw); err != nil {
 		return err
 	}
 	reportMutes(e, res.mutes)
@@ -250,8 +266,9 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// writeOutputs renders every requested output from the stored findings.
-func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResult, outputs []report.Output, maxRows int) error {
+// writeOutputs renders every requested output from the stored findings;
+// with fw, only the findings of its checks, and its requirements.
+func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResult, outputs []report.Output, maxRows int, fw *policy.Framework) error {
 	for _, out := range outputs {
 		w := e.stdout
 		var file *os.File
@@ -262,8 +279,11 @@ func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResul
 			}
 			w = file
 		}
-		text := report.TextOptions{MaxRows: maxRows, Color: out.Path == "" && isColorTerminal(e.stdout)}
+		text := report.TextOptions{MaxRows: maxRows, Color: out.Path == "" && isColorTerminal(e.stdout), Requirements: fw != nil}
 		findings := st.Findings(ctx, res.snapshot.ID, store.FindingFilter{Statuses: out.Format.Statuses()})
+		if fw != nil {
+			findings = frameworkFindings(ctx, st, res.snapshot.ID, fw, out.Format.Statuses())
+		}
 		err := report.Write(w, out.Format, res.summary, findings, text)
 		if file != nil {
 			if cerr := file.Close(); err == nil {

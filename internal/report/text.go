@@ -45,6 +45,10 @@ type TextOptions struct {
 	MaxRows int
 	// Color turns on ANSI colours; see ColorEnabled.
 	Color bool
+	// Requirements adds, for every framework of the summary, a table of
+	// its requirements with their status and the framework's coverage
+	// (scan --framework).
+	Requirements bool
 }
 
 // DefaultTextOptions returns the options of a plain `cloudward scan`.
@@ -207,6 +211,11 @@ func WriteText(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, error
 		}
 		ew.err = cmp.Or(ew.err, t.write(ew, "  ", c))
 		ew.printf("  Score = passed / (passed + failed) requirements.\n")
+		if opts.Requirements {
+			for _, fw := range fws {
+				writeRequirements(ew, fw, c)
+			}
+		}
 	}
 
 	// Top failing checks.

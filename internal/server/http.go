@@ -68,7 +68,11 @@ func (s *Server) routes() http.Handler {
 
 	static, _ := fs.Sub(webFiles, "web")
 	files := http.FileServerFS(static)
-	handle("GET /", func(w http.ResponseWriter, r *http.Request) {
+	handle("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
 		if r.URL.Path != "/" && r.URL.Path != "/app.js" && r.URL.Path != "/app.css" && r.URL.Path != "/favicon.svg" {
 			http.NotFound(w, r)
 			return
