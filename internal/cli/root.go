@@ -104,6 +104,8 @@ Try it without a cloud account:
 		newQueryCmd(e),
 		newDiffCmd(e),
 		newVersionCmd(e),
+		newServeCmd(e),
+		newTokenCmd(e),
 	)
 	return root
 }
