@@ -39,6 +39,11 @@ type Options struct {
 	// (environment, workload identity, managed identity, Azure CLI…) for
 	// TenantID.
 	Credential azcore.TokenCredential
+	// AccessToken, when set and Credential is nil, is a bearer token
+	// obtained elsewhere (az account get-access-token, an emulator) sent
+	// with every call instead of DefaultAzureCredential. It is never
+	// logged or stored.
+	AccessToken string
 	// TenantID restricts the scan to subscriptions of this Entra tenant
 	// and is the tenant DefaultAzureCredential signs in to; empty means the
 	// credential's home tenant and every subscription it sees.
@@ -130,6 +135,9 @@ func New(opts Options) (*Collector, error) {
 		Telemetry: policy.TelemetryOptions{ApplicationID: "cloudward"},
 	}
 	cred := opts.Credential
+	if cred == nil && opts.AccessToken != "" {
+		cred = staticToken(opts.AccessToken)
+	}
 	if cred == nil {
 		var err error
 		cred, err = azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
@@ -344,4 +352,12 @@ func (r *run) edge(from, to, typ string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending = append(r.pending, resource.Edge{From: from, To: to, Type: typ})
+}
+
+// staticToken is a credential that hands out one pre-obtained token.
+type staticToken string
+
+// GetToken implements azcore.TokenCredential.
+func (t staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(t), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }

@@ -471,6 +471,7 @@ func TestLooksLikeSecret(t *testing.T) {
 		{"DATABASE_PASSWORD", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)", false},
 		{"DATABASE_PASSWORD", "correct-horse-battery", true},
 		{"FEATURE_FLAGS", "checkout-v2,search", false},
+		{"APPLICATIONINSIGHTS_CONNECTION_STRING", "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/", false},
 		{"WEBSITE_RUN_FROM_PACKAGE", "1", false},
 		{"API_TOKEN", "", false},
 	} {

@@ -235,7 +235,9 @@ func (e *enrich) sqlServer(ctx context.Context) error {
 // secretName and secretValue spot application settings that hold a
 // credential: by name (…KEY, …SECRET, …PASSWORD, connection strings) or by
 // value (connection-string syntax, JWTs, long random tokens). Key Vault
-// references (@Microsoft.KeyVault(…)) are not secrets.
+// references (@Microsoft.KeyVault(…)) are not secrets, nor are Application
+// Insights connection strings, whose instrumentation key is public by
+// design (it ships in browser JavaScript).
 var (
 	secretName  = regexp.MustCompile(`(?i)(secret|password|passwd|pwd|token|api_?key|access_?key|private_?key|connection_?string|conn_?str|credential|sas)`)
 	secretValue = regexp.MustCompile(`(?i)(AccountKey=|SharedAccessKey=|Password=|pwd=|^eyJ[A-Za-z0-9_-]{10,}\.|^[A-Za-z0-9+/=_-]{32,}$|^(sk|rk)_(live|test)_)`)
@@ -245,7 +247,7 @@ var (
 // in clear text.
 func looksLikeSecret(name, value string) bool {
 	v := strings.TrimSpace(value)
-	if v == "" || strings.HasPrefix(v, "@Microsoft.KeyVault(") {
+	if v == "" || strings.HasPrefix(v, "@Microsoft.KeyVault(") || strings.HasPrefix(v, "InstrumentationKey=") {
 		return false
 	}
 	return secretValue.MatchString(v) || (secretName.MatchString(name) && len(v) >= 8 && !strings.HasPrefix(strings.ToLower(v), "http"))
