@@ -104,6 +104,7 @@ Try it without a cloud account:
 		newQueryCmd(e),
 		newDiffCmd(e),
 		newVersionCmd(e),
+		newResponsibilityCmd(e),
 		newServeCmd(e),
 		newTokenCmd(e),
 	)
