@@ -147,6 +147,7 @@ func TestCollectGolden(t *testing.T) {
 		t.Fatalf("Collect: %v", err)
 	}
 	assertReadOnly(t, srv)
+	t.Logf("%d resources, %d edges from %d HTTP requests", len(sink.res), len(sink.edges), len(srv.Requests()))
 	g := golden{Edges: sink.edges, Errors: sink.errs}
 	for _, r := range sink.res {
 		var p any
