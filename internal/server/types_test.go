@@ -1,0 +1,9 @@
+package server_test
+
+import "cloudward/internal/resource"
+
+type (
+	resourceT = resource.Resource
+	edgeT     = resource.Edge
+	collErrT  = resource.CollectionError
+)
