@@ -118,6 +118,16 @@ func TestScanAzure(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0") {
 		t.Errorf("an application setting value reached the store: %q", out)
 	}
+	// The CIS framework reports against the collected estate.
+	code, out, stderr = run(t, "scan", "--provider", "azure", "--azure-endpoint", srv.URL,
+		"--azure-graph-endpoint", srv.URL+aztest.GraphPrefix, "--azure-token-file", tokenFile,
+		"--db", db, "--framework", "cis-azure-foundations-v6.0")
+	if code != 0 && code != ExitFindings {
+		t.Fatalf("framework scan exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "CIS Microsoft Azure Foundations") {
+		t.Errorf("framework report lacks the framework:\n%s", out)
+	}
 	for _, r := range srv.Requests() {
 		if r.Method != http.MethodGet && !(r.Method == http.MethodPost && aztest.ReadPOST(r.Path)) {
 			t.Errorf("scan sent %s %s", r.Method, r.Path)
