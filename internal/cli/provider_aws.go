@@ -37,7 +37,7 @@ func (a *awsCLI) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.roleName, "aws-role-name", "OrganizationAccountAccessRole", "role assumed in member accounts with --aws-org")
 	fl.StringVar(&a.externalID, "aws-external-id", "", "external ID for AssumeRole with --aws-org")
 	fl.StringVar(&a.endpointURL, "aws-endpoint-url", "", "send every AWS call to this endpoint (LocalStack, moto); S3 switches to path-style")
-	fl.StringVar(&a.retryMode, "aws-retry-mode", "adaptive", "AWS retry mode: adaptive (client-side rate limiting after throttling) or standard")
+	fl.StringVar(&a.retryMode, "aws-retry-mode", "standard", "AWS retry mode: standard (jittered backoff) or adaptive (adds the SDK's client-side rate limiter)")
 	fl.IntVar(&a.concurrency, "aws-max-in-flight", 32, "AWS API requests in flight at once, across accounts and regions")
 }
 

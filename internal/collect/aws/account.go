@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
+	"golang.org/x/sync/errgroup"
 )
 
 // accountAPI is every AWS Account Management operation the collector calls.
@@ -34,12 +36,19 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 	setNonEmpty(p, "organization_id", a.orgID)
 	setNonEmpty(p, "email", a.email)
 
-	summary, err := s.iam().GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
-	if err != nil {
-		if ferr := s.fail(ctx, "iam:GetAccountSummary", err); ferr != nil {
-			return ferr
+	// Every read is independent: run them at once.
+	var mu sync.Mutex
+	set := func(k string, v any) {
+		mu.Lock()
+		defer mu.Unlock()
+		p[k] = v
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		summary, err := s.iam().GetAccountSummary(gctx, &iam.GetAccountSummaryInput{})
+		if err != nil {
+			return s.fail(ctx, "iam:GetAccountSummary", err)
 		}
-	} else {
 		sm := obj{}
 		for _, k := range []string{
 			"AccountMFAEnabled", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent",
@@ -47,63 +56,77 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		} {
 			sm[snake(k)] = summary.SummaryMap[k]
 		}
-		p["summary_map"] = sm
-	}
-
-	var ctl s3controlAPI = s3control.NewFromConfig(s.cfg(""), func(o *s3control.Options) {
-		// Emulators serve S3 Control on the endpoint itself, not under an
-		// account-ID host prefix.
-		if u := s.c.s3ControlEndpoint(); u != nil {
-			o.EndpointResolverV2 = fixedEndpoint{u: *u}
-		}
+		set("summary_map", sm)
+		return nil
 	})
-	pab, err := accountPAB(ctx, ctl, a.id)
-	if err != nil {
-		if ferr := s.fail(ctx, "s3:GetAccountPublicAccessBlock", err); ferr != nil {
-			return ferr
-		}
-	} else {
-		p["public_access_block"] = pab
-	}
-
-	var acc accountAPI = awsaccount.NewFromConfig(s.cfg(""))
-	contacts := []obj{}
-	for _, typ := range []accounttypes.AlternateContactType{accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations, accounttypes.AlternateContactTypeSecurity} {
-		out, err := acc.GetAlternateContact(ctx, &awsaccount.GetAlternateContactInput{AlternateContactType: typ})
-		if isCode(err, "ResourceNotFoundException") {
-			continue
-		}
-		if err != nil {
-			if ferr := s.fail(ctx, "account:GetAlternateContact", err); ferr != nil {
-				return ferr
+	g.Go(func() error {
+		var ctl s3controlAPI = s3control.NewFromConfig(s.cfg(""), func(o *s3control.Options) {
+			// Emulators serve S3 Control on the endpoint itself, not under
+			// an account-ID host prefix.
+			if u := s.c.s3ControlEndpoint(); u != nil {
+				o.EndpointResolverV2 = fixedEndpoint{u: *u}
 			}
-			contacts = nil
-			break
+		})
+		pab, err := accountPAB(gctx, ctl, a.id)
+		if err != nil {
+			return s.fail(ctx, "s3:GetAccountPublicAccessBlock", err)
 		}
-		if c := out.AlternateContact; c != nil {
-			contacts = append(contacts, obj{
-				"alternate_contact_type": string(c.AlternateContactType), "name": aws.ToString(c.Name),
-				"email_address": aws.ToString(c.EmailAddress), "phone_number": aws.ToString(c.PhoneNumber),
-				"title": aws.ToString(c.Title),
+		set("public_access_block", pab)
+		return nil
+	})
+	var acc accountAPI = awsaccount.NewFromConfig(s.cfg(""))
+	types := []accounttypes.AlternateContactType{accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations, accounttypes.AlternateContactTypeSecurity}
+	contacts := make([]obj, len(types))
+	contactErr := false
+	for i, typ := range types {
+		g.Go(func() error {
+			out, err := acc.GetAlternateContact(gctx, &awsaccount.GetAlternateContactInput{AlternateContactType: typ})
+			if isCode(err, "ResourceNotFoundException") {
+				return nil
+			}
+			if err != nil {
+				mu.Lock()
+				contactErr = true
+				mu.Unlock()
+				return s.fail(ctx, "account:GetAlternateContact", err)
+			}
+			if c := out.AlternateContact; c != nil {
+				contacts[i] = obj{
+					"alternate_contact_type": string(c.AlternateContactType), "name": aws.ToString(c.Name),
+					"email_address": aws.ToString(c.EmailAddress), "phone_number": aws.ToString(c.PhoneNumber),
+					"title": aws.ToString(c.Title),
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		ci, err := acc.GetContactInformation(gctx, &awsaccount.GetContactInformationInput{})
+		switch {
+		case isCode(err, "ResourceNotFoundException"):
+		case err != nil:
+			return s.fail(ctx, "account:GetContactInformation", err)
+		case ci.ContactInformation != nil:
+			c := ci.ContactInformation
+			set("contact_information", obj{
+				"full_name": aws.ToString(c.FullName), "company_name": aws.ToString(c.CompanyName),
+				"country_code": aws.ToString(c.CountryCode), "phone_number": aws.ToString(c.PhoneNumber),
 			})
 		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	if contacts != nil {
-		p["alternate_contacts"] = contacts
-	}
-	ci, err := acc.GetContactInformation(ctx, &awsaccount.GetContactInformationInput{})
-	switch {
-	case isCode(err, "ResourceNotFoundException"):
-	case err != nil:
-		if ferr := s.fail(ctx, "account:GetContactInformation", err); ferr != nil {
-			return ferr
+	// A contact list is only stated when every type could be read.
+	if !contactErr {
+		list := []obj{}
+		for _, c := range contacts {
+			if c != nil {
+				list = append(list, c)
+			}
 		}
-	case ci.ContactInformation != nil:
-		c := ci.ContactInformation
-		p["contact_information"] = obj{
-			"full_name": aws.ToString(c.FullName), "company_name": aws.ToString(c.CompanyName),
-			"country_code": aws.ToString(c.CountryCode), "phone_number": aws.ToString(c.PhoneNumber),
-		}
+		p["alternate_contacts"] = list
 	}
 	return s.emit(ctx, "aws_account", a.uid, a.name, nil, time.Time{}, p)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"golang.org/x/sync/errgroup"
 )
 
 // cloudtrailAPI is every CloudTrail operation the collector calls.
@@ -51,46 +52,60 @@ func collectTrail(ctx context.Context, s *scope, api cloudtrailAPI, t cttypes.Tr
 	setStr(p, "cloud_watch_logs_log_group_arn", t.CloudWatchLogsLogGroupArn)
 	setStr(p, "cloud_watch_logs_role_arn", t.CloudWatchLogsRoleArn)
 
-	st, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
-	if err != nil {
-		if ferr := s.fail(ctx, "cloudtrail:GetTrailStatus", err); ferr != nil {
-			return ferr
+	// Status, selectors and tags are independent reads.
+	var (
+		status, sels any
+		tags         map[string]string
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		st, err := api.GetTrailStatus(gctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+		if err != nil {
+			return s.fail(ctx, "cloudtrail:GetTrailStatus", err)
 		}
-	} else {
-		status := obj{"is_logging": deref(st.IsLogging)}
-		setTS(status, "latest_delivery_time", st.LatestDeliveryTime)
-		setTS(status, "start_logging_time", st.StartLoggingTime)
-		p["status"] = status
-	}
-	sel, err := api.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
-	if err != nil {
-		if ferr := s.fail(ctx, "cloudtrail:GetEventSelectors", err); ferr != nil {
-			return ferr
+		o := obj{"is_logging": deref(st.IsLogging)}
+		setTS(o, "latest_delivery_time", st.LatestDeliveryTime)
+		setTS(o, "start_logging_time", st.StartLoggingTime)
+		status = o
+		return nil
+	})
+	g.Go(func() error {
+		sel, err := api.GetEventSelectors(gctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+		if err != nil {
+			return s.fail(ctx, "cloudtrail:GetEventSelectors", err)
 		}
-	} else {
-		sels := []obj{}
+		list := []obj{}
 		for _, e := range sel.EventSelectors {
 			drs := []obj{}
 			for _, d := range e.DataResources {
 				drs = append(drs, obj{"type": aws.ToString(d.Type), "values": strs(d.Values)})
 			}
-			sels = append(sels, obj{
+			list = append(list, obj{
 				"read_write_type": string(e.ReadWriteType), "include_management_events": deref(e.IncludeManagementEvents),
 				"data_resources": drs,
 			})
 		}
-		p["event_selectors"] = sels
-	}
-	var tags map[string]string
-	tg, err := api.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{arn}})
-	if err != nil {
-		if ferr := s.fail(ctx, "cloudtrail:ListTags", err); ferr != nil {
-			return ferr
+		sels = list
+		return nil
+	})
+	g.Go(func() error {
+		tg, err := api.ListTags(gctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{arn}})
+		if err != nil {
+			return s.fail(ctx, "cloudtrail:ListTags", err)
 		}
-	} else {
 		for _, rt := range tg.ResourceTagList {
 			tags = tagMap(rt.TagsList, func(t cttypes.Tag) (*string, *string) { return t.Key, t.Value })
 		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if status != nil {
+		p["status"] = status
+	}
+	if sels != nil {
+		p["event_selectors"] = sels
 	}
 	if err := s.emit(ctx, "aws_cloudtrail_trail", arn, aws.ToString(t.Name), tags, time.Time{}, p); err != nil {
 		return err

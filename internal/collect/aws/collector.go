@@ -67,9 +67,11 @@ type Options struct {
 	DetailConcurrency int
 	// MaxAttempts is the retryer's attempt limit per call (default 8).
 	MaxAttempts int
-	// RetryMode is aws.RetryModeAdaptive (the default: retries plus a
-	// client-side rate limiter that slows down after throttling) or
-	// aws.RetryModeStandard (retries only).
+	// RetryMode is aws.RetryModeStandard (the default: retries with
+	// jittered backoff, the load being bounded by MaxInFlight) or
+	// aws.RetryModeAdaptive (retries plus the SDK's client-side rate
+	// limiter, which slows a client down after throttling; see docs/aws.md
+	// for why it is not the default).
 	RetryMode aws.RetryMode
 	// Backoff overrides the retryer's backoff (default: full jitter, up to
 	// 100 ms × 2^attempt, capped at 20 s).
@@ -117,7 +119,7 @@ func New(opts Options) *Collector {
 		opts.MaxAttempts = 8
 	}
 	if opts.RetryMode == "" {
-		opts.RetryMode = aws.RetryModeAdaptive
+		opts.RetryMode = aws.RetryModeStandard
 	}
 	if opts.Backoff == nil {
 		opts.Backoff = jitterBackoff{base: 100 * time.Millisecond, max: 20 * time.Second}
@@ -211,12 +213,12 @@ func (c *Collector) retryer() aws.Retryer {
 		so.MaxAttempts = c.opts.MaxAttempts
 		so.Backoff = c.opts.Backoff
 	}
-	if c.opts.RetryMode == aws.RetryModeStandard {
-		return retry.NewStandard(std)
+	if c.opts.RetryMode == aws.RetryModeAdaptive {
+		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			o.StandardOptions = append(o.StandardOptions, std)
+		})
 	}
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.StandardOptions = append(o.StandardOptions, std)
-	})
+	return retry.NewStandard(std)
 }
 
 // pathStyle reports whether S3 must use path-style addressing: whenever an
@@ -337,12 +339,14 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 			if acct.id != self {
 				acct.cfg = base.Copy()
 				role := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acct.id, c.opts.RoleName)
+				// The cache refreshes the role's credentials before they
+				// expire, so a long scan never runs on stale ones.
 				acct.cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, role, func(o *stscreds.AssumeRoleOptions) {
 					o.RoleSessionName = c.opts.SessionName
 					if c.opts.ExternalID != "" {
 						o.ExternalID = aws.String(c.opts.ExternalID)
 					}
-				}))
+				}), func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = 5 * time.Minute })
 			}
 			out = append(out, acct)
 		}
@@ -371,6 +375,10 @@ func (c *Collector) collectAccount(ctx context.Context, a *target, sink collect.
 		g.Go(func() error {
 			s := &scope{c: c, acct: a, region: region, service: service, sink: sink, regions: regions}
 			cs := collect.Scope{Provider: resource.AWS, Account: a.id, Region: region, Service: service}
+			t0 := time.Now()
+			defer func() {
+				c.log.Debug("aws: job done", "account", a.id, "region", region, "service", service, "elapsed", time.Since(t0).Round(time.Millisecond))
+			}()
 			return collect.Guard(gctx, sink, c.log, cs, func() error { return fn(gctx, s) })
 		})
 	}

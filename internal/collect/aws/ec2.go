@@ -2,11 +2,13 @@ package aws
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"golang.org/x/sync/errgroup"
 )
 
 // ec2RegionsAPI is the region discovery call.
@@ -44,39 +46,51 @@ func nameTag(tags map[string]string, fallback string) string {
 // off it.
 func collectEC2(ctx context.Context, s *scope) error {
 	var api ec2API = ec2.NewFromConfig(s.cfg(s.region))
-	if err := collectRegionalSettings(ctx, s, api); err != nil {
-		return err
+	// The listings are independent: run them at once.
+	g, gctx := errgroup.WithContext(ctx)
+	for _, fn := range []func(context.Context, *scope, ec2API) error{
+		collectRegionalSettings, collectInstances, collectVolumes, collectSecurityGroups, collectVPCs,
+	} {
+		g.Go(func() error { return fn(gctx, s, api) })
 	}
-	for _, fn := range []func(context.Context, *scope, ec2API) error{collectInstances, collectVolumes, collectSecurityGroups, collectVPCs} {
-		if err := fn(ctx, s, api); err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 func collectRegionalSettings(ctx context.Context, s *scope, api ec2API) error {
 	p := obj{"account_id": s.acct.id, "region": s.region}
-	if out, err := api.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{}); err != nil {
-		if ferr := s.fail(ctx, "ec2:GetEbsEncryptionByDefault", err); ferr != nil {
-			return ferr
-		}
-	} else {
-		p["ebs_encryption_by_default"] = deref(out.EbsEncryptionByDefault)
+	var mu sync.Mutex
+	set := func(k string, v any) {
+		mu.Lock()
+		defer mu.Unlock()
+		p[k] = v
 	}
-	if out, err := api.GetEbsDefaultKmsKeyId(ctx, &ec2.GetEbsDefaultKmsKeyIdInput{}); err != nil {
-		if ferr := s.fail(ctx, "ec2:GetEbsDefaultKmsKeyId", err); ferr != nil {
-			return ferr
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		out, err := api.GetEbsEncryptionByDefault(gctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		if err != nil {
+			return s.fail(ctx, "ec2:GetEbsEncryptionByDefault", err)
 		}
-	} else {
-		p["ebs_default_kms_key_id"] = aws.ToString(out.KmsKeyId)
-	}
-	if out, err := api.GetSnapshotBlockPublicAccessState(ctx, &ec2.GetSnapshotBlockPublicAccessStateInput{}); err != nil {
-		if ferr := s.fail(ctx, "ec2:GetSnapshotBlockPublicAccessState", err); ferr != nil {
-			return ferr
+		set("ebs_encryption_by_default", deref(out.EbsEncryptionByDefault))
+		return nil
+	})
+	g.Go(func() error {
+		out, err := api.GetEbsDefaultKmsKeyId(gctx, &ec2.GetEbsDefaultKmsKeyIdInput{})
+		if err != nil {
+			return s.fail(ctx, "ec2:GetEbsDefaultKmsKeyId", err)
 		}
-	} else {
-		p["snapshot_block_public_access_state"] = string(out.State)
+		set("ebs_default_kms_key_id", aws.ToString(out.KmsKeyId))
+		return nil
+	})
+	g.Go(func() error {
+		out, err := api.GetSnapshotBlockPublicAccessState(gctx, &ec2.GetSnapshotBlockPublicAccessStateInput{})
+		if err != nil {
+			return s.fail(ctx, "ec2:GetSnapshotBlockPublicAccessState", err)
+		}
+		set("snapshot_block_public_access_state", string(out.State))
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	uid := s.arn("ec2", s.region, "regional-settings")
 	return s.emit(ctx, "aws_ec2_regional_settings", uid, s.acct.name+"/"+s.region, nil, time.Time{}, p)

@@ -35,33 +35,50 @@ func (s *scope) iam() iamAPI { return iam.NewFromConfig(s.cfg("")) }
 // made only for users the report shows with keys or MFA.
 func collectIAM(ctx context.Context, s *scope) error {
 	api := s.iam()
-	if err := collectPasswordPolicy(ctx, s, api); err != nil {
-		return err
-	}
+	// The independent reads run at once: the password policy, the
+	// authorization details, the credential report and the role listing.
 	var (
 		users    []iamtypes.UserDetail
 		roles    []iamtypes.RoleDetail
 		policies []iamtypes.ManagedPolicyDetail
+		report   map[string]credRow
+		extra    map[string]iamtypes.Role
+		detailOK bool
 	)
-	pages := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
-		Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
-	})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return s.fail(ctx, "iam:GetAccountAuthorizationDetails", err)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return collectPasswordPolicy(gctx, s, api) })
+	g.Go(func() error {
+		pages := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
+			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+		})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(gctx)
+			if err != nil {
+				return s.fail(gctx, "iam:GetAccountAuthorizationDetails", err)
+			}
+			users = append(users, page.UserDetailList...)
+			roles = append(roles, page.RoleDetailList...)
+			policies = append(policies, page.Policies...)
 		}
-		users = append(users, page.UserDetailList...)
-		roles = append(roles, page.RoleDetailList...)
-		policies = append(policies, page.Policies...)
-	}
-	if err := collectUsers(ctx, s, api, users); err != nil {
+		detailOK = true
+		return nil
+	})
+	g.Go(func() (err error) {
+		report, err = credentialReport(gctx, s, api)
+		return err
+	})
+	g.Go(func() (err error) {
+		extra, err = listRoles(gctx, s, api)
+		return err
+	})
+	if err := g.Wait(); err != nil || !detailOK {
 		return err
 	}
-	if err := collectRoles(ctx, s, api, roles); err != nil {
-		return err
-	}
-	return collectPolicies(ctx, s, api, policies)
+	g, gctx = errgroup.WithContext(ctx)
+	g.Go(func() error { return collectUsers(gctx, s, api, users, report) })
+	g.Go(func() error { return collectRoles(gctx, s, roles, extra) })
+	g.Go(func() error { return collectPolicies(gctx, s, api, policies) })
+	return g.Wait()
 }
 
 func collectPasswordPolicy(ctx context.Context, s *scope, api iamAPI) error {
@@ -127,6 +144,9 @@ func credentialReport(ctx context.Context, s *scope, api iamAPI) (map[string]cre
 
 // parseCredentialReport parses the CSV credential report into rows by ARN.
 func parseCredentialReport(content []byte) (map[string]credRow, error) {
+	if len(bytes.TrimSpace(content)) == 0 {
+		return map[string]credRow{}, nil
+	}
 	r := csv.NewReader(bytes.NewReader(content))
 	header, err := r.Read()
 	if err != nil {
@@ -162,14 +182,7 @@ func (r credRow) time(key string) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func collectUsers(ctx context.Context, s *scope, api iamAPI, users []iamtypes.UserDetail) error {
-	var report map[string]credRow
-	if len(users) > 0 {
-		var err error
-		if report, err = credentialReport(ctx, s, api); err != nil {
-			return err
-		}
-	}
+func collectUsers(ctx context.Context, s *scope, api iamAPI, users []iamtypes.UserDetail, report map[string]credRow) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.c.opts.DetailConcurrency)
 	for _, u := range users {
@@ -261,25 +274,24 @@ func attached(ps []iamtypes.AttachedPolicy) []obj {
 	return out
 }
 
-func collectRoles(ctx context.Context, s *scope, api iamAPI, roles []iamtypes.RoleDetail) error {
-	// ListRoles carries what the authorization details lack: description
-	// and maximum session duration.
+// listRoles reads what the authorization details lack: description and
+// maximum session duration, by role ARN.
+func listRoles(ctx context.Context, s *scope, api iamAPI) (map[string]iamtypes.Role, error) {
 	extra := map[string]iamtypes.Role{}
-	if len(roles) > 0 {
-		pages := iam.NewListRolesPaginator(api, &iam.ListRolesInput{})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				if ferr := s.fail(ctx, "iam:ListRoles", err); ferr != nil {
-					return ferr
-				}
-				break
-			}
-			for _, r := range page.Roles {
-				extra[aws.ToString(r.Arn)] = r
-			}
+	pages := iam.NewListRolesPaginator(api, &iam.ListRolesInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return extra, s.fail(ctx, "iam:ListRoles", err)
+		}
+		for _, r := range page.Roles {
+			extra[aws.ToString(r.Arn)] = r
 		}
 	}
+	return extra, nil
+}
+
+func collectRoles(ctx context.Context, s *scope, roles []iamtypes.RoleDetail, extra map[string]iamtypes.Role) error {
 	for _, r := range roles {
 		arn := aws.ToString(r.Arn)
 		p := obj{

@@ -22,30 +22,40 @@ type kmsAPI interface {
 // and aliases. AWS managed keys are skipped after DescribeKey.
 func collectKMS(ctx context.Context, s *scope) error {
 	var api kmsAPI = kms.NewFromConfig(s.cfg(s.region))
+	// The alias and key listings are independent: run them at once.
 	aliases := map[string][]string{}
-	apages := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{})
-	for apages.HasMorePages() {
-		page, err := apages.NextPage(ctx)
-		if err != nil {
-			if ferr := s.fail(ctx, "kms:ListAliases", err); ferr != nil {
-				return ferr
-			}
-			break
-		}
-		for _, a := range page.Aliases {
-			if a.TargetKeyId != nil {
-				aliases[*a.TargetKeyId] = append(aliases[*a.TargetKeyId], aws.ToString(a.AliasName))
-			}
-		}
-	}
 	var keys []kmstypes.KeyListEntry
-	pages := kms.NewListKeysPaginator(api, &kms.ListKeysInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return s.fail(ctx, "kms:ListKeys", err)
+	lg, lctx := errgroup.WithContext(ctx)
+	lg.Go(func() error {
+		apages := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{})
+		for apages.HasMorePages() {
+			page, err := apages.NextPage(lctx)
+			if err != nil {
+				return s.fail(ctx, "kms:ListAliases", err)
+			}
+			for _, a := range page.Aliases {
+				if a.TargetKeyId != nil {
+					aliases[*a.TargetKeyId] = append(aliases[*a.TargetKeyId], aws.ToString(a.AliasName))
+				}
+			}
 		}
-		keys = append(keys, page.Keys...)
+		return nil
+	})
+	keysOK := false
+	lg.Go(func() error {
+		pages := kms.NewListKeysPaginator(api, &kms.ListKeysInput{})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(lctx)
+			if err != nil {
+				return s.fail(ctx, "kms:ListKeys", err)
+			}
+			keys = append(keys, page.Keys...)
+		}
+		keysOK = true
+		return nil
+	})
+	if err := lg.Wait(); err != nil || !keysOK {
+		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.c.opts.DetailConcurrency)
