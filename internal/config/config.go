@@ -11,6 +11,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -36,10 +37,59 @@ type Org struct {
 	// AllowedRegions maps a provider to the regions resources may live in.
 	// A provider without an entry is unconstrained.
 	AllowedRegions map[resource.Provider][]string `yaml:"allowed_regions"`
+	// TagRules require a tag on some providers or kinds, optionally with
+	// its value matching a pattern (org-required-tags).
+	TagRules []TagRule `yaml:"tag_rules"`
+	// ForbiddenKinds are resource kinds the company does not allow at all
+	// (org-forbidden-kinds).
+	ForbiddenKinds []string `yaml:"forbidden_kinds"`
+	// Exceptions exempt resources from the company rules.
+	Exceptions []OrgException `yaml:"exceptions"`
+	// File and Lines locate the rules for errors found after parsing
+	// (unknown kinds need the kind registry).
+	File  string   `yaml:"-"`
+	Lines OrgLines `yaml:"-"`
+}
+
+// TagRule requires tag Key, non-empty, on the resources of Provider (all
+// when empty) and Kinds (every taggable kind when empty). When Pattern is
+// set, the value must match it: an RE2 regular expression matched against
+// the whole value.
+type TagRule struct {
+	Key      string            `yaml:"key"`
+	Pattern  string            `yaml:"pattern"`
+	Provider resource.Provider `yaml:"provider"`
+	Kinds    []string          `yaml:"kinds"`
+}
+
+// OrgException exempts the resources whose UID matches Resource (a Glob)
+// from the company-rule checks listed in Checks (all of them when empty).
+// Exempt resources get no finding from those checks.
+type OrgException struct {
+	Resource string   `yaml:"resource"`
+	Checks   []string `yaml:"checks"`
+	Reason   string   `yaml:"reason"`
+}
+
+// OrgLines holds the line of each list item of the org section.
+type OrgLines struct {
+	TagRules       []int
+	ForbiddenKinds []int
+	Exceptions     []int
+}
+
+// At returns lines[i], or fallback when the line is unknown.
+func (OrgLines) At(lines []int, i, fallback int) int {
+	if i < len(lines) && lines[i] > 0 {
+		return lines[i]
+	}
+	return fallback
 }
 
 // Empty reports whether o sets no rule.
-func (o Org) Empty() bool { return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 }
+func (o Org) Empty() bool {
+	return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 && len(o.TagRules) == 0 && len(o.ForbiddenKinds) == 0
+}
 
 // Load reads and parses the file at name.
 func Load(name string) (*Config, error) {
@@ -95,6 +145,27 @@ func parseOrg(ps *Problems, n ast.Node, org *Org) {
 		ps.AddYAML(Line(n), "org", err)
 		return
 	}
+	org.File = ps.File
+	if m, ok := n.(*ast.MappingNode); ok {
+		for _, mv := range m.Values {
+			seq, ok := mv.Value.(*ast.SequenceNode)
+			if !ok {
+				continue
+			}
+			var lines []int
+			for _, item := range seq.Values {
+				lines = append(lines, Line(item))
+			}
+			switch Key(mv) {
+			case "tag_rules":
+				org.Lines.TagRules = lines
+			case "forbidden_kinds":
+				org.Lines.ForbiddenKinds = lines
+			case "exceptions":
+				org.Lines.Exceptions = lines
+			}
+		}
+	}
 	ValidateOrg(ps, Line(n), KeyLines(n), *org)
 }
 
@@ -134,6 +205,39 @@ func ValidateOrg(ps *Problems, line int, lines map[string]int, org Org) {
 		for _, r := range org.AllowedRegions[p] {
 			if strings.TrimSpace(r) == "" {
 				ps.Add(pl, "org.allowed_regions.%s: empty region", p)
+			}
+		}
+	}
+	for i, r := range org.TagRules {
+		l := org.Lines.At(org.Lines.TagRules, i, at("tag_rules"))
+		if strings.TrimSpace(r.Key) == "" {
+			ps.Add(l, "org.tag_rules[%d]: key is required", i)
+		}
+		if r.Provider != "" && !r.Provider.Valid() {
+			ps.Add(l, "org.tag_rules[%d]: unknown provider %q (want one of %s)", i, r.Provider, providerList())
+		}
+		if r.Pattern != "" {
+			if _, err := regexp.Compile(r.Pattern); err != nil {
+				ps.Add(l, "org.tag_rules[%d]: bad pattern %q: %v", i, r.Pattern, err)
+			}
+		}
+	}
+	for i, k := range org.ForbiddenKinds {
+		if strings.TrimSpace(k) == "" {
+			ps.Add(org.Lines.At(org.Lines.ForbiddenKinds, i, at("forbidden_kinds")), "org.forbidden_kinds: empty kind")
+		}
+	}
+	for i, x := range org.Exceptions {
+		l := org.Lines.At(org.Lines.Exceptions, i, at("exceptions"))
+		if strings.TrimSpace(x.Resource) == "" {
+			ps.Add(l, "org.exceptions[%d]: resource (a UID or glob) is required", i)
+		}
+		if strings.TrimSpace(x.Reason) == "" {
+			ps.Add(l, "org.exceptions[%d]: reason is required", i)
+		}
+		for _, id := range x.Checks {
+			if !strings.HasPrefix(id, "org-") {
+				ps.Add(l, "org.exceptions[%d]: %q is not a company-rule check (org-…); use mutes for built-in checks", i, id)
 			}
 		}
 	}
