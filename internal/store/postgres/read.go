@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -179,6 +180,10 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 			FROM snap_findings f JOIN snap_resources r ON r.id = f.resource_id
 			LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = r.uid
 			WHERE f.snapshot_id = ` + a.add(snapshot))
+		if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, finding.Pass) {
+			// The partial index's predicate, so the planner can use it.
+			q.WriteString(" AND f.status <> 'PASS'")
+		}
 		if f.MinSeverity > finding.Info {
 			q.WriteString(" AND f.severity >= " + a.add(int16(f.MinSeverity)))
 		}

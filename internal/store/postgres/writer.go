@@ -444,7 +444,10 @@ func (w *writer) writeEdges(ctx context.Context, tx pgx.Tx, es []resource.Edge) 
 }
 
 // writeFindings COPYs findings into the staging table and resolves their
-// resource IDs with one join; a finding whose UID is not in the snapshot
+// resource IDs with one statement. The lateral join makes each lookup one
+// probe of the (snapshot_id, uid) index, whatever the planner thinks of
+// the unanalyzed staging table (a hash join would read the whole
+// snapshot's resources once per batch). A finding whose UID is not in the snapshot
 // fails the batch, naming the UID.
 func (w *writer) writeFindings(ctx context.Context, tx pgx.Tx, fs []findingRow) error {
 	if len(fs) == 0 {
@@ -460,8 +463,8 @@ func (w *writer) writeFindings(ctx context.Context, tx pgx.Tx, fs []findingRow) 
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO snap_findings (snapshot_id, resource_id, check_id, status, severity, reason)
 		SELECT $1, r.id, f.check_id, f.status, f.severity, f.reason
-		FROM stage_findings f JOIN snap_resources r ON r.snapshot_id = $1 AND r.uid = f.uid
-		ORDER BY f.seq`, w.id)
+		FROM stage_findings f
+		CROSS JOIN LATERAL (SELECT id FROM snap_resources r WHERE r.snapshot_id = $1 AND r.uid = f.uid) r`, w.id)
 	if err != nil {
 		return fmt.Errorf("insert findings: %w", err)
 	}
