@@ -100,7 +100,7 @@ usage or runtime error.`,
 	fl.StringVar(&f.db, "db", "", "SQLite database file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
 	fl.StringArrayVar(&f.checkDirs, "checks", nil, "directory of your own check files, added to the built-in ones (repeatable)")
 	fl.StringVar(&f.configPath, "config", "", "company rules file (cloudward.yaml): required tags, allowed regions, mutes")
-	fl.StringVarP(&f.output, "output", "o", "table", "output formats, comma-separated, each optionally =FILE: table, json")
+	fl.StringVarP(&f.output, "output", "o", "table", "output formats, comma-separated, each optionally =FILE: "+formatList())
 	fl.StringVar(&f.outputFile, "output-file", "", "write the (single) output to this file instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
@@ -301,4 +301,13 @@ func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResul
 func isColorTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && report.ColorEnabled(f)
+}
+
+// formatList names every output format, for help text.
+func formatList() string {
+	var names []string
+	for _, f := range report.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
