@@ -127,11 +127,9 @@ func parsePolicy(doc string) (obj, error) {
 				n[k] = v
 			}
 		}
-		for _, k := range []string{"Action", "NotAction", "Resource", "NotResource"} {
+		// NotResource is not in the schema and is left out.
+		for _, k := range []string{"Action", "NotAction", "Resource"} {
 			if v, ok := m[k]; ok {
-				if k == "NotResource" {
-					continue // not in the schema; kept out rather than mis-typed
-				}
 				n[k] = stringList(v)
 			}
 		}
