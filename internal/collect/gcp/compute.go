@@ -1,0 +1,195 @@
+package gcp
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+	compute "google.golang.org/api/compute/v1"
+)
+
+var (
+	instanceOptional = paths("metadata.items", "network_interfaces.access_configs", "confidential_instance_config")
+	diskOptional     = paths("disk_encryption_key", "source_image")
+	firewallOptional = paths("target_tags", "source_tags", "allowed", "denied", "allowed.ports", "denied.ports",
+		"source_ranges", "destination_ranges")
+	subnetOptional = paths("log_config")
+)
+
+// compute collects Compute Engine: the project metadata (handed to the
+// project resource on meta), instances and disks (aggregated lists),
+// firewall rules, networks and subnetworks. When projects.get fails (API
+// disabled, denied) that one error is recorded and nothing else is tried.
+func (s *scope) compute(ctx context.Context, meta chan<- *compute.Metadata) error {
+	var p *compute.Project
+	err := s.call(ctx, func() error {
+		var err error
+		p, err = s.r.c.cmp.Projects.Get(s.id).Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		meta <- nil
+		return s.fail(ctx, "", "compute", "compute.projects.get", err)
+	}
+	meta <- p.CommonInstanceMetadata
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.instances(gctx) })
+	g.Go(func() error { return s.disks(gctx) })
+	g.Go(func() error { return s.firewalls(gctx) })
+	g.Go(func() error { return s.networks(gctx) })
+	g.Go(func() error { return s.subnetworks(gctx) })
+	return g.Wait()
+}
+
+func (s *scope) instances(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_instance"].Schema
+	var all []*compute.Instance
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.Instances.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.InstanceAggregatedList) error {
+			for _, sl := range l.Items {
+				all = append(all, sl.Instances...)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.instances.aggregatedList", err)
+	}
+	for _, in := range all {
+		doc, err := shape(in, schema, instanceOptional)
+		if err != nil {
+			return err
+		}
+		zone := last(in.Zone)
+		uid := "//compute.googleapis.com/projects/" + s.id + "/zones/" + zone + "/instances/" + in.Name
+		if err := s.r.emit(ctx, "gcp_compute_instance", uid, s.id, zoneRegion(zone), in.Name, in.Labels, in.CreationTimestamp, doc); err != nil {
+			return err
+		}
+		for _, d := range in.Disks {
+			s.r.edge(uid, computeUID(d.Source), "attached_volume")
+		}
+		for _, n := range in.NetworkInterfaces {
+			s.r.edge(uid, computeUID(n.Subnetwork), "in_subnetwork")
+		}
+	}
+	return nil
+}
+
+func (s *scope) disks(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_disk"].Schema
+	var all []*compute.Disk
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.Disks.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.DiskAggregatedList) error {
+			for _, sl := range l.Items {
+				all = append(all, sl.Disks...)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.disks.aggregatedList", err)
+	}
+	for _, d := range all {
+		doc, err := shape(d, schema, diskOptional)
+		if err != nil {
+			return err
+		}
+		if d.Zone == "" {
+			continue // regional disks are not part of this kind
+		}
+		zone := last(d.Zone)
+		uid := "//compute.googleapis.com/projects/" + s.id + "/zones/" + zone + "/disks/" + d.Name
+		if err := s.r.emit(ctx, "gcp_compute_disk", uid, s.id, zoneRegion(zone), d.Name, d.Labels, d.CreationTimestamp, doc); err != nil {
+			return err
+		}
+		if k := d.DiskEncryptionKey; k != nil {
+			s.r.edge(uid, kmsKeyUID(k.KmsKeyName), "encrypted_with")
+		}
+	}
+	return nil
+}
+
+func (s *scope) firewalls(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_firewall"].Schema
+	var all []*compute.Firewall
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.Firewalls.List(s.id).Context(ctx).Pages(ctx, func(l *compute.FirewallList) error {
+			all = append(all, l.Items...)
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.firewalls.list", err)
+	}
+	for _, f := range all {
+		doc, err := shape(f, schema, firewallOptional)
+		if err != nil {
+			return err
+		}
+		uid := "//compute.googleapis.com/projects/" + s.id + "/global/firewalls/" + f.Name
+		if err := s.r.emit(ctx, "gcp_compute_firewall", uid, s.id, "", f.Name, nil, f.CreationTimestamp, doc); err != nil {
+			return err
+		}
+		s.r.edge(uid, computeUID(f.Network), "in_network")
+	}
+	return nil
+}
+
+func (s *scope) networks(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_network"].Schema
+	var all []*compute.Network
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.Networks.List(s.id).Context(ctx).Pages(ctx, func(l *compute.NetworkList) error {
+			all = append(all, l.Items...)
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.networks.list", err)
+	}
+	for _, n := range all {
+		doc, err := shape(n, schema, paths("ipv4_range"))
+		if err != nil {
+			return err
+		}
+		if n.IPv4Range != "" {
+			delete(doc, "auto_create_subnetworks") // legacy networks have no mode
+		}
+		uid := "//compute.googleapis.com/projects/" + s.id + "/global/networks/" + n.Name
+		if err := s.r.emit(ctx, "gcp_compute_network", uid, s.id, "", n.Name, nil, n.CreationTimestamp, doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *scope) subnetworks(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_subnetwork"].Schema
+	var all []*compute.Subnetwork
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.Subnetworks.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.SubnetworkAggregatedList) error {
+			for _, sl := range l.Items {
+				all = append(all, sl.Subnetworks...)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.subnetworks.aggregatedList", err)
+	}
+	for _, n := range all {
+		doc, err := shape(n, schema, subnetOptional)
+		if err != nil {
+			return err
+		}
+		if str(doc, "purpose") == "" {
+			doc["purpose"] = "PRIVATE" // the API's documented default
+		}
+		region := last(n.Region)
+		uid := "//compute.googleapis.com/projects/" + s.id + "/regions/" + region + "/subnetworks/" + n.Name
+		if err := s.r.emit(ctx, "gcp_compute_subnetwork", uid, s.id, region, n.Name, nil, n.CreationTimestamp, doc); err != nil {
+			return err
+		}
+		s.r.edge(uid, computeUID(n.Network), "in_network")
+	}
+	return nil
+}

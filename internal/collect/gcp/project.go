@@ -1,0 +1,193 @@
+package gcp
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+	crm "google.golang.org/api/cloudresourcemanager/v3"
+	compute "google.golang.org/api/compute/v1"
+
+	"cloudward/internal/collect"
+	"cloudward/internal/resource"
+)
+
+// discover resolves the scope into ACTIVE projects: the named projects (each
+// read with projects.get; a denied one is recorded and skipped), or every
+// project under the folder or organization, nested folders included.
+func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Project, error) {
+	var out []*crm.Project
+	if len(c.opts.Projects) > 0 {
+		for _, id := range c.opts.Projects {
+			p, err := c.crm.Projects.Get("projects/" + id).Context(ctx).Do()
+			if err != nil {
+				if err := c.record(ctx, sink, id, resource.GlobalRegion, "cloudresourcemanager", "cloudresourcemanager.projects.get", err); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if p.State != "ACTIVE" {
+				c.log.Info("gcp: skipping inactive project", "project", id, "state", p.State)
+				continue
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	root := "organizations/" + c.opts.Organization
+	if c.opts.Folder != "" {
+		root = "folders/" + c.opts.Folder
+	}
+	queue := []string{root}
+	for len(queue) > 0 {
+		parent := queue[0]
+		queue = queue[1:]
+		err := c.crm.Projects.List().Parent(parent).Pages(ctx, func(l *crm.ListProjectsResponse) error {
+			for _, p := range l.Projects {
+				if p.State == "ACTIVE" {
+					out = append(out, p)
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			err = c.crm.Folders.List().Parent(parent).Pages(ctx, func(l *crm.ListFoldersResponse) error {
+				for _, f := range l.Folders {
+					if f.State == "ACTIVE" {
+						queue = append(queue, f.Name)
+					}
+				}
+				return nil
+			})
+		}
+		if err != nil {
+			if parent == root {
+				return nil, fmt.Errorf("gcp list projects under %s: %w", root, err)
+			}
+			if err := c.record(ctx, sink, parent, resource.GlobalRegion, "cloudresourcemanager", "cloudresourcemanager.projects.list", err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *crm.Project) int { return strings.Compare(a.ProjectId, b.ProjectId) })
+	return out, nil
+}
+
+// scope is one project being collected.
+type scope struct {
+	r      *run
+	id     string
+	number string
+	sem    chan struct{}
+}
+
+// call runs one API call (or one paged listing) within the project's
+// concurrency bound.
+func (s *scope) call(ctx context.Context, fn func() error) error {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	return fn()
+}
+
+// fail records a failed call of service in this project.
+func (s *scope) fail(ctx context.Context, region, service, op string, err error) error {
+	if region == "" {
+		region = resource.GlobalRegion
+	}
+	return s.r.c.record(ctx, s.r.sink, s.id, region, service, op, err)
+}
+
+// services lists the collection of each service of a project, in the
+// order they are started; one file per service holds each.
+var services = []struct {
+	name string
+	fn   func(s *scope, ctx context.Context, meta chan<- *compute.Metadata) error
+}{
+	{"compute", (*scope).compute},
+	{"iam", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.serviceAccounts(ctx) }},
+	{"storage", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.buckets(ctx) }},
+	{"sqladmin", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.sqlInstances(ctx) }},
+	{"cloudkms", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.cryptoKeys(ctx) }},
+	{"container", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.clusters(ctx) }},
+}
+
+// project collects every service of one project at once, each behind
+// collect.Guard so that a panic in one is a collection error.
+func (r *run) project(ctx context.Context, p *crm.Project) error {
+	s := &scope{r: r, id: p.ProjectId, number: strings.TrimPrefix(p.Name, "projects/"), sem: make(chan struct{}, r.c.opts.Concurrency)}
+	// The compute service reads the project-wide metadata the project
+	// resource carries; it hands it over (nil when unreadable) on meta.
+	meta := make(chan *compute.Metadata, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, svc := range services {
+		g.Go(func() error {
+			sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: svc.name}
+			return collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return svc.fn(s, gctx, meta) })
+		})
+	}
+	g.Go(func() error {
+		sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: "cloudresourcemanager"}
+		return collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return s.projectResource(gctx, p, meta) })
+	})
+	return g.Wait()
+}
+
+// projectResource emits the gcp_project resource: projects.get, its IAM
+// policy with audit configuration, and the Compute Engine project metadata.
+func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan *compute.Metadata) error {
+	kind := s.r.c.kinds["gcp_project"]
+	doc := map[string]any{
+		"project_id":      p.ProjectId,
+		"project_number":  s.number,
+		"name":            p.DisplayName,
+		"lifecycle_state": p.State,
+		"create_time":     p.CreateTime,
+		"labels":          labelsOrEmpty(p.Labels),
+	}
+	if doc["name"] == "" {
+		doc["name"] = p.ProjectId
+	}
+	if typ, id, ok := strings.Cut(p.Parent, "/"); ok {
+		doc["parent"] = map[string]any{"type": strings.TrimSuffix(typ, "s"), "id": id}
+	}
+	var pol *crm.Policy
+	err := s.call(ctx, func() error {
+		var err error
+		pol, err = s.r.c.crm.Projects.GetIamPolicy(p.Name, &crm.GetIamPolicyRequest{
+			Options: &crm.GetPolicyOptions{RequestedPolicyVersion: 3},
+		}).Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		if err := s.fail(ctx, "", "cloudresourcemanager", "cloudresourcemanager.projects.getIamPolicy", err); err != nil {
+			return err
+		}
+	} else if err := setShaped(doc, kind.Schema, "iam_policy", pol, policyOptional); err != nil {
+		return err
+	}
+	select {
+	case m := <-meta:
+		if m != nil {
+			if err := setShaped(doc, kind.Schema, "common_instance_metadata", m, paths("items")); err != nil {
+				return err
+			}
+		}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	uid := "//cloudresourcemanager.googleapis.com/projects/" + s.number
+	return s.r.emit(ctx, "gcp_project", uid, s.id, "", p.ProjectId, p.Labels, p.CreateTime, doc)
+}
+
+func labelsOrEmpty(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
