@@ -16,7 +16,7 @@ import (
 	"cloudward/internal/finding"
 	"cloudward/internal/report"
 	"cloudward/internal/server"
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/sqlite"
 )

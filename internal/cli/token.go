@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cloudward/internal/server"
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/sqlite"
 )

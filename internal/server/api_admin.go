@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"cloudward/internal/config"
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 func (s *Server) handleFrameworks(w http.ResponseWriter, r *http.Request) {

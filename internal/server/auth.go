@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 // TokenPrefix starts every API token, so that leaked tokens are easy to

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 //go:embed web

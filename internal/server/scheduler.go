@@ -8,7 +8,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 func parseCron(spec string) (cron.Schedule, error) {

@@ -20,7 +20,7 @@ import (
 	"cloudward/internal/finding"
 	"cloudward/internal/report"
 	"cloudward/internal/resource"
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 	"cloudward/internal/store"
 )
 

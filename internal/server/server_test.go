@@ -21,7 +21,7 @@ import (
 	"cloudward/internal/finding"
 	"cloudward/internal/report"
 	"cloudward/internal/server"
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 	"cloudward/internal/store"
 	"cloudward/internal/store/sqlite"
 )

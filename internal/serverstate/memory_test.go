@@ -3,8 +3,8 @@ package serverstate_test
 import (
 	"testing"
 
-	"cloudward/internal/server/serverstate"
-	"cloudward/internal/server/serverstate/statetest"
+	"cloudward/internal/serverstate"
+	"cloudward/internal/serverstate/statetest"
 )
 
 func TestMemory(t *testing.T) { statetest.Run(t, serverstate.NewMemory()) }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 // Run checks st, which must be empty, against the State contract.

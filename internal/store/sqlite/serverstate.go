@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"cloudward/internal/server/serverstate"
+	"cloudward/internal/serverstate"
 )
 
 // ServerState is the state of `cloudward serve` kept in the same SQLite file

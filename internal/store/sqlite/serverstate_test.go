@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cloudward/internal/server/serverstate/statetest"
+	"cloudward/internal/serverstate/statetest"
 	"cloudward/internal/store/sqlite"
 )
 
