@@ -59,6 +59,7 @@ func (s *scope) instances(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		redactMetadata(doc["metadata"])
 		zone := last(in.Zone)
 		uid := "//compute.googleapis.com/projects/" + s.id + "/zones/" + zone + "/instances/" + in.Name
 		if err := s.r.emit(ctx, "gcp_compute_instance", uid, s.id, zoneRegion(zone), in.Name, in.Labels, in.CreationTimestamp, doc); err != nil {
@@ -89,12 +90,12 @@ func (s *scope) disks(ctx context.Context) error {
 		return s.fail(ctx, "", "compute", "compute.disks.aggregatedList", err)
 	}
 	for _, d := range all {
+		if d.Zone == "" {
+			continue // regional disks are not part of this kind
+		}
 		doc, err := shape(d, schema, diskOptional)
 		if err != nil {
 			return err
-		}
-		if d.Zone == "" {
-			continue // regional disks are not part of this kind
 		}
 		zone := last(d.Zone)
 		uid := "//compute.googleapis.com/projects/" + s.id + "/zones/" + zone + "/disks/" + d.Name

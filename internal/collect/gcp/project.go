@@ -177,6 +177,7 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 			if err := setShaped(doc, kind.Schema, "common_instance_metadata", m, paths("items")); err != nil {
 				return err
 			}
+			redactMetadata(doc["common_instance_metadata"])
 		}
 	case <-ctx.Done():
 		return ctx.Err()

@@ -179,6 +179,30 @@ func paths(ps ...string) map[string]bool {
 // policyOptional are the optional paths of an IAM policy.
 var policyOptional = paths("audit_configs", "audit_configs.audit_log_configs.exempted_members")
 
+// metadataSettings are the Compute Engine metadata keys whose values are
+// settings a check reads. Every other value (startup scripts, ssh-keys,
+// user-data, application configuration) may hold a secret and is stored as
+// Redacted; its key is kept.
+var metadataSettings = paths("enable-oslogin", "enable-oslogin-2fa", "block-project-ssh-keys", "serial-port-enable",
+	"serial-port-logging-enable", "enable-guest-attributes", "disable-legacy-endpoints", "enable-windows-ssh",
+	"google-logging-enabled", "google-monitoring-enabled", "vmDnsSetting", "enable-osconfig")
+
+// Redacted replaces a metadata value that may hold a secret.
+const Redacted = "[redacted]"
+
+// redactMetadata redacts, in place, the values of a shaped metadata object.
+func redactMetadata(m any) {
+	obj, _ := m.(map[string]any)
+	items, _ := obj["items"].([]any)
+	for _, it := range items {
+		if kv, ok := it.(map[string]any); ok {
+			if k, _ := kv["key"].(string); !metadataSettings[k] {
+				kv["value"] = Redacted
+			}
+		}
+	}
+}
+
 // str reads a string property of a shaped document.
 func str(doc map[string]any, key string) string {
 	s, _ := doc[key].(string)

@@ -129,9 +129,6 @@ func (g *guard) wait(ctx context.Context, d time.Duration) error {
 func classify(err error) (resource.ErrorKind, string) {
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
-		if errors.Is(err, ErrWrite) {
-			return resource.OtherError, err.Error()
-		}
 		return resource.OtherError, err.Error()
 	}
 	msg := ge.Message
