@@ -65,6 +65,9 @@ type Options struct {
 	// DetailConcurrency bounds the per-resource calls (bucket settings, key
 	// rotation…) run at once within one job (default 4).
 	DetailConcurrency int
+	// CallTimeout bounds one HTTP request, body included (default 60s);
+	// it applies to the SDK's own HTTP client, not to HTTPClient.
+	CallTimeout time.Duration
 	// MaxAttempts is the retryer's attempt limit per call (default 8).
 	MaxAttempts int
 	// RetryMode is aws.RetryModeStandard (the default: retries with
@@ -114,6 +117,9 @@ func New(opts Options) *Collector {
 	}
 	if opts.DetailConcurrency <= 0 {
 		opts.DetailConcurrency = 4
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 60 * time.Second
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 8
@@ -197,6 +203,12 @@ func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 	}
 	if next == nil {
 		next = awshttp.NewBuildableClient()
+	}
+	// A hung connection must not hang the scan: each request (body
+	// included) gets CallTimeout, then the retryer and the collection
+	// error take over.
+	if bc, ok := next.(*awshttp.BuildableClient); ok {
+		next = bc.WithTimeout(c.opts.CallTimeout)
 	}
 	cfg.HTTPClient = &limitedClient{next: next, sem: make(chan struct{}, c.opts.MaxInFlight), calls: &c.calls}
 	if c.opts.HomeRegion != "" {

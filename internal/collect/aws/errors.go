@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 
@@ -45,7 +46,8 @@ func classify(err error) (resource.ErrorKind, string) {
 	if errors.As(err, &maxAttempts) {
 		return resource.Throttled, msg
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
 		return resource.OtherError, "timed out: " + msg
 	}
 	return resource.OtherError, msg

@@ -2,7 +2,10 @@ package aws
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +92,12 @@ func TestClassify(t *testing.T) {
 		if string(got) != want {
 			t.Errorf("classifyCode(%q) = %q, want %q", code, got, want)
 		}
+	}
+}
+
+func TestClassifyTimeout(t *testing.T) {
+	kind, msg := classify(fmt.Errorf("send request: %w", os.ErrDeadlineExceeded))
+	if kind != "other" || !strings.HasPrefix(msg, "timed out") {
+		t.Errorf("classify(timeout) = %q, %q; want other, timed out…", kind, msg)
 	}
 }
