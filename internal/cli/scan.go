@@ -54,6 +54,7 @@ type providerCLI interface {
 func providerCLIs() []providerCLI {
 	return []providerCLI{
 		newAWSCLI(),
+		newGCPCLI(),
 		newAzureCLI(),
 		newDigitalOceanCLI(),
 	}

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cloudward/internal/collect/gcp/gcptest"
+)
+
+// TestScanGCP runs `scan --provider gcp` end to end against the fake
+// Google Cloud endpoint, and checks what was stored and found.
+func TestScanGCP(t *testing.T) {
+	srv := gcptest.New(t, filepath.Join("..", "collect", "gcp", "testdata", "api"))
+	db := filepath.Join(t.TempDir(), "gcp.db")
+	code, stdout, stderr := run(t, "scan", "--provider", "gcp", "--gcp-project", "acme-web-4821",
+		"--gcp-endpoint", srv.URL, "--db", db, "-o", "json")
+	if code != 0 && code != ExitFindings {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout)
+	}
+	if rep.Snapshot.Resources != 21 {
+		t.Errorf("snapshot holds %d resources, want the 21 of the fixtures", rep.Snapshot.Resources)
+	}
+	status := map[string]string{}
+	for _, f := range rep.Findings {
+		status[f.CheckID+" "+f.Resource.UID] = f.Status
+	}
+	const (
+		p       = "acme-web-4821"
+		cmp     = "//compute.googleapis.com/projects/" + p
+		project = "//cloudresourcemanager.googleapis.com/projects/482190317745"
+		sql     = "//cloudsql.googleapis.com/projects/" + p + "/instances/"
+		kms     = "//cloudkms.googleapis.com/projects/" + p + "/locations/us-central1/keyRings/web-ring/cryptoKeys/"
+		bucket  = "//storage.googleapis.com/projects/_/buckets/"
+		sa      = "//iam.googleapis.com/projects/" + p + "/serviceAccounts/"
+		gke     = "//container.googleapis.com/projects/" + p + "/locations/us-central1/clusters/web-gke"
+		debug   = cmp + "/zones/europe-west1-b/instances/debug-vm"
+		web     = cmp + "/zones/us-central1-a/instances/web-1"
+	)
+	for _, want := range []string{
+		"gcp-storage-bucket-not-public " + bucket + "acme-web-4821-public",
+		"gcp-storage-bucket-uniform-access " + bucket + "acme-web-4821-public",
+		"gcp-compute-instance-no-public-ip " + debug,
+		"gcp-compute-instance-default-sa-full-scope " + debug,
+		"gcp-compute-instance-serial-port-disabled " + debug,
+		"gcp-compute-instance-block-project-ssh-keys " + debug,
+		"gcp-compute-instance-ip-forwarding-disabled " + debug,
+		"gcp-compute-instance-shielded-vm " + debug,
+		"gcp-compute-firewall-no-public-ssh " + cmp + "/global/firewalls/default-allow-ssh",
+		"gcp-compute-firewall-no-public-rdp " + cmp + "/global/firewalls/web-allow-rdp-range",
+		"gcp-compute-network-not-default " + cmp + "/global/networks/default",
+		"gcp-compute-subnetwork-flow-logs " + cmp + "/regions/europe-west1/subnetworks/default",
+		"gcp-compute-subnetwork-private-google-access " + cmp + "/regions/europe-west1/subnetworks/default",
+		"gcp-sql-instance-no-public-ip " + sql + "legacy-mysql",
+		"gcp-sql-instance-no-public-authorized-network " + sql + "legacy-mysql",
+		"gcp-sql-instance-ssl-required " + sql + "legacy-mysql",
+		"gcp-sql-instance-backups-enabled " + sql + "legacy-mysql",
+		"gcp-kms-key-rotation-90-days " + kms + "shared-key",
+		"gcp-kms-key-not-public " + kms + "shared-key",
+		"gcp-gke-cluster-legacy-abac-disabled " + gke,
+		"gcp-gke-cluster-node-auto-upgrade " + gke,
+		"gcp-iam-sa-no-user-managed-keys " + sa + "104820000000000000002",
+		"gcp-iam-sa-key-rotated-90-days " + sa + "104820000000000000002",
+		"gcp-iam-no-project-level-sa-user " + project,
+		"gcp-iam-sa-no-admin-roles " + project,
+	} {
+		if status[want] != "FAIL" {
+			t.Errorf("%s: status %q, want FAIL", want, status[want])
+		}
+	}
+	for _, clean := range []string{
+		"gcp-storage-bucket-not-public " + bucket + "acme-web-4821-assets",
+		"gcp-storage-bucket-uniform-access " + bucket + "acme-web-4821-assets",
+		"gcp-compute-instance-no-public-ip " + web,
+		"gcp-compute-instance-default-sa-full-scope " + web,
+		"gcp-compute-instance-serial-port-disabled " + web,
+		"gcp-compute-instance-block-project-ssh-keys " + web,
+		"gcp-compute-instance-ip-forwarding-disabled " + web,
+		"gcp-compute-instance-shielded-vm " + web,
+		"gcp-compute-firewall-no-public-ssh " + cmp + "/global/firewalls/web-allow-internal",
+		"gcp-compute-network-not-default " + cmp + "/global/networks/web-vpc",
+		"gcp-compute-subnetwork-flow-logs " + cmp + "/regions/us-central1/subnetworks/web-us-central1",
+		"gcp-sql-instance-no-public-ip " + sql + "web-pg",
+		"gcp-sql-instance-ssl-required " + sql + "web-pg",
+		"gcp-sql-instance-backups-enabled " + sql + "web-pg",
+		"gcp-kms-key-rotation-90-days " + kms + "disk-key",
+		"gcp-kms-key-not-public " + kms + "disk-key",
+		"gcp-gke-cluster-private-nodes " + gke,
+		"gcp-iam-sa-no-user-managed-keys " + sa + "104820000000000000001",
+		"gcp-project-audit-logs-all-services " + project,
+		"gcp-compute-project-os-login-enabled " + project,
+	} {
+		if status[clean] != "PASS" {
+			t.Errorf("%s: status %q, want PASS", clean, status[clean])
+		}
+	}
+	for k, s := range status {
+		if s == "ERROR" && strings.HasPrefix(k, "gcp-") {
+			t.Errorf("%s: ERROR on complete fixtures", k)
+		}
+	}
+
+	// The inventory is queryable afterwards; metadata scripts are not in it.
+	code, out, stderr := run(t, "query", "--db", db, "SELECT count(*) AS n FROM resources WHERE kind = 'gcp_compute_firewall'")
+	if code != 0 {
+		t.Fatalf("query exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "3") {
+		t.Errorf("query output %q, want 3 firewall rules", out)
+	}
+	code, out, _ = run(t, "query", "--db", db, "SELECT count(*) AS n FROM resources WHERE properties LIKE '%echo hi%'")
+	if code != 0 || !strings.Contains(out, "0") {
+		t.Errorf("a startup script reached the store: %q", out)
+	}
+
+	// The whole organization: the denied project's checks are ERROR, and
+	// the CIS framework reports against the collected estate.
+	code, stdout, stderr = run(t, "scan", "--provider", "gcp", "--gcp-org", "100200300400",
+		"--gcp-endpoint", srv.URL, "--db", db, "-o", "json")
+	if code != 0 && code != ExitFindings {
+		t.Fatalf("org scan exit %d: %s", code, stderr)
+	}
+	rep = jsonReport{}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+	denied := "gcp-iam-sa-no-admin-roles //cloudresourcemanager.googleapis.com/projects/331122334455"
+	found := false
+	for _, f := range rep.Findings {
+		if f.CheckID+" "+f.Resource.UID == denied {
+			found = true
+			if f.Status != "ERROR" {
+				t.Errorf("%s: status %s, want ERROR (IAM policy denied)", denied, f.Status)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no finding for %s", denied)
+	}
+	code, out, stderr = run(t, "scan", "--provider", "gcp", "--gcp-org", "100200300400",
+		"--gcp-endpoint", srv.URL, "--db", db, "--framework", "cis-gcp-foundations-v4.0")
+	if code != 0 && code != ExitFindings {
+		t.Fatalf("framework scan exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "CIS Google Cloud") {
+		t.Errorf("framework report lacks the framework:\n%s", out)
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != http.MethodGet && !(r.Method == http.MethodPost && strings.HasSuffix(r.Path, ":getIamPolicy")) {
+			t.Errorf("scan sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+func TestScanGCPUsage(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no scope", nil, "--gcp-project"},
+		{"two scopes", []string{"--gcp-project", "a", "--gcp-org", "1"}, "exclude each other"},
+		{"empty token file", []string{"--gcp-project", "a", "--gcp-token-file", empty}, "gcp-token-file"},
+		{"bad concurrency", []string{"--gcp-project", "a", "--gcp-max-in-flight", "0"}, "gcp-max-in-flight"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"scan", "--provider", "gcp", "--db", filepath.Join(t.TempDir(), "x.db")}, tt.args...)
+			code, _, stderr := run(t, args...)
+			if code != ExitError || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want a usage error naming %s", code, stderr, tt.want)
+			}
+		})
+	}
+}
