@@ -300,7 +300,7 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 	var stsc stsAPI = sts.NewFromConfig(base)
 	id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, fmt.Errorf("aws credentials (sts:GetCallerIdentity): %w", err)
+		return nil, fmt.Errorf("no usable credentials (sts:GetCallerIdentity): %w", err)
 	}
 	self := aws.ToString(id.Account)
 	partition := "aws"
