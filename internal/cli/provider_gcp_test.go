@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 21 {
-		t.Errorf("snapshot holds %d resources, want the 21 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 22 {
+		t.Errorf("snapshot holds %d resources, want the 22 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -112,8 +112,8 @@ func TestScanGCP(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("query exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "3") {
-		t.Errorf("query output %q, want 3 firewall rules", out)
+	if !strings.Contains(out, "4") {
+		t.Errorf("query output %q, want 4 firewall rules", out)
 	}
 	code, out, _ = run(t, "query", "--db", db, "SELECT count(*) AS n FROM resources WHERE properties LIKE '%echo hi%'")
 	if code != 0 || !strings.Contains(out, "0") {

@@ -110,7 +110,7 @@ func TestCollectOrganization(t *testing.T) {
 	}
 	want := map[string]int{
 		"gcp_project": 3, "gcp_iam_service_account": 3, "gcp_storage_bucket": 3, "gcp_compute_instance": 2,
-		"gcp_compute_disk": 2, "gcp_compute_firewall": 3, "gcp_compute_network": 2, "gcp_compute_subnetwork": 2,
+		"gcp_compute_disk": 2, "gcp_compute_firewall": 4, "gcp_compute_network": 2, "gcp_compute_subnetwork": 2,
 		"gcp_sql_instance": 2, "gcp_kms_crypto_key": 2, "gcp_container_cluster": 1,
 	}
 	for k, n := range want {
@@ -175,8 +175,8 @@ func TestCollectProjectsAndFolder(t *testing.T) {
 			t.Errorf("resource of %s collected for --gcp-project acme-web-4821", r.Account)
 		}
 	}
-	if len(sink.res) != 21 {
-		t.Errorf("%d resources, want 21", len(sink.res))
+	if len(sink.res) != 22 {
+		t.Errorf("%d resources, want 22", len(sink.res))
 	}
 	if len(sink.errs) != 1 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied {
 		t.Errorf("errors %+v, want one denied error for acme-gone-0000", sink.errs)
@@ -431,6 +431,41 @@ func TestMetadataRedacted(t *testing.T) {
 	for _, r := range sink.res {
 		if strings.Contains(string(r.Properties), "echo hi") {
 			t.Errorf("%s: a startup script reached the properties", r.UID)
+		}
+	}
+}
+
+// countingTransport measures how many requests are in flight at once.
+type countingTransport struct {
+	mu       sync.Mutex
+	now, max int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.now++
+	c.max = max(c.max, c.now)
+	c.mu.Unlock()
+	time.Sleep(2 * time.Millisecond)
+	defer func() {
+		c.mu.Lock()
+		c.now--
+		c.mu.Unlock()
+	}()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestConcurrencyBounded(t *testing.T) {
+	srv := fixtures(t)
+	for _, n := range []int{1, 3} {
+		ct := &countingTransport{}
+		c := newCollector(t, srv, Options{Organization: org, Concurrency: n, ProjectConcurrency: 1, Transport: ct})
+		collectAll(t, c)
+		if ct.max > n {
+			t.Errorf("Concurrency %d: %d requests in flight at once", n, ct.max)
+		}
+		if n > 1 && ct.max < 2 {
+			t.Errorf("Concurrency %d: calls never overlapped", n)
 		}
 	}
 }
