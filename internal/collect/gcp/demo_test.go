@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"cloudward/internal/collect/demo"
@@ -17,7 +18,10 @@ import (
 )
 
 // shapeSink records, per kind, every property path its documents hold.
-type shapeSink struct{ paths map[string]map[string]bool }
+type shapeSink struct {
+	mu    sync.Mutex
+	paths map[string]map[string]bool
+}
 
 func (s *shapeSink) Resource(_ context.Context, r resource.Resource) error {
 	if r.Provider != resource.GCP {
@@ -27,6 +31,8 @@ func (s *shapeSink) Resource(_ context.Context, r resource.Resource) error {
 	if err := json.Unmarshal(r.Properties, &doc); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.paths[r.Kind] == nil {
 		s.paths[r.Kind] = map[string]bool{}
 	}
