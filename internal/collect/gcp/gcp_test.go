@@ -469,3 +469,83 @@ func TestConcurrencyBounded(t *testing.T) {
 		}
 	}
 }
+
+// latencyTransport adds a fixed delay to every call, like a distant API.
+type latencyTransport struct {
+	delay time.Duration
+	n     atomicCounter
+}
+
+type atomicCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *atomicCounter) add() {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+}
+
+func (l *latencyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.n.add()
+	time.Sleep(l.delay)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// BenchmarkCollectOrganization collects an organization of 100 copies of
+// the complete fixture project with 20 ms added to every call, 8 calls in
+// flight per project and 1, 4 (the default) or 16 projects at once:
+//
+//	go test ./internal/collect/gcp -run '^$' -bench CollectOrganization -benchtime 1x
+func BenchmarkCollectOrganization(b *testing.B) {
+	const projects = 100
+	raw, err := os.ReadFile(filepath.Join("testdata", "api", "web.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var list []map[string]any
+	for i := range projects {
+		id, num := fmt.Sprintf("acme-web-%04d", i), fmt.Sprintf("4821903%05d", i)
+		s := strings.ReplaceAll(strings.ReplaceAll(string(raw), "acme-web-4821", id), "482190317745", num)
+		if err := os.WriteFile(filepath.Join(dir, id+".json"), []byte(s), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		list = append(list, map[string]any{"name": "projects/" + num, "projectId": id, "state": "ACTIVE", "parent": "organizations/1"})
+	}
+	orgDoc, _ := json.Marshal(map[string]any{
+		"cloudresourcemanager/v3/projects@parent=organizations_1": map[string]any{"projects": list},
+		"cloudresourcemanager/v3/folders@parent=organizations_1":  map[string]any{},
+	})
+	if err := os.WriteFile(filepath.Join(dir, "org.json"), orgDoc, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	srv := gcptest.New(b, dir)
+	for _, at := range []int{1, 4, 16} {
+		b.Run(fmt.Sprintf("projects-at-once=%d", at), func(b *testing.B) { benchCollect(b, srv, at, projects) })
+	}
+}
+
+func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects int) {
+	for b.Loop() {
+		lt := &latencyTransport{delay: 20 * time.Millisecond}
+		c, err := New(context.Background(), Options{
+			Organization: "1", Endpoint: srv.URL, WithoutAuthentication: true, Transport: lt,
+			ProjectConcurrency: projectsAtOnce, Logger: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink := &memSink{}
+		start := time.Now()
+		if err := c.Collect(context.Background(), sink); err != nil {
+			b.Fatal(err)
+		}
+		if len(sink.errs) > 0 || len(sink.res) != projects*22 {
+			b.Fatalf("%d resources, errors %v", len(sink.res), sink.errs)
+		}
+		b.ReportMetric(float64(lt.n.n), "requests")
+		b.ReportMetric(time.Since(start).Seconds(), "s/org")
+	}
+}
