@@ -40,7 +40,7 @@ func Kinds() []resource.Kind {
 			Name: "gcp_project", Provider: resource.GCP, Service: "cloudresourcemanager", Model: resource.IaaS,
 			Description: "A Google Cloud project with its IAM policy, audit configuration and project-wide Compute Engine metadata; labels are its tags.",
 			Global:      true, Taggable: true,
-			Permissions: []string{"resourcemanager.projects.get", "resourcemanager.projects.getIamPolicy", "compute.projects.get"},
+			Permissions: []string{"resourcemanager.projects.get", "resourcemanager.projects.list", "resourcemanager.folders.list", "resourcemanager.projects.getIamPolicy", "compute.projects.get"},
 			Schema: []resource.Field{
 				f("project_id", "string", "Project ID."),
 				f("project_number", "string", "Project number."),
@@ -312,7 +312,7 @@ func Kinds() []resource.Kind {
 			Name: "gcp_kms_crypto_key", Provider: resource.GCP, Service: "cloudkms", Model: resource.PaaS,
 			Description: "A Cloud KMS crypto key (cryptoKeys.list) with its IAM policy; Region is the key ring's location; labels are its tags.",
 			Taggable:    true,
-			Permissions: []string{"cloudkms.keyRings.list", "cloudkms.cryptoKeys.list", "cloudkms.cryptoKeys.getIamPolicy"},
+			Permissions: []string{"cloudkms.locations.list", "cloudkms.keyRings.list", "cloudkms.cryptoKeys.list", "cloudkms.cryptoKeys.getIamPolicy"},
 			Schema: []resource.Field{
 				f("name", "string", "projects/P/locations/L/keyRings/R/cryptoKeys/K."),
 				f("purpose", "string", "ENCRYPT_DECRYPT, ASYMMETRIC_SIGN, …"),
