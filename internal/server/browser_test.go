@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,10 +22,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"cloudward/internal/cli"
 	"cloudward/internal/server"
+	"cloudward/internal/serverstate"
 )
 
-// updateScreenshots rewrites docs/server-*.png from the browser test. The
+// updateScreenshots rewrites docs/server-*.png from TestBrowserServeDemo. The
 // environment variable CLOUDWARD_UPDATE_SCREENSHOTS=1 does the same.
 var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite docs/server-*.png from the browser test")
 
@@ -229,16 +233,20 @@ func (b *browser) fatal(step string, err error) {
 	b.t.Fatalf("%s: %v\npage:\n%.3000s\nbrowser problems:\n%s", step, err, page, problems)
 }
 
-// screenshot saves a full-page PNG to docs/NAME when screenshots are being
-// updated.
-func (b *browser) screenshot(name string) {
+// screenshot saves a PNG of the page to docs/NAME when screenshots are
+// being updated: the whole page when full, else the 1280×900 viewport.
+func (b *browser) screenshot(name string, full bool) {
 	b.t.Helper()
 	if !*updateScreenshots && os.Getenv("CLOUDWARD_UPDATE_SCREENSHOTS") == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot := chromedp.CaptureScreenshot()
+	if full {
+		shot = chromedp.FullScreenshot(100)
+	}
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		b.fatal("screenshot "+name, err)
 	}
@@ -267,8 +275,6 @@ func js(s string) string {
 // TestBrowserDashboard drives the dashboard in headless Chromium as a person
 // would: log in with a token, read the overview, search the inventory, open
 // a finding, mute it with a reason, and read the scans & drift timeline.
-// With -update-screenshots it rewrites docs/server-{overview,inventory,
-// findings}.png.
 func TestBrowserDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test in -short mode")
@@ -288,6 +294,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 		snaps = append(snaps, h.scanAndWait())
 	}
+	waitTrend(t, h.url, h.reader, len(snaps))
 	b := newBrowser(t, h)
 	// Before the login the page asks for its session and is refused, and
 	// the wrong token below is refused too.
@@ -351,7 +358,6 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Errorf("overview lacks %q", want)
 		}
 	}
-	b.screenshot("server-overview.png")
 
 	// Inventory: the whole estate, then a search for one bucket.
 	b.do("open the inventory", chromedp.Click(chromedp.CSS(`#nav a[href="#/inventory"]`)), chromedp.WaitVisible(chromedp.ID("inventory-search")))
@@ -359,7 +365,6 @@ func TestBrowserDashboard(t *testing.T) {
 	if got, want := b.text("#inventory-count"), fmt.Sprintf("%d resource(s)", ov.Snapshot.Resources); got != want {
 		t.Errorf("inventory count = %q, want %q", got, want)
 	}
-	b.screenshot("server-inventory.png")
 
 	var buckets struct {
 		Items []struct{ UID, Name string }
@@ -431,7 +436,6 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Errorf("first finding row %q lacks %q", row, want)
 		}
 	}
-	b.screenshot("server-findings.png")
 
 	// A finding: its remediation, then a mute with a reason.
 	b.do("open the first finding", chromedp.Click(chromedp.CSS(`#view tr.finding-row`)), chromedp.WaitVisible(chromedp.ID("mute-form")))
@@ -516,4 +520,223 @@ func thousands(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// syncBuffer is a bytes.Buffer that cli.Main's goroutine writes while the
+// test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// serveDemo runs `cloudward serve --demo` (the real command: built-in
+// checks, frameworks, company rules, scan on start) on a free loopback
+// port and returns its URL and the first admin token it prints. The
+// command is stopped, and must exit cleanly, when the test ends.
+func serveDemo(t *testing.T) (base, token string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	args := []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "serve.db")}
+	go func() { done <- cli.Main(ctx, args, strings.NewReader(""), &stdout, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != cli.ExitOK {
+				t.Errorf("cloudward serve exited %d: %s", code, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("cloudward serve did not stop: %s", stderr.String())
+		}
+	})
+	tokenRe := regexp.MustCompile(`(?m)^\s+(cwt_\S+)$`)
+	urlRe := regexp.MustCompile(`cloudward serving (http://127\.0\.0\.1:\d+)/`)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out := stdout.String()
+		tm, um := tokenRe.FindStringSubmatch(out), urlRe.FindStringSubmatch(out)
+		if tm != nil && um != nil {
+			return um[1], tm[1]
+		}
+		select {
+		case code := <-done:
+			done <- code
+			t.Fatalf("cloudward serve exited %d:\n%s\n%s", code, out, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cloudward serve printed no URL and token:\n%s\n%s", out, stderr.String())
+		}
+	}
+}
+
+// apiGet reads base+path with a bearer token into out.
+func apiGet(t *testing.T, base, token, path string, out any) {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// waitScans waits until n scans have finished and returns them, newest first.
+func waitScans(t *testing.T, base, token string, n int) []serverstate.Run {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var runs struct{ Items []serverstate.Run }
+		apiGet(t, base, token, "/api/v1/scans", &runs)
+		finished := 0
+		for _, r := range runs.Items {
+			switch r.Status {
+			case serverstate.RunOK:
+				finished++
+			case serverstate.RunRunning:
+			default:
+				t.Fatalf("scan %d: %s %s", r.ID, r.Status, r.Error)
+			}
+		}
+		if finished >= n && finished == len(runs.Items) {
+			return runs.Items
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d scans finished: %+v", finished, n, runs.Items)
+		}
+	}
+}
+
+// waitTrend waits until the score trend has n snapshots. A scan's run is
+// recorded as finished a moment before its snapshot's scores are saved.
+func waitTrend(t *testing.T, base, token string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var trend struct{ Items []json.RawMessage }
+		apiGet(t, base, token, "/api/v1/trend", &trend)
+		if len(trend.Items) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the trend has %d of %d snapshots", len(trend.Items), n)
+		}
+	}
+}
+
+// TestBrowserServeDemo drives `cloudward serve --demo` itself: the real scan
+// pipeline with the built-in checks and frameworks. A finding muted on its
+// page is MUTED after the scan that "Scan demo now" starts. With
+// -update-screenshots (or CLOUDWARD_UPDATE_SCREENSHOTS=1) it rewrites
+// docs/server-{overview,inventory,findings,drift}.png.
+func TestBrowserServeDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	if findChromium() == "" {
+		t.Skip("chromium is not installed (set CLOUDWARD_CHROMIUM to its path)")
+	}
+	base, token := serveDemo(t)
+	first := waitScans(t, base, token, 1)[0]
+	waitTrend(t, base, token, 1)
+	b := newBrowser(t, &harness{t: t, url: base})
+	b.allow(http.StatusUnauthorized, "/api/v1/session")
+
+	b.do("open the dashboard", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("login-form")))
+	b.do("log in",
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("overview-cards")))
+	if got := b.text("#who"); got != "first-admin (admin)" {
+		t.Errorf("logged in as %q, want first-admin (admin)", got)
+	}
+	// The built-in frameworks are scored; the trend has its first point.
+	b.waitFor("the framework scores", `document.querySelectorAll("#view tr.click").length > 5 && document.getElementById("trend") !== null`)
+	overview := b.text("#view")
+	for _, want := range []string{fmt.Sprintf("Snapshot %d", first.SnapshotID), "CIS", "Top failing checks", "Collection errors"} {
+		if !strings.Contains(overview, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+
+	b.do("open the inventory", chromedp.Click(chromedp.CSS(`#nav a[href="#/inventory"]`)), chromedp.WaitVisible(chromedp.ID("inventory-count")))
+	b.waitFor("the inventory rows", `document.querySelectorAll("#view tbody tr").length > 10`)
+	b.screenshot("server-inventory.png", false)
+
+	b.do("open the findings", chromedp.Click(chromedp.CSS(`#nav a[href="#/findings"]`)), chromedp.WaitVisible(chromedp.ID("findings-search")))
+	b.waitFor("the findings rows", `document.querySelectorAll("#view tr.finding-row").length > 10`)
+	b.screenshot("server-findings.png", false)
+
+	// Mute the first finding, scan again, and see it muted.
+	b.do("open the first finding", chromedp.Click(chromedp.CSS(`#view tr.finding-row`)), chromedp.WaitVisible(chromedp.ID("mute-form")))
+	findingURL := eval[string](b, `location.href`)
+	title := b.text("#finding-title")
+	const reason = "accepted risk until the migration (browser test)"
+	b.do("mute the finding",
+		chromedp.SendKeys(chromedp.ID("mute-reason"), reason),
+		chromedp.Click(chromedp.CSS(`#mute-form button[type="submit"]`)))
+	b.waitFor("the mute confirmation", `document.getElementById("mute-result").textContent.startsWith("Muted (mute ")`)
+
+	b.do("open scans & drift", chromedp.Click(chromedp.CSS(`#nav a[href="#/drift"]`)))
+	b.waitFor("the timeline", `document.querySelectorAll("#view tr.drift-row").length === 1`)
+	b.do("scan now", chromedp.Click(chromedp.CSS(`#view .filters button`)))
+	b.waitFor("the scan to start", `document.getElementById("view").innerText.includes("Scan of demo started.")`)
+	second := waitScans(t, base, token, 2)[0]
+	waitTrend(t, base, token, 2)
+	if second.SnapshotID <= first.SnapshotID || second.Trigger == first.Trigger {
+		t.Errorf("second scan = %+v after %+v", second, first)
+	}
+	b.do("reload scans & drift", chromedp.Reload())
+	b.waitFor("two timeline rows", `document.querySelectorAll("#view tr.drift-row").length === 2`)
+	rows := eval[[]string](b, `[...document.querySelectorAll("#view tr.drift-row")].map(r => r.cells[0].textContent + " " + r.cells[6].textContent)`)
+	// The muted finding no longer fails: one failing finding fewer.
+	if want := []string{fmt.Sprintf("%d -1", second.SnapshotID), fmt.Sprintf("%d ", first.SnapshotID)}; strings.Join(rows, "|") != strings.Join(want, "|") {
+		t.Errorf("timeline (snapshot, Δ failing) = %q, want %q", rows, want)
+	}
+	b.screenshot("server-drift.png", false)
+
+	// With two snapshots the overview draws the score trend.
+	b.do("open the overview", chromedp.Click(chromedp.CSS(`#nav a[href="#/overview"]`)))
+	b.waitFor("the trend chart", `document.querySelector("#trend svg.trend polyline") !== null`)
+	if got := b.text("#trend p"); !strings.HasSuffix(got, ": score over the last 2 snapshots") {
+		t.Errorf("trend caption = %q", got)
+	}
+	if got := b.text("#overview-cards"); !strings.Contains(got, "1\nmuted") {
+		t.Errorf("overview cards after the mute:\n%s", got)
+	}
+	b.screenshot("server-overview.png", true)
+
+	b.do("reopen the finding", chromedp.Navigate(findingURL), chromedp.WaitVisible(chromedp.ID("finding-title")))
+	if got := b.text("#finding-title"); got != title {
+		t.Errorf("finding title = %q, want %q", got, title)
+	}
+	b.waitFor("the muted status", `document.querySelector("#view .st-MUTED") !== null`)
+	page := b.text("#view")
+	for _, want := range []string{"MUTED", reason, "Only failing findings are muted."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the muted finding's page lacks %q", want)
+		}
+	}
+	b.checkProblems()
 }

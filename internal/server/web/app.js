@@ -158,22 +158,22 @@ async function overview() {
 
 function trendChart(items, frameworks) {
   const ns = "http://www.w3.org/2000/svg";
+  const fw = frameworks.find(f => f.score !== null);
+  if (!fw || items.length === 0) return h("p", { class: "muted" }, "No trend yet.");
+  const pts = items.filter(i => i.frameworks && i.frameworks[fw.id] !== undefined);
+  // One point draws no line: say so rather than show an empty chart.
+  if (pts.length < 2) return h("p", { class: "muted", id: "trend" }, fw.title + ": " + pct(fw.score) + "; the trend starts with the next snapshot.");
+  // The chart stretches to the page's width (preserveAspectRatio none), so
+  // its label is HTML: SVG text would be stretched with it.
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("class", "trend");
   svg.setAttribute("viewBox", "0 0 600 160");
   svg.setAttribute("preserveAspectRatio", "none");
-  const fw = frameworks.find(f => f.score !== null);
-  if (!fw || items.length === 0) return h("p", { class: "muted" }, "No trend yet.");
-  const pts = items.filter(i => i.frameworks && i.frameworks[fw.id] !== undefined);
-  const step = pts.length > 1 ? 580 / (pts.length - 1) : 0;
+  const step = 580 / (pts.length - 1);
   const line = document.createElementNS(ns, "polyline");
   line.setAttribute("points", pts.map((p, i) => (10 + i * step).toFixed(1) + "," + (150 - 1.4 * p.frameworks[fw.id]).toFixed(1)).join(" "));
   svg.append(line);
-  const label = document.createElementNS(ns, "text");
-  label.setAttribute("x", "10"); label.setAttribute("y", "12");
-  label.textContent = fw.title + ": score over the last " + pts.length + " snapshot(s)";
-  svg.append(label);
-  return svg;
+  return h("div", { id: "trend" }, h("p", { class: "muted" }, fw.title + ": score over the last " + pts.length + " snapshots"), svg);
 }
 
 async function inventory(params) {
