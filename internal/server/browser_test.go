@@ -51,11 +51,11 @@ func findChromium() string {
 	return ""
 }
 
-// browser drives one headless Chromium tab against a harness.
+// browser drives one headless Chromium tab against the server at base.
 type browser struct {
-	t   *testing.T
-	ctx context.Context
-	h   *harness
+	t    *testing.T
+	ctx  context.Context
+	base string
 
 	mu       sync.Mutex
 	problems []string // uncaught exceptions and console errors (CSP violations among them)
@@ -64,7 +64,7 @@ type browser struct {
 
 // newBrowser starts headless Chromium with a throwaway profile. It skips the
 // test when no Chromium is installed.
-func newBrowser(t *testing.T, h *harness) *browser {
+func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
 	exe := findChromium()
 	if exe == "" {
@@ -87,9 +87,9 @@ func newBrowser(t *testing.T, h *harness) *browser {
 		chromedp.WindowSize(1280, 900),
 	)
 	// The deadline bounds the browser process too: on expiry it is killed.
-	base, cancelBase := context.WithTimeout(context.Background(), browserTimeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
-	b := &browser{t: t, h: h}
+	bctx, cancelBase := context.WithTimeout(context.Background(), browserTimeout)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx, opts...)
+	b := &browser{t: t, base: base}
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithListener(b.listen))
 	t.Cleanup(func() {
 		cancelCtx()
@@ -155,7 +155,7 @@ func (b *browser) listen(ev any) {
 // allow lets a request to path fail with status without failing the test.
 func (b *browser) allow(status int, path string) {
 	b.mu.Lock()
-	b.allowed = append(b.allowed, fmt.Sprintf("%d %s%s", status, b.h.url, path))
+	b.allowed = append(b.allowed, fmt.Sprintf("%d %s%s", status, b.base, path))
 	b.mu.Unlock()
 }
 
@@ -258,7 +258,7 @@ func (b *browser) screenshot(name string, full bool) {
 }
 
 // clear empties the input or textarea with the id. (chromedp's SetValue
-// cannot set an empty value: it reads the empty answer as a failure.)
+// answered "could not set value" for an empty value.)
 func (b *browser) clear(id string) {
 	b.t.Helper()
 	if v := eval[string](b, fmt.Sprintf(`(() => { const el = document.getElementById(%s); el.value = ""; return el.value; })()`, js(id))); v != "" {
@@ -295,7 +295,7 @@ func TestBrowserDashboard(t *testing.T) {
 		snaps = append(snaps, h.scanAndWait())
 	}
 	waitTrend(t, h.url, h.reader, len(snaps))
-	b := newBrowser(t, h)
+	b := newBrowser(t, h.url)
 	// Before the login the page asks for its session and is refused, and
 	// the wrong token below is refused too.
 	b.allow(http.StatusUnauthorized, "/api/v1/session")
@@ -660,7 +660,7 @@ func TestBrowserServeDemo(t *testing.T) {
 	base, token := serveDemo(t)
 	first := waitScans(t, base, token, 1)[0]
 	waitTrend(t, base, token, 1)
-	b := newBrowser(t, &harness{t: t, url: base})
+	b := newBrowser(t, base)
 	b.allow(http.StatusUnauthorized, "/api/v1/session")
 
 	b.do("open the dashboard", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("login-form")))
