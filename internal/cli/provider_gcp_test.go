@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 22 {
-		t.Errorf("snapshot holds %d resources, want the 22 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 29 {
+		t.Errorf("snapshot holds %d resources, want the 29 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {

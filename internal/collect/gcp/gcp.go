@@ -15,12 +15,15 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	"golang.org/x/sync/errgroup"
+	bigquery "google.golang.org/api/bigquery/v2"
 	cloudkms "google.golang.org/api/cloudkms/v1"
 	crm "google.golang.org/api/cloudresourcemanager/v3"
 	compute "google.golang.org/api/compute/v1"
 	container "google.golang.org/api/container/v1"
+	dns "google.golang.org/api/dns/v1"
 	iam "google.golang.org/api/iam/v1"
 	"google.golang.org/api/impersonate"
+	logging "google.golang.org/api/logging/v2"
 	"google.golang.org/api/option"
 	sqladmin "google.golang.org/api/sqladmin/v1"
 	storage "google.golang.org/api/storage/v1"
@@ -89,6 +92,10 @@ type Collector struct {
 	sql   *sqladmin.Service
 	kms   *cloudkms.Service
 	gke   *container.Service
+	dns   *dns.Service
+	// logging is the Cloud Logging client.
+	logging *logging.Service
+	bq      *bigquery.Service
 }
 
 // New builds a collector. It makes no API call; credentials are looked up
@@ -175,6 +182,15 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if c.gke, err = container.NewService(ctx, o("container", "")...); err != nil {
 		return nil, fmt.Errorf("gcp container client: %w", err)
+	}
+	if c.dns, err = dns.NewService(ctx, o("dns", "")...); err != nil {
+		return nil, fmt.Errorf("gcp dns client: %w", err)
+	}
+	if c.logging, err = logging.NewService(ctx, o("logging", "")...); err != nil {
+		return nil, fmt.Errorf("gcp logging client: %w", err)
+	}
+	if c.bq, err = bigquery.NewService(ctx, o("bigquery", "bigquery/v2/")...); err != nil {
+		return nil, fmt.Errorf("gcp bigquery client: %w", err)
 	}
 	return c, nil
 }

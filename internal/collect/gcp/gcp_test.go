@@ -112,6 +112,7 @@ func TestCollectOrganization(t *testing.T) {
 		"gcp_project": 3, "gcp_iam_service_account": 3, "gcp_storage_bucket": 3, "gcp_compute_instance": 2,
 		"gcp_compute_disk": 2, "gcp_compute_firewall": 4, "gcp_compute_network": 2, "gcp_compute_subnetwork": 2,
 		"gcp_sql_instance": 2, "gcp_kms_crypto_key": 2, "gcp_container_cluster": 1,
+		"gcp_dns_managed_zone": 3, "gcp_logging_sink": 3, "gcp_bigquery_dataset": 2,
 	}
 	for k, n := range want {
 		if counts[k] != n {
@@ -133,6 +134,10 @@ func TestCollectOrganization(t *testing.T) {
 		"acme-lab-1177 compute.projects.get":                       "not_enabled",
 		"acme-lab-1177 sqladmin.instances.list":                    "not_enabled",
 		"acme-lab-1177 container.clusters.list":                    "not_enabled",
+		"acme-lab-1177 dns.managedZones.list":                      "not_enabled",
+		"acme-sec-3311 dns.managedZones.list":                      "denied",
+		"acme-sec-3311 logging.sinks.list":                         "denied",
+		"acme-sec-3311 bigquery.datasets.list":                     "denied",
 		"acme-sec-3311 cloudresourcemanager.projects.getIamPolicy": "denied",
 		"acme-sec-3311 compute.projects.get":                       "denied",
 		"acme-sec-3311 iam.serviceAccounts.list":                   "denied",
@@ -175,8 +180,8 @@ func TestCollectProjectsAndFolder(t *testing.T) {
 			t.Errorf("resource of %s collected for --gcp-project acme-web-4821", r.Account)
 		}
 	}
-	if len(sink.res) != 22 {
-		t.Errorf("%d resources, want 22", len(sink.res))
+	if len(sink.res) != 29 {
+		t.Errorf("%d resources, want 29", len(sink.res))
 	}
 	if len(sink.errs) != 1 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied {
 		t.Errorf("errors %+v, want one denied error for acme-gone-0000", sink.errs)
@@ -542,7 +547,7 @@ func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects in
 		if err := c.Collect(context.Background(), sink); err != nil {
 			b.Fatal(err)
 		}
-		if len(sink.errs) > 0 || len(sink.res) != projects*22 {
+		if len(sink.errs) > 0 || len(sink.res) != projects*29 {
 			b.Fatalf("%d resources, errors %v", len(sink.res), sink.errs)
 		}
 		b.ReportMetric(float64(lt.n.n), "requests")

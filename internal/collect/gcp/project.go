@@ -115,6 +115,9 @@ var services = []struct {
 	{"sqladmin", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.sqlInstances(ctx) }},
 	{"cloudkms", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.cryptoKeys(ctx) }},
 	{"container", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.clusters(ctx) }},
+	{"dns", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.managedZones(ctx) }},
+	{"logging", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.sinks(ctx) }},
+	{"bigquery", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.datasets(ctx) }},
 }
 
 // project collects every service of one project at once, each behind
