@@ -62,17 +62,18 @@ type browser struct {
 	allowed  []string // "status URL" of failed requests the test causes on purpose
 }
 
-// newBrowser starts headless Chromium with a throwaway profile. It skips the
-// test when no Chromium is installed.
+// newBrowser starts headless Chromium with a throwaway profile
+// (--user-data-dir in a temporary directory). It skips the test when no
+// Chromium is installed.
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
 	exe := findChromium()
 	if exe == "" {
 		t.Skip("chromium is not installed (set CLOUDWARD_CHROMIUM to its path)")
 	}
-	// The profile directory is removed after the browser has exited: the
-	// cleanups run last-registered first.
-	profile := t.TempDir()
+	// Without a UserDataDir option chromedp passes a new temporary
+	// --user-data-dir and removes it once the browser has exited, retrying
+	// while Chromium's helpers still write there.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -83,7 +84,6 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
 	// The deadline bounds the browser process too: on expiry it is killed.
