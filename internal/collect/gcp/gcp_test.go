@@ -31,11 +31,12 @@ const org = "100200300400"
 
 // memSink keeps what a collector sends.
 type memSink struct {
-	mu     sync.Mutex
-	res    []resource.Resource
-	edges  []resource.Edge
-	errs   []collect.Error
-	failOn string
+	mu      sync.Mutex
+	res     []resource.Resource
+	edges   []resource.Edge
+	errs    []collect.Error
+	failOn  string
+	panicOn string
 }
 
 func (m *memSink) Resource(_ context.Context, r resource.Resource) error {
@@ -43,6 +44,11 @@ func (m *memSink) Resource(_ context.Context, r resource.Resource) error {
 	defer m.mu.Unlock()
 	if m.failOn != "" && r.Kind == m.failOn {
 		return errors.New("disk full")
+	}
+	if m.panicOn != "" && r.Kind == m.panicOn {
+		m.mu.Unlock()
+		defer m.mu.Lock()
+		panic("sink exploded on " + r.UID)
 	}
 	m.res = append(m.res, r)
 	return nil
@@ -552,5 +558,32 @@ func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects in
 		}
 		b.ReportMetric(float64(lt.n.n), "requests")
 		b.ReportMetric(time.Since(start).Seconds(), "s/org")
+	}
+}
+
+// TestCollectPanicIsCollectionError: a panic in one service is recorded as
+// a collection error and the other services and projects go on.
+func TestCollectPanicIsCollectionError(t *testing.T) {
+	srv := fixtures(t)
+	c := newCollector(t, srv, Options{Projects: []string{"acme-web-4821"}})
+	sink := &memSink{panicOn: "gcp_sql_instance"}
+	if err := c.Collect(context.Background(), sink); err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	if len(sink.errs) != 1 || sink.errs[0].Service != "sqladmin" || !strings.Contains(sink.errs[0].Message, "internal error") {
+		t.Errorf("errors %+v, want one internal error for sqladmin", sink.errs)
+	}
+	if len(sink.res) != 27 {
+		t.Errorf("%d resources, want the 27 outside Cloud SQL", len(sink.res))
+	}
+}
+
+func TestCollectCancelled(t *testing.T) {
+	srv := fixtures(t)
+	c := newCollector(t, srv, Options{Organization: org})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.Collect(ctx, &memSink{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Collect = %v, want context.Canceled", err)
 	}
 }

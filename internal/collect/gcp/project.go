@@ -131,7 +131,16 @@ func (r *run) project(ctx context.Context, p *crm.Project) error {
 	for _, svc := range services {
 		g.Go(func() error {
 			sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: svc.name}
-			return collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return svc.fn(s, gctx, meta) })
+			err := collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return svc.fn(s, gctx, meta) })
+			if svc.name == "compute" {
+				// Whatever happened (a panic included), the project
+				// resource must not wait for metadata forever.
+				select {
+				case meta <- nil:
+				default:
+				}
+			}
+			return err
 		})
 	}
 	g.Go(func() error {
