@@ -142,7 +142,7 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		if ts == nil {
 			creds, err := google.FindDefaultCredentials(ctx, ReadOnlyScope)
 			if err != nil {
-				return nil, fmt.Errorf("gcp application default credentials: %w", err)
+				return nil, fmt.Errorf("application default credentials (gcloud auth application-default login, or GOOGLE_APPLICATION_CREDENTIALS): %w", err)
 			}
 			ts = creds.TokenSource
 		}
