@@ -157,15 +157,20 @@ func (s *Server) scan(run serverstate.Run) {
 	// scan cancelled at shutdown is still recorded as failed.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	// The snapshot is summarised (and its scores saved) before the run is
+	// recorded as done, so a client that sees an "ok" run also sees its
+	// snapshot in the timeline.
+	var d *snapData
+	if err == nil {
+		if d, err = s.data.get(ctx, id); err != nil {
+			s.log.Error("summarise snapshot", "snapshot", id, "err", err)
+			d = nil
+		}
+	}
 	if ferr := s.opts.State.FinishRun(ctx, run); ferr != nil {
 		s.log.Error("record scan run", "run", run.ID, "err", ferr)
 	}
-	if err != nil {
-		return
-	}
-	d, err := s.data.get(ctx, id)
-	if err != nil {
-		s.log.Error("summarise snapshot", "snapshot", id, "err", err)
+	if d == nil {
 		return
 	}
 	s.metrics.scanResources.WithLabelValues(run.Scope).Set(float64(d.Snapshot.Resources))
