@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/sync/errgroup"
 	compute "google.golang.org/api/compute/v1"
@@ -43,16 +44,21 @@ func (s *scope) compute(ctx context.Context, meta chan<- *compute.Metadata) erro
 func (s *scope) instances(ctx context.Context) error {
 	schema := s.r.c.kinds["gcp_compute_instance"].Schema
 	var all []*compute.Instance
+	var unreachable []string
 	err := s.call(ctx, func() error {
 		return s.r.c.cmp.Instances.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.InstanceAggregatedList) error {
 			for _, sl := range l.Items {
 				all = append(all, sl.Instances...)
 			}
+			unreachable = append(unreachable, l.Unreachables...)
 			return nil
 		})
 	})
 	if err != nil {
 		return s.fail(ctx, "", "compute", "compute.instances.aggregatedList", err)
+	}
+	if err := s.unreachable(ctx, "compute.instances.aggregatedList", unreachable); err != nil {
+		return err
 	}
 	for _, in := range all {
 		doc, err := shape(in, schema, instanceOptional)
@@ -78,16 +84,21 @@ func (s *scope) instances(ctx context.Context) error {
 func (s *scope) disks(ctx context.Context) error {
 	schema := s.r.c.kinds["gcp_compute_disk"].Schema
 	var all []*compute.Disk
+	var unreachable []string
 	err := s.call(ctx, func() error {
 		return s.r.c.cmp.Disks.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.DiskAggregatedList) error {
 			for _, sl := range l.Items {
 				all = append(all, sl.Disks...)
 			}
+			unreachable = append(unreachable, l.Unreachables...)
 			return nil
 		})
 	})
 	if err != nil {
 		return s.fail(ctx, "", "compute", "compute.disks.aggregatedList", err)
+	}
+	if err := s.unreachable(ctx, "compute.disks.aggregatedList", unreachable); err != nil {
+		return err
 	}
 	for _, d := range all {
 		if d.Zone == "" {
@@ -166,16 +177,21 @@ func (s *scope) networks(ctx context.Context) error {
 func (s *scope) subnetworks(ctx context.Context) error {
 	schema := s.r.c.kinds["gcp_compute_subnetwork"].Schema
 	var all []*compute.Subnetwork
+	var unreachable []string
 	err := s.call(ctx, func() error {
 		return s.r.c.cmp.Subnetworks.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.SubnetworkAggregatedList) error {
 			for _, sl := range l.Items {
 				all = append(all, sl.Subnetworks...)
 			}
+			unreachable = append(unreachable, l.Unreachables...)
 			return nil
 		})
 	})
 	if err != nil {
 		return s.fail(ctx, "", "compute", "compute.subnetworks.aggregatedList", err)
+	}
+	if err := s.unreachable(ctx, "compute.subnetworks.aggregatedList", unreachable); err != nil {
+		return err
 	}
 	for _, n := range all {
 		doc, err := shape(n, schema, subnetOptional)
@@ -191,6 +207,19 @@ func (s *scope) subnetworks(ctx context.Context) error {
 			return err
 		}
 		s.r.edge(uid, computeUID(n.Network), "in_network")
+	}
+	return nil
+}
+
+// unreachable records the zones or regions an aggregated list could not
+// reach: their resources are missing from the snapshot.
+func (s *scope) unreachable(ctx context.Context, op string, scopes []string) error {
+	for _, sc := range scopes {
+		err := s.r.c.record(ctx, s.r.sink, s.id, last(sc), "compute", op,
+			fmt.Errorf("%s unreachable: its resources are not in the answer", sc))
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
