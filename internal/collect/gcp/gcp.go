@@ -85,17 +85,17 @@ type Collector struct {
 	opts  Options
 	log   *slog.Logger
 	kinds map[string]resource.Kind
-	crm   *crm.Service
-	cmp   *compute.Service
-	gcs   *storage.Service
-	iam   *iam.Service
-	sql   *sqladmin.Service
-	kms   *cloudkms.Service
-	gke   *container.Service
-	dns   *dns.Service
-	// logging is the Cloud Logging client.
-	logging *logging.Service
-	bq      *bigquery.Service
+	// One REST client per service, all on the same guarded HTTP client.
+	crm  *crm.Service
+	cmp  *compute.Service
+	gcs  *storage.Service
+	iam  *iam.Service
+	sql  *sqladmin.Service
+	kms  *cloudkms.Service
+	gke  *container.Service
+	dns  *dns.Service
+	logs *logging.Service
+	bq   *bigquery.Service
 }
 
 // New builds a collector. It makes no API call; credentials are looked up
@@ -186,7 +186,7 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	if c.dns, err = dns.NewService(ctx, o("dns", "")...); err != nil {
 		return nil, fmt.Errorf("gcp dns client: %w", err)
 	}
-	if c.logging, err = logging.NewService(ctx, o("logging", "")...); err != nil {
+	if c.logs, err = logging.NewService(ctx, o("logging", "")...); err != nil {
 		return nil, fmt.Errorf("gcp logging client: %w", err)
 	}
 	if c.bq, err = bigquery.NewService(ctx, o("bigquery", "bigquery/v2/")...); err != nil {

@@ -11,7 +11,7 @@ func (s *scope) sinks(ctx context.Context) error {
 	schema := s.r.c.kinds["gcp_logging_sink"].Schema
 	var all []*logging.LogSink
 	err := s.call(ctx, func() error {
-		return s.r.c.logging.Projects.Sinks.List("projects/"+s.id).Context(ctx).Pages(ctx, func(l *logging.ListSinksResponse) error {
+		return s.r.c.logs.Projects.Sinks.List("projects/"+s.id).Context(ctx).Pages(ctx, func(l *logging.ListSinksResponse) error {
 			all = append(all, l.Sinks...)
 			return nil
 		})
