@@ -107,6 +107,7 @@ Try it without a cloud account:
 		newResponsibilityCmd(e),
 		newServeCmd(e),
 		newTokenCmd(e),
+		newInitCmd(e),
 	)
 	return root
 }
