@@ -1,0 +1,201 @@
+package policy_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"cloudward/frameworks"
+	"cloudward/internal/policy"
+)
+
+var updateCISAWS = flag.Bool("update-cis-aws", false, "rewrite docs/cis-aws.md from the framework files")
+
+// cisAWSVersions are the CIS AWS Foundations framework files, oldest first,
+// with the number of recommendations (total, automated) that the catalog
+// lists for each version: /work/shared/reference/cis-catalog.md section 1.1
+// "Version history at a glance" (rows v3.0.0, v5.0.0, v6.0.0, v7.0.0),
+// itemised in sections 1.2 (v5.0, v6.0, v7.0 columns) and 1.3 (v3.0).
+var cisAWSVersions = []struct {
+	id               string
+	short            string
+	total, automated int
+}{
+	{"cis-aws-foundations-v3.0", "v3.0", 62, 35},
+	{"cis-aws-foundations-v5.0", "v5.0", 63, 35},
+	{"cis-aws-foundations-v6.0", "v6.0", 63, 35},
+	{"cis-aws-foundations-v7.0", "v7.0", 70, 34},
+}
+
+func loadCISAWS(t *testing.T) []*policy.Framework {
+	t.Helper()
+	env := builtinEnv(t)
+	cs := builtinChecks(t, env)
+	fws, err := policy.LoadFrameworks(frameworks.FS(), ".", "frameworks", cs)
+	if err != nil {
+		t.Fatalf("loading built-in frameworks: %v", err)
+	}
+	byID := map[string]*policy.Framework{}
+	for _, f := range fws {
+		byID[f.ID] = f
+	}
+	out := make([]*policy.Framework, 0, len(cisAWSVersions))
+	for _, v := range cisAWSVersions {
+		f, ok := byID[v.id]
+		if !ok {
+			t.Fatalf("framework %s is missing", v.id)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// TestCISAWSFrameworkCounts asserts that every CIS AWS framework file lists
+// every recommendation of its version, no more, with the catalog's
+// Automated/Manual split, and that IDs are unique and sections match IDs.
+func TestCISAWSFrameworkCounts(t *testing.T) {
+	fws := loadCISAWS(t)
+	for i, v := range cisAWSVersions {
+		f := fws[i]
+		t.Run(v.short, func(t *testing.T) {
+			if got := len(f.Requirements); got != v.total {
+				t.Errorf("%s: %d requirements, the catalog lists %d", f.File, got, v.total)
+			}
+			auto := 0
+			seen := map[string]bool{}
+			for _, r := range f.Requirements {
+				if r.Automated {
+					auto++
+				}
+				if seen[r.ID] {
+					t.Errorf("%s:%d: duplicate requirement %s", f.File, r.Line, r.ID)
+				}
+				seen[r.ID] = true
+				if r.Level != 1 && r.Level != 2 {
+					t.Errorf("%s:%d: requirement %s has level %d, want 1 or 2", f.File, r.Line, r.ID, r.Level)
+				}
+				sect, _, _ := strings.Cut(r.Section, " ")
+				if r.ID != sect && !strings.HasPrefix(r.ID, sect+".") {
+					t.Errorf("%s:%d: requirement %s sits in section %q", f.File, r.Line, r.ID, r.Section)
+				}
+			}
+			if auto != v.automated {
+				t.Errorf("%s: %d automated requirements, the catalog lists %d", f.File, auto, v.automated)
+			}
+		})
+	}
+}
+
+// TestCISAWSDoc keeps docs/cis-aws.md, the mapping of every CIS AWS
+// recommendation to cloudward checks, in step with the framework files.
+// Rewrite it with go test ./internal/policy -run TestCISAWSDoc -update-cis-aws.
+func TestCISAWSDoc(t *testing.T) {
+	fws := loadCISAWS(t)
+	var b bytes.Buffer
+	b.WriteString("# CIS AWS Foundations Benchmark coverage\n\n")
+	b.WriteString("cloudward ships the CIS Amazon Web Services Foundations Benchmark v3.0, v5.0, v6.0 and v7.0 as frameworks\n")
+	b.WriteString("(`frameworks/cis-aws-foundations-v*.yaml`). Each file lists every recommendation of its version with our own short title,\n")
+	b.WriteString("its section, CIS profile level and CIS's Automated/Manual flag, and the checks that decide it.\n")
+	b.WriteString("A recommendation without checks is reported as needing manual review, never as passed.\n\n")
+	b.WriteString("Run one with `cloudward scan --framework cis-aws-foundations-v5.0` (several: comma-separated);\n")
+	b.WriteString("`cloudward frameworks cis-aws-foundations-v5.0` shows its coverage.\n\n")
+	b.WriteString("This file is generated from the framework files by `go test ./internal/policy -run TestCISAWSDoc -update-cis-aws`.\n\n")
+
+	b.WriteString("## Coverage\n\n| Framework | Recommendations | Automated (CIS) | Manual (CIS) | With checks |\n|---|---|---|---|---|\n")
+	for _, f := range fws {
+		auto, covered := 0, 0
+		for _, r := range f.Requirements {
+			if r.Automated {
+				auto++
+			}
+			if !r.Manual() {
+				covered++
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", f.ID, len(f.Requirements), auto, len(f.Requirements)-auto, covered)
+	}
+
+	// Check → requirement IDs per version.
+	b.WriteString("\n## Checks and the recommendations they serve\n\n| Check |")
+	for _, v := range cisAWSVersions {
+		fmt.Fprintf(&b, " %s |", v.short)
+	}
+	b.WriteString("\n|---|")
+	for range cisAWSVersions {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	byCheck := map[string][][]string{}
+	for i, f := range fws {
+		for _, r := range f.Requirements {
+			for _, c := range r.Checks {
+				if byCheck[c] == nil {
+					byCheck[c] = make([][]string, len(fws))
+				}
+				byCheck[c][i] = append(byCheck[c][i], r.ID)
+			}
+		}
+	}
+	ids := make([]string, 0, len(byCheck))
+	for c := range byCheck {
+		ids = append(ids, c)
+	}
+	slices.Sort(ids)
+	for _, c := range ids {
+		fmt.Fprintf(&b, "| `%s` |", c)
+		for _, reqs := range byCheck[c] {
+			s := strings.Join(reqs, ", ")
+			if s == "" {
+				s = "—"
+			}
+			fmt.Fprintf(&b, " %s |", s)
+		}
+		b.WriteString("\n")
+	}
+
+	for _, f := range fws {
+		fmt.Fprintf(&b, "\n## %s %s (`%s`)\n\n", f.Title, f.Version, f.ID)
+		b.WriteString("| ID | Recommendation | A/M | Level | Checks |\n|---|---|---|---|---|\n")
+		section := ""
+		for _, r := range f.Requirements {
+			if r.Section != section {
+				section = r.Section
+				fmt.Fprintf(&b, "| | **%s** | | | |\n", section)
+			}
+			am := "M"
+			if r.Automated {
+				am = "A"
+			}
+			checks := "manual review"
+			if !r.Manual() {
+				cs := make([]string, len(r.Checks))
+				for i, c := range r.Checks {
+					cs[i] = "`" + c + "`"
+				}
+				checks = strings.Join(cs, ", ")
+			}
+			title := strings.ReplaceAll(r.Title, "|", `\|`)
+			fmt.Fprintf(&b, "| %s | %s | %s | L%d | %s |\n", r.ID, title, am, r.Level, checks)
+		}
+	}
+
+	path := filepath.Join("..", "..", "docs", "cis-aws.md")
+	if *updateCISAWS {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (generate it with -update-cis-aws)", err)
+	}
+	if !bytes.Equal(old, b.Bytes()) {
+		t.Errorf("docs/cis-aws.md is stale: run go test ./internal/policy -run TestCISAWSDoc -update-cis-aws")
+	}
+}
