@@ -139,13 +139,13 @@ func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 	}
 	for _, c := range out {
 		c.AppliesIf = exceptionsCondition(c.ID, org.Exceptions)
-		prg, idx, err := e.cel.compile(c.Condition, true)
+		prg, idx, err := e.cel.compile(c.Condition, true, true)
 		if err != nil {
 			return nil, fmt.Errorf("compile %s: %w", c.ID, err)
 		}
 		c.condition, c.indexKinds = prg, idx
 		if c.AppliesIf != "" {
-			if c.appliesIf, _, err = e.cel.compile(c.AppliesIf, true); err != nil {
+			if c.appliesIf, _, err = e.cel.compile(c.AppliesIf, true, true); err != nil {
 				return nil, fmt.Errorf("compile %s applies_if: %w", c.ID, err)
 			}
 		}
