@@ -15,7 +15,8 @@ import (
 // Planted misconfigurations of the base estate (each one recorded with
 // e.plant, so the end-to-end test can compare them with the FAIL findings):
 //
-//	acme-mgmt  IAM user svc-backup with two active access keys; none else.
+//	acme-mgmt  IAM user svc-backup with two active access keys; Terraform
+//	           state bucket without MFA Delete.
 //	acme-prod  account-level S3 Block Public Access off, no security contact;
 //	           public bucket acme-prod-marketing-site; bucket
 //	           acme-prod-tmp-export without an owner tag; CloudTrail bucket
@@ -25,7 +26,8 @@ import (
 //	           instance allowing IMDSv1; bastion-sg open to 0.0.0.0/0 on 22;
 //	           legacy-rdp SG open to ::/0 on 3389; KMS key without rotation
 //	           (eu-west-1); EBS default encryption off in us-west-2; Lambda
-//	           billing-sync with a secret-looking environment variable.
+//	           billing-sync with a secret-looking environment variable; SG
+//	           legacy-fileshare open to 0.0.0.0/0 on 445 (SMB).
 //	acme-dev   root user without MFA; no multi-region trail and no S3 data
 //	           events; no AWS Support role; password policy of 8 characters;
 //	           user carol.dev with a console password and no MFA; user
@@ -33,9 +35,9 @@ import (
 //	           without tags; bucket acme-dev-scratch without versioning;
 //	           bucket acme-dev-apac-experiments in ap-southeast-1; VPC without
 //	           flow logs; default SG with rules; SG dev-debug-open allowing all
-//	           traffic from 0.0.0.0/0; instance without instance profile and
-//	           its unencrypted volume; public RDS instance; Lambda on python3.8;
-//	           Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
+//	           traffic from 0.0.0.0/0 (so SMB too); instance without instance
+//	           profile and its unencrypted volume; public, single-AZ RDS
+//	           instance; Lambda on python3.8; Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
 //	           kept 7 days; no Security Hub in eu-central-1; no Access Analyzer
 //	           in eu-west-1; Config recorder stopped in us-west-2.
 //
@@ -643,7 +645,7 @@ func (e *estate) awsBucket(ai int, region, name string, age time.Duration) awsBu
 	}
 	p.ServerSideEncryptionConfiguration.Rules = []awsSSERule{{ApplyServerSideEncryptionByDefault: sse, BucketKeyEnabled: true}}
 	p.Versioning.Status = "Enabled"
-	p.Versioning.MFADelete = "Disabled"
+	p.Versioning.MFADelete = "Enabled"
 	return p
 }
 
@@ -773,7 +775,7 @@ func (e *estate) awsRDS(ai, ri int, id, engine, version string, age time.Duratio
 	p.StorageEncrypted = true
 	p.KMSKeyID = awsKeyARN(ai, ri)
 	p.AutoMinorVersionUpgrade = true
-	p.MultiAZ = a.env == "production"
+	p.MultiAZ = true
 	p.BackupRetentionPeriod = 7
 	p.DeletionProtection = a.env == "production"
 	p.IAMDatabaseAuthenticationEnabled = true
@@ -1126,7 +1128,9 @@ func (e *estate) awsStorage() {
 	b := e.awsBucket(0, "eu-central-1", "acme-mgmt-terraform-state", days(900))
 	b.ObjectLockEnabled = true
 	b.Logging = awsAccessLogs(0, 3, "acme-mgmt-terraform-state")
+	b.Versioning.MFADelete = "Disabled"
 	e.awsAddBucket(0, &b, awsTags(awsAccts[0], "platform-team"), days(900))
+	e.plant(b.Arn, "aws-s3-bucket-mfa-delete", "versioned, but MFA Delete never enabled with the root user")
 
 	// Production.
 	b = e.awsBucket(1, "us-east-1", "acme-prod-app-data", days(700))
@@ -1155,6 +1159,7 @@ func (e *estate) awsStorage() {
 	b.Versioning.MFADelete = ""
 	e.awsAddBucket(2, &b, awsTags(awsAccts[2], "web-team"), days(200))
 	e.plant(b.Arn, "aws-s3-bucket-versioning-enabled", "versioning never enabled")
+	e.plant(b.Arn, "aws-s3-bucket-mfa-delete", "no versioning, so no MFA Delete either")
 
 	b = e.awsBucket(2, "ap-southeast-1", "acme-dev-apac-experiments", days(90))
 	e.awsAddBucket(2, &b, awsTags(awsAccts[2], "data-team"), days(90))
@@ -1306,6 +1311,12 @@ func (e *estate) awsNetworkAndCompute() {
 	debugUID := "arn:aws:ec2:us-west-2:333333333333:security-group/" + debug.GroupID
 	e.plant(debugUID, "aws-ec2-sg-no-public-all-traffic", "all traffic allowed from 0.0.0.0/0")
 	e.plant(debugUID, "aws-ec2-sg-no-public-admin-ports-ipv4", "all ports, so also SSH and RDP, open to 0.0.0.0/0")
+	e.plant(debugUID, "aws-ec2-sg-no-public-cifs", "all ports, so also SMB (445), open to 0.0.0.0/0")
+
+	smb := awsSG(prod, "sg-0b0000000000000e2", "legacy-fileshare", "Windows file share for branch offices", vpcs[2].id,
+		[]awsIPPermission{awsPort(445, 445, "tcp", []string{"0.0.0.0/0"}, nil)})
+	e.awsAddSG(prod, "eu-west-1", &smb, awsTags(prod, "platform-team"))
+	e.plant("arn:aws:ec2:eu-west-1:222222222222:security-group/"+smb.GroupID, "aws-ec2-sg-no-public-cifs", "SMB share reachable from the whole internet")
 
 	type inst struct {
 		ai, vi  int
@@ -1369,8 +1380,10 @@ func (e *estate) awsNetworkAndCompute() {
 	e.awsAddRDS(1, 2, &r, awsTags(prod, "payments-team"), days(300))
 	r = e.awsRDS(2, 1, "analytics-sandbox", "mysql", "8.0.39", days(80))
 	r.PubliclyAccessible = true
+	r.MultiAZ = false
 	e.awsAddRDS(2, 1, &r, awsTags(dev, "data-team"), days(80))
 	e.plant(r.DBInstanceArn, "aws-rds-not-publicly-accessible", "sandbox database reachable from the internet")
+	e.plant(r.DBInstanceArn, "aws-rds-multi-az", "single-AZ deployment: no standby in a second Availability Zone")
 
 	// EKS.
 	for _, c := range []struct {
