@@ -39,14 +39,19 @@ func TestScanAWS(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 34 {
-		t.Errorf("snapshot holds %d resources, want the 34 of the fake estate", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 40 {
+		t.Errorf("snapshot holds %d resources, want the 40 of the fake estate", rep.Snapshot.Resources)
 	}
 	fails := map[string]bool{}
+	status := map[string]string{}
 	for _, f := range rep.Findings {
+		status[f.CheckID+" "+f.Resource.UID] = string(f.Status)
 		if f.Status == "FAIL" {
 			fails[f.CheckID+" "+f.Resource.UID] = true
 		}
+	}
+	if got := status["aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111"]; got != "PASS" {
+		t.Errorf("root-usage alarm chain of the management account: %q, want PASS", got)
 	}
 	for _, want := range []string{
 		"aws-s3-bucket-not-public arn:aws:s3:::acme-public",
@@ -57,6 +62,10 @@ func TestScanAWS(t *testing.T) {
 		"aws-lambda-url-requires-auth arn:aws:lambda:us-east-1:111111111111:function:billing-sync",
 		"aws-iam-policy-no-full-admin arn:aws:iam::111111111111:policy/acme-admin",
 		"aws-ec2-ebs-volume-encrypted arn:aws:ec2:us-east-1:111111111111:volume/vol-0spare",
+		// The failed-sign-in alarm notifies a topic whose only subscription is pending.
+		"aws-cloudwatch-alarm-console-auth-failures arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
+		// The member account has no metric filters at all.
+		"aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/222222222222",
 	} {
 		if !fails[want] {
 			t.Errorf("no FAIL for %s", want)
@@ -65,6 +74,8 @@ func TestScanAWS(t *testing.T) {
 	for _, clean := range []string{
 		"aws-s3-bucket-not-public arn:aws:s3:::acme-logs",
 		"aws-iam-password-policy-min-length arn:aws:iam::111111111111:account-password-policy",
+		// trail → log group → root-usage filter → alarm → confirmed e-mail subscriber.
+		"aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 	} {
 		if fails[clean] {
 			t.Errorf("clean resource failed: %s", clean)

@@ -423,6 +423,8 @@ func regionalJobs() []regionalJob {
 		{"logs", collectLogs},
 		{"accessanalyzer", collectAccessAnalyzer},
 		{"securityhub", collectSecurityHub},
+		{"cloudwatch", collectAlarms},
+		{"sns", collectSNS},
 	}
 }
 

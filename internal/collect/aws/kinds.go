@@ -28,6 +28,7 @@ func Kinds() []resource.Kind {
 		regionalSettingsKind(), kmsKeyKind(), cloudTrailKind(), configRecorderKind(),
 		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
 		accessAnalyzerKind(), securityHubKind(),
+		metricFilterKind(), alarmKind(), snsTopicKind(),
 	}
 }
 
@@ -649,6 +650,73 @@ func securityHubKind() resource.Kind {
 			timestamp("subscribed_at", "when Security Hub was enabled"),
 			boolean("auto_enable_controls", "new controls are enabled automatically"),
 			str("control_finding_generator", "SECURITY_CONTROL or STANDARD_CONTROL"),
+		},
+	}
+}
+
+// metricFilterKind is a CloudWatch Logs metric filter. The API gives metric
+// filters no ARN; the UID is the log group's ARN (without ":*") followed by
+// ":metric-filter:" and the filter name, unique per account and region.
+func metricFilterKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_cloudwatch_log_metric_filter", Provider: resource.AWS, Service: "logs", Model: resource.SaaS,
+		Description: "CloudWatch Logs metric filter (DescribeMetricFilters): a pattern over a log group's events that feeds a metric",
+		Permissions: []string{"logs:DescribeMetricFilters"},
+		Schema: []resource.Field{
+			str("filter_name", "filter name"),
+			str("log_group_name", "log group the filter reads"),
+			str("filter_pattern", `filter pattern, e.g. { ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") }`),
+			timestamp("creation_time", "when it was created"),
+			list("metric_transformations", "metrics the filter publishes",
+				str("metric_name", "metric name"),
+				str("metric_namespace", "metric namespace, e.g. CISBenchmark"),
+				str("metric_value", `value published per match, usually "1"`),
+				str("unit", "metric unit; absent when not set")),
+		},
+	}
+}
+
+func alarmKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_cloudwatch_alarm", Provider: resource.AWS, Service: "cloudwatch", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "CloudWatch metric alarm (DescribeAlarms, MetricAlarms)",
+		Permissions: []string{"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
+		Schema: []resource.Field{
+			str("alarm_name", "alarm name"),
+			str("alarm_arn", "alarm ARN"),
+			str("alarm_description", "description; absent when none"),
+			str("metric_name", "metric watched; absent for metric-math alarms"),
+			str("namespace", "namespace of the metric; absent for metric-math alarms"),
+			str("statistic", "SampleCount, Average, Sum, Minimum or Maximum; absent for extended statistics"),
+			str("comparison_operator", "e.g. GreaterThanOrEqualToThreshold"),
+			resource.Field{Name: "threshold", Type: "number", Description: "threshold the statistic is compared with"},
+			integer("evaluation_periods", "periods evaluated"),
+			integer("period", "period in seconds"),
+			boolean("actions_enabled", "actions run on state changes"),
+			list("alarm_actions", "ARNs notified when the alarm fires, e.g. SNS topics (list of strings)"),
+			str("state_value", "OK, ALARM or INSUFFICIENT_DATA"),
+			timestamp("state_updated_timestamp", "last state change"),
+		},
+	}
+}
+
+func snsTopicKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_sns_topic", Provider: resource.AWS, Service: "sns", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "SNS topic with its subscriptions (ListTopics, GetTopicAttributes, ListSubscriptionsByTopic)",
+		Permissions: []string{"sns:ListTopics", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"},
+		Schema: []resource.Field{
+			str("topic_arn", "topic ARN"),
+			str("display_name", `display name; "" when not set`),
+			str("kms_master_key_id", "KMS key for encryption at rest; absent when not encrypted"),
+			integer("subscriptions_confirmed", "confirmed subscriptions (GetTopicAttributes SubscriptionsConfirmed)"),
+			integer("subscriptions_pending", "subscriptions waiting for confirmation"),
+			list("subscriptions", "subscriptions (ListSubscriptionsByTopic)",
+				str("subscription_arn", `subscription ARN, or "PendingConfirmation" while unconfirmed`),
+				str("protocol", "email, https, sqs, lambda, sms…"),
+				str("endpoint", "where notifications go (address, URL or ARN)")),
 		},
 	}
 }

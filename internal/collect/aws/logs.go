@@ -13,6 +13,7 @@ import (
 type logsAPI interface {
 	DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
 	ListTagsForResource(ctx context.Context, in *cloudwatchlogs.ListTagsForResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error)
+	DescribeMetricFilters(ctx context.Context, in *cloudwatchlogs.DescribeMetricFiltersInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeMetricFiltersOutput, error)
 }
 
 // collectLogs emits the region's log groups with their tags.
@@ -62,5 +63,47 @@ func collectLogs(ctx context.Context, s *scope) error {
 			})
 		}
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return collectMetricFilters(ctx, s, api)
+}
+
+// collectMetricFilters emits the region's metric filters. They have no ARN:
+// the UID is the log group's ARN followed by ":metric-filter:" and the
+// filter name.
+func collectMetricFilters(ctx context.Context, s *scope, api logsAPI) error {
+	pages := cloudwatchlogs.NewDescribeMetricFiltersPaginator(api, &cloudwatchlogs.DescribeMetricFiltersInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return s.fail(ctx, "logs:DescribeMetricFilters", err)
+		}
+		for _, f := range page.MetricFilters {
+			name := aws.ToString(f.FilterName)
+			lgArn := s.arn("logs", s.region, "log-group:"+aws.ToString(f.LogGroupName))
+			mts := make([]obj, 0, len(f.MetricTransformations))
+			for _, m := range f.MetricTransformations {
+				mt := obj{"metric_name": aws.ToString(m.MetricName), "metric_namespace": aws.ToString(m.MetricNamespace),
+					"metric_value": aws.ToString(m.MetricValue)}
+				setNonEmpty(mt, "unit", string(m.Unit))
+				mts = append(mts, mt)
+			}
+			p := obj{"filter_name": name, "log_group_name": aws.ToString(f.LogGroupName),
+				"filter_pattern": aws.ToString(f.FilterPattern), "metric_transformations": mts}
+			var created time.Time
+			if f.CreationTime != nil {
+				created = time.UnixMilli(*f.CreationTime).UTC()
+				p["creation_time"] = created.Format(time.RFC3339)
+			}
+			uid := lgArn + ":metric-filter:" + name
+			if err := s.emit(ctx, "aws_cloudwatch_log_metric_filter", uid, name, nil, created, p); err != nil {
+				return err
+			}
+			if err := s.edge(ctx, uid, lgArn, "reads_log_group"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -32,6 +32,8 @@ func clientInterfaces() []clientInterface {
 		{"logs", reflect.TypeFor[logsAPI]()},
 		{"access-analyzer", reflect.TypeFor[accessAnalyzerAPI]()},
 		{"securityhub", reflect.TypeFor[securityHubAPI]()},
+		{"cloudwatch", reflect.TypeFor[cloudwatchAPI]()},
+		{"sns", reflect.TypeFor[snsAPI]()},
 	}
 }
 

@@ -822,6 +822,7 @@ func (e *estate) awsBase() {
 	}
 	e.awsStorage()
 	e.awsLogging()
+	e.awsMonitoring()
 	e.awsNetworkAndCompute()
 	e.awsApps()
 
@@ -1237,6 +1238,153 @@ func (e *estate) awsLogging() {
 	lg := e.awsLogGroup(2, 3, "/acme/dev/webhooks", 7, days(60))
 	e.awsAddLogGroup(2, 3, &lg, awsTags(awsAccts[2], "web-team"), days(60))
 	e.plant(lg.Arn, "aws-logs-group-retention", "application logs kept only 7 days")
+}
+
+// awsCISAlarms are the CIS monitoring items: the check that verifies each,
+// its metric name and the filter pattern CIS recommends.
+var awsCISAlarms = [...]struct{ check, metric, pattern string }{
+	{"aws-cloudwatch-alarm-unauthorized-api-calls", "UnauthorizedAPICalls",
+		`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`},
+	{"aws-cloudwatch-alarm-console-signin-without-mfa", "ConsoleSigninWithoutMFA",
+		`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`},
+	{"aws-cloudwatch-alarm-root-usage", "RootAccountUsage",
+		`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`},
+	{"aws-cloudwatch-alarm-iam-policy-changes", "IAMPolicyChanges",
+		`{($.eventSource=iam.amazonaws.com) && (($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy))}`},
+	{"aws-cloudwatch-alarm-cloudtrail-changes", "CloudTrailConfigChanges",
+		`{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }`},
+	{"aws-cloudwatch-alarm-console-auth-failures", "ConsoleLoginFailures",
+		`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`},
+	{"aws-cloudwatch-alarm-kms-key-deletion", "DisableOrDeleteCMK",
+		`{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }`},
+	{"aws-cloudwatch-alarm-s3-bucket-policy-changes", "S3BucketPolicyChanges",
+		`{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }`},
+	{"aws-cloudwatch-alarm-config-changes", "AWSConfigChanges",
+		`{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }`},
+	{"aws-cloudwatch-alarm-security-group-changes", "SecurityGroupChanges",
+		`{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }`},
+	{"aws-cloudwatch-alarm-nacl-changes", "NACLChanges",
+		`{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }`},
+	{"aws-cloudwatch-alarm-network-gateway-changes", "NetworkGatewayChanges",
+		`{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }`},
+	{"aws-cloudwatch-alarm-route-table-changes", "RouteTableChanges",
+		`{($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }`},
+	{"aws-cloudwatch-alarm-vpc-changes", "VPCChanges",
+		`{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }`},
+	{"aws-cloudwatch-alarm-organizations-changes", "OrganizationsChanges",
+		`{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }`},
+}
+
+type awsMetricTransformation struct {
+	MetricName      string `json:"metric_name"`
+	MetricNamespace string `json:"metric_namespace"`
+	MetricValue     string `json:"metric_value"`
+}
+
+type awsMetricFilterProps struct {
+	FilterName            string                    `json:"filter_name"`
+	LogGroupName          string                    `json:"log_group_name"`
+	FilterPattern         string                    `json:"filter_pattern"`
+	CreationTime          string                    `json:"creation_time"`
+	MetricTransformations []awsMetricTransformation `json:"metric_transformations"`
+}
+
+type awsAlarmProps struct {
+	AlarmName             string   `json:"alarm_name"`
+	AlarmArn              string   `json:"alarm_arn"`
+	MetricName            string   `json:"metric_name"`
+	Namespace             string   `json:"namespace"`
+	Statistic             string   `json:"statistic"`
+	ComparisonOperator    string   `json:"comparison_operator"`
+	Threshold             float64  `json:"threshold"`
+	EvaluationPeriods     int      `json:"evaluation_periods"`
+	Period                int      `json:"period"`
+	ActionsEnabled        bool     `json:"actions_enabled"`
+	AlarmActions          []string `json:"alarm_actions"`
+	StateValue            string   `json:"state_value"`
+	StateUpdatedTimestamp string   `json:"state_updated_timestamp"`
+}
+
+type awsSubscription struct {
+	SubscriptionArn string `json:"subscription_arn"`
+	Protocol        string `json:"protocol"`
+	Endpoint        string `json:"endpoint"`
+}
+
+type awsTopicProps struct {
+	TopicArn               string            `json:"topic_arn"`
+	DisplayName            string            `json:"display_name"`
+	KMSMasterKeyID         string            `json:"kms_master_key_id,omitempty"`
+	SubscriptionsConfirmed int               `json:"subscriptions_confirmed"`
+	SubscriptionsPending   int               `json:"subscriptions_pending"`
+	Subscriptions          []awsSubscription `json:"subscriptions"`
+}
+
+// awsAddTopic adds an SNS topic in us-east-1 with one e-mail subscription,
+// confirmed or still pending.
+func (e *estate) awsAddTopic(ai int, name, email string, confirmed bool) string {
+	a := awsAccts[ai]
+	arn := fmt.Sprintf("arn:aws:sns:us-east-1:%s:%s", a.id, name)
+	p := awsTopicProps{TopicArn: arn, DisplayName: name, KMSMasterKeyID: "alias/aws/sns"}
+	sub := awsSubscription{SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: email}
+	if confirmed {
+		sub.SubscriptionArn = arn + ":5f1c0e2a-7b3d-4e8f-9a01-" + a.id
+		p.SubscriptionsConfirmed = 1
+	} else {
+		p.SubscriptionsPending = 1
+	}
+	p.Subscriptions = []awsSubscription{sub}
+	e.add(e.awsResource(a, "us-east-1", "aws_sns_topic", arn, name, awsTags(a, "security-team"), days(800)), &p)
+	return arn
+}
+
+// awsMonitoring sets up the CIS metric filters and alarms on the CloudTrail
+// log groups (us-east-1) of the management and production accounts. The
+// development account has no multi-region trail, so it fails every item.
+func (e *estate) awsMonitoring() {
+	for ai := range 2 {
+		a := awsAccts[ai]
+		topic := e.awsAddTopic(ai, "acme-security-alerts", "secops@acme.example", true)
+		netTopic := topic
+		if a.env == "production" {
+			netTopic = e.awsAddTopic(ai, "acme-prod-netops", "netops@acme.example", false)
+		}
+		lgName := "aws-cloudtrail-logs-" + a.name
+		lgArn := fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:%s", a.id, lgName)
+		for _, c := range awsCISAlarms {
+			if a.env == "production" && c.metric == "OrganizationsChanges" {
+				e.plant(awsAccountUID(a), c.check, "member account has no metric filter for AWS Organizations events")
+				continue
+			}
+			mf := awsMetricFilterProps{
+				FilterName: "cis-" + c.metric, LogGroupName: lgName, FilterPattern: c.pattern,
+				CreationTime:          e.ago(days(700)),
+				MetricTransformations: []awsMetricTransformation{{MetricName: c.metric, MetricNamespace: "CISBenchmark", MetricValue: "1"}},
+			}
+			mfUID := lgArn + ":metric-filter:" + mf.FilterName
+			e.add(e.awsResource(a, "us-east-1", "aws_cloudwatch_log_metric_filter", mfUID, mf.FilterName, nil, days(700)), &mf)
+			e.edge(mfUID, lgArn, "reads_log_group")
+
+			al := awsAlarmProps{
+				AlarmName: "cis-" + c.metric, MetricName: c.metric, Namespace: "CISBenchmark",
+				Statistic: "Sum", ComparisonOperator: "GreaterThanOrEqualToThreshold", Threshold: 1,
+				EvaluationPeriods: 1, Period: 300, ActionsEnabled: true, AlarmActions: []string{topic},
+				StateValue: "OK", StateUpdatedTimestamp: e.ago(days(3)),
+			}
+			al.AlarmArn = fmt.Sprintf("arn:aws:cloudwatch:us-east-1:%s:alarm:%s", a.id, al.AlarmName)
+			if c.metric == "RouteTableChanges" {
+				al.AlarmActions = []string{netTopic}
+				if netTopic != topic {
+					e.plant(awsAccountUID(a), c.check, "route table alarm notifies a topic whose only subscription was never confirmed")
+				}
+			}
+			e.add(e.awsResource(a, "us-east-1", "aws_cloudwatch_alarm", al.AlarmArn, al.AlarmName, awsTags(a, "security-team"), days(700)), &al)
+			e.edge(al.AlarmArn, al.AlarmActions[0], "notifies")
+		}
+	}
+	for _, c := range awsCISAlarms {
+		e.plant(awsAccountUID(awsAccts[2]), c.check, "no multi-region trail delivers events to CloudWatch Logs")
+	}
 }
 
 func (e *estate) awsNetworkAndCompute() {
