@@ -12,6 +12,7 @@ import (
 	awsaccount "github.com/aws/aws-sdk-go-v2/service/account"
 	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 	"golang.org/x/sync/errgroup"
@@ -57,6 +58,14 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 			sm[snake(k)] = summary.SummaryMap[k]
 		}
 		set("summary_map", sm)
+		return nil
+	})
+	g.Go(func() error {
+		devs, err := rootVirtualMFA(gctx, s.iam())
+		if err != nil {
+			return s.fail(ctx, "iam:ListVirtualMFADevices", err)
+		}
+		set("root_virtual_mfa_devices", devs)
 		return nil
 	})
 	g.Go(func() error {
@@ -129,6 +138,29 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		p["alternate_contacts"] = list
 	}
 	return s.emit(ctx, "aws_account", a.uid, a.name, nil, time.Time{}, p)
+}
+
+// rootVirtualMFA lists the assigned virtual MFA devices whose user is the
+// root user (ARN ending in ":root"): a root MFA that is not listed here is a
+// hardware device.
+func rootVirtualMFA(ctx context.Context, api iamAPI) ([]obj, error) {
+	out := []obj{}
+	pages := iam.NewListVirtualMFADevicesPaginator(api, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAssigned})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page.VirtualMFADevices {
+			if d.User == nil || !strings.HasSuffix(aws.ToString(d.User.Arn), ":root") {
+				continue
+			}
+			dev := obj{"serial_number": aws.ToString(d.SerialNumber)}
+			setTS(dev, "enable_date", d.EnableDate)
+			out = append(out, dev)
+		}
+	}
+	return out, nil
 }
 
 // fixedEndpoint resolves every S3 Control call to one URL.

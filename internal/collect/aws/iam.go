@@ -25,6 +25,8 @@ type iamAPI interface {
 	ListPolicyTags(ctx context.Context, in *iam.ListPolicyTagsInput, optFns ...func(*iam.Options)) (*iam.ListPolicyTagsOutput, error)
 	GetAccountPasswordPolicy(ctx context.Context, in *iam.GetAccountPasswordPolicyInput, optFns ...func(*iam.Options)) (*iam.GetAccountPasswordPolicyOutput, error)
 	GetAccountSummary(ctx context.Context, in *iam.GetAccountSummaryInput, optFns ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+	ListVirtualMFADevices(ctx context.Context, in *iam.ListVirtualMFADevicesInput, optFns ...func(*iam.Options)) (*iam.ListVirtualMFADevicesOutput, error)
+	ListServerCertificates(ctx context.Context, in *iam.ListServerCertificatesInput, optFns ...func(*iam.Options)) (*iam.ListServerCertificatesOutput, error)
 }
 
 func (s *scope) iam() iamAPI { return iam.NewFromConfig(s.cfg("")) }
@@ -47,6 +49,7 @@ func collectIAM(ctx context.Context, s *scope) error {
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return collectPasswordPolicy(gctx, s, api) })
+	g.Go(func() error { return collectServerCertificates(gctx, s, api) })
 	g.Go(func() error {
 		pages := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
 			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
@@ -379,4 +382,27 @@ func collectPolicies(ctx context.Context, s *scope, api iamAPI, policies []iamty
 		})
 	}
 	return g.Wait()
+}
+
+// collectServerCertificates emits the server certificates stored in IAM.
+func collectServerCertificates(ctx context.Context, s *scope, api iamAPI) error {
+	pages := iam.NewListServerCertificatesPaginator(api, &iam.ListServerCertificatesInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return s.fail(ctx, "iam:ListServerCertificates", err)
+		}
+		for _, c := range page.ServerCertificateMetadataList {
+			arn := aws.ToString(c.Arn)
+			name := aws.ToString(c.ServerCertificateName)
+			p := obj{"server_certificate_name": name, "server_certificate_id": aws.ToString(c.ServerCertificateId),
+				"arn": arn, "path": aws.ToString(c.Path)}
+			setTS(p, "upload_date", c.UploadDate)
+			setTS(p, "expiration", c.Expiration)
+			if err := s.emit(ctx, "aws_iam_server_certificate", arn, name, nil, timeOf(c.UploadDate), p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -28,7 +28,7 @@ func Kinds() []resource.Kind {
 		regionalSettingsKind(), kmsKeyKind(), cloudTrailKind(), configRecorderKind(),
 		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
 		accessAnalyzerKind(), securityHubKind(),
-		metricFilterKind(), alarmKind(), snsTopicKind(),
+		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(),
 	}
 }
 
@@ -119,7 +119,7 @@ func accountKind() resource.Kind {
 		Global:      true,
 		Description: "AWS account: root user, account-wide S3 Block Public Access and contact facts (one per account)",
 		Permissions: []string{
-			"iam:GetAccountSummary", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
+			"iam:GetAccountSummary", "iam:ListVirtualMFADevices", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
 			"account:GetContactInformation", "organizations:DescribeOrganization", "organizations:ListAccounts",
 		},
 		Schema: []resource.Field{
@@ -138,6 +138,9 @@ func accountKind() resource.Kind {
 				integer("mfa_devices", "number of MFA devices"),
 				integer("mfa_devices_in_use", "number of MFA devices in use"),
 			),
+			list("root_virtual_mfa_devices", "virtual MFA devices assigned to the root user (ListVirtualMFADevices, devices whose user ARN ends in :root); empty when the root user's MFA is a hardware device or there is none; absent when the listing failed",
+				str("serial_number", "device ARN, e.g. arn:aws:iam::123456789012:mfa/root-account-mfa-device"),
+				timestamp("enable_date", "when it was assigned")),
 			publicAccessBlock("account-level S3 Block Public Access (s3control GetPublicAccessBlock); all four false when the API answers NoSuchPublicAccessBlockConfiguration"),
 			list("alternate_contacts", "registered alternate contacts (account:GetAlternateContact for BILLING, OPERATIONS, SECURITY; missing types are not listed)",
 				str("alternate_contact_type", "BILLING, OPERATIONS or SECURITY"),
@@ -717,6 +720,23 @@ func snsTopicKind() resource.Kind {
 				str("subscription_arn", `subscription ARN, or "PendingConfirmation" while unconfirmed`),
 				str("protocol", "email, https, sqs, lambda, sms…"),
 				str("endpoint", "where notifications go (address, URL or ARN)")),
+		},
+	}
+}
+
+func serverCertificateKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_server_certificate", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global:      true,
+		Description: "server certificate stored in IAM for load balancers and CloudFront (ListServerCertificates)",
+		Permissions: []string{"iam:ListServerCertificates"},
+		Schema: []resource.Field{
+			str("server_certificate_name", "certificate name"),
+			str("server_certificate_id", "stable unique ID (ASCA…)"),
+			str("arn", "certificate ARN"),
+			str("path", "IAM path"),
+			timestamp("upload_date", "when it was uploaded"),
+			timestamp("expiration", "when the certificate expires"),
 		},
 	}
 }

@@ -27,9 +27,13 @@ import (
 //	           legacy-rdp SG open to ::/0 on 3389; KMS key without rotation
 //	           (eu-west-1); EBS default encryption off in us-west-2; Lambda
 //	           billing-sync with a secret-looking environment variable; SG
-//	           legacy-fileshare open to 0.0.0.0/0 on 445 (SMB).
-//	acme-dev   root user without MFA; no multi-region trail and no S3 data
-//	           events; no AWS Support role; password policy of 8 characters;
+//	           legacy-fileshare open to 0.0.0.0/0 on 445 (SMB); root MFA is
+//	           virtual, not hardware; an expired IAM server certificate; no
+//	           Organizations-changes alarm; the route-table alarm notifies a
+//	           topic without a confirmed subscriber.
+//	acme-dev   root user without MFA (so not hardware MFA either); no
+//	           multi-region trail, so no S3 data events and none of the 15 CIS
+//	           monitoring alarms; no AWS Support role; password policy of 8 characters;
 //	           user carol.dev with a console password and no MFA; user
 //	           old-contractor unused for 120 days; role temp-migration-role
 //	           without tags; bucket acme-dev-scratch without versioning;
@@ -124,6 +128,7 @@ type awsAccountProps struct {
 	OrganizationID     string         `json:"organization_id,omitempty"`
 	Email              string         `json:"email"`
 	SummaryMap         awsSummaryMap  `json:"summary_map"`
+	RootVirtualMFA     []awsMFADevice `json:"root_virtual_mfa_devices"`
 	PublicAccessBlock  awsPAB         `json:"public_access_block"`
 	AlternateContacts  []awsContact   `json:"alternate_contacts"`
 	ContactInformation awsContactInfo `json:"contact_information"`
@@ -823,6 +828,7 @@ func (e *estate) awsBase() {
 	e.awsStorage()
 	e.awsLogging()
 	e.awsMonitoring()
+	e.awsServerCertificates()
 	e.awsNetworkAndCompute()
 	e.awsApps()
 
@@ -851,6 +857,7 @@ func (e *estate) awsAccountFacts(ai int) {
 			AccountMFAEnabled: 1, AccountPasswordPresent: 1,
 			Users: 3, Roles: 6, Policies: 2, MFADevices: 3, MFADevicesInUse: 3,
 		},
+		RootVirtualMFA:    []awsMFADevice{},
 		PublicAccessBlock: awsPABOn,
 		AlternateContacts: []awsContact{
 			{"BILLING", "Acme Finance", "finance@acme.example", "+1-555-0100", "Accounts payable"},
@@ -865,9 +872,12 @@ func (e *estate) awsAccountFacts(ai int) {
 		e.plant(uid, "aws-s3-account-public-access-blocked", "account-level S3 Block Public Access turned off to publish the marketing site")
 		p.AlternateContacts = p.AlternateContacts[:2]
 		e.plant(uid, "aws-account-security-contact", "no SECURITY alternate contact registered")
+		p.RootVirtualMFA = []awsMFADevice{{SerialNumber: "arn:aws:iam::" + a.id + ":mfa/root-account-mfa-device", EnableDate: e.ago(days(1500))}}
+		e.plant(uid, "aws-iam-root-hardware-mfa", "root user's MFA is an authenticator app, not a hardware key")
 	case "development":
 		p.SummaryMap.AccountMFAEnabled = 0
 		e.plant(uid, "aws-iam-root-mfa-enabled", "root user has a password but no MFA device")
+		e.plant(uid, "aws-iam-root-hardware-mfa", "root user has no MFA device at all")
 		e.plant(uid, "aws-iam-support-role-exists", "no role has AWSSupportAccess attached")
 		e.plant(uid, "aws-cloudtrail-multi-region-enabled", "only a single-region trail in us-west-2")
 		e.plant(uid, "aws-cloudtrail-s3-write-data-events", "no trail records S3 object-level events")
@@ -886,6 +896,38 @@ func (e *estate) awsAccountFacts(ai int) {
 		e.plant(ppUID, "aws-iam-password-policy-min-length", "password policy allows 8-character passwords")
 	}
 	e.add(e.awsResource(a, resource.GlobalRegion, "aws_iam_password_policy", ppUID, a.name+"-password-policy", nil, 0), &pp)
+}
+
+type awsServerCertProps struct {
+	ServerCertificateName string `json:"server_certificate_name"`
+	ServerCertificateID   string `json:"server_certificate_id"`
+	Arn                   string `json:"arn"`
+	Path                  string `json:"path"`
+	UploadDate            string `json:"upload_date"`
+	Expiration            string `json:"expiration"`
+}
+
+// awsServerCertificates adds the production account's IAM server
+// certificates: a current one and a forgotten expired one.
+func (e *estate) awsServerCertificates() {
+	a := awsAccts[1]
+	for _, c := range []struct {
+		name, id         string
+		uploaded, expiry time.Duration
+	}{
+		{"acme-legacy-api-2025", "ASCA2222LEGACYAPI25X", days(420), days(55)},
+		{"acme-partner-portal", "ASCA2222PARTNERPORTL", days(120), -days(245)},
+	} {
+		p := awsServerCertProps{
+			ServerCertificateName: c.name, ServerCertificateID: c.id, Path: "/",
+			Arn:        fmt.Sprintf("arn:aws:iam::%s:server-certificate/%s", a.id, c.name),
+			UploadDate: e.ago(c.uploaded), Expiration: e.ago(c.expiry),
+		}
+		e.add(e.awsResource(a, resource.GlobalRegion, "aws_iam_server_certificate", p.Arn, c.name, nil, c.uploaded), &p)
+		if c.expiry > 0 {
+			e.plant(p.Arn, "aws-iam-server-certificate-not-expired", "certificate expired 55 days ago and was never deleted")
+		}
+	}
 }
 
 func (e *estate) awsUser(ai int, name string, groups ...string) awsUserProps {
