@@ -184,7 +184,7 @@ func WriteASFF(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) (
 			GeneratorID:   "cloudward/" + f.CheckID,
 			AwsAccountID:  f.Account,
 			Types:         []string{"Software and Configuration Checks/Cloudward/" + areaOrDefault(c.Area)},
-			FirstObserved: ts(started), LastObserved: ts(started),
+			FirstObserved: ts(firstObserved(f, started)), LastObserved: ts(started),
 			CreatedAt: ts(finished), UpdatedAt: ts(finished),
 			Severity:    asffSeverity{Label: asffSeverityLabel(f.Severity), Original: f.Severity.String()},
 			Title:       clip(c.Title, asffMaxTitle),
@@ -267,4 +267,13 @@ func asffDescription(c CheckInfo, f finding.Finding) string {
 		d += " " + string(f.Status) + ": " + f.Reason
 	}
 	return d
+}
+
+// firstObserved is when the store first saw the finding failing, or the
+// scan's start for a finding seen now.
+func firstObserved(f finding.Finding, started time.Time) time.Time {
+	if f.FirstSeen.IsZero() {
+		return started
+	}
+	return f.FirstSeen
 }

@@ -206,7 +206,7 @@ func WriteOCSF(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) e
 			Message: fmt.Sprintf("%s: %s %s", f.Status, c.Title, f.ResourceUID),
 			FindingInfo: ocsfFindingInfo{
 				UID: FindingUID(f.CheckID, f.ResourceUID), Title: c.Title, Desc: c.Description,
-				CreatedTime: created, FirstSeenTime: started, LastSeenTime: started,
+				CreatedTime: created, FirstSeenTime: firstSeenMillis(f, started), LastSeenTime: started,
 				Analytic: ocsfAnalytic{UID: f.CheckID, Name: c.Title, TypeID: 1, Type: "Rule", Category: c.Area},
 			},
 			Resources: []ocsfResource{{UID: f.ResourceUID, Name: f.ResourceName, Type: f.Kind, Region: f.Region}},
@@ -249,4 +249,13 @@ func WriteOCSF(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) e
 		return fmt.Errorf("write ocsf report: %w", err)
 	}
 	return nil
+}
+
+// firstSeenMillis is when the store first saw the finding failing (kept
+// across scans of one scope), or the scan's start for a finding seen now.
+func firstSeenMillis(f finding.Finding, started int64) int64 {
+	if f.FirstSeen.IsZero() {
+		return started
+	}
+	return f.FirstSeen.UnixMilli()
 }
