@@ -24,6 +24,7 @@ type ec2API interface {
 	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
 	DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
 	DescribeFlowLogs(ctx context.Context, in *ec2.DescribeFlowLogsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
+	DescribeNetworkAcls(ctx context.Context, in *ec2.DescribeNetworkAclsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeNetworkAclsOutput, error)
 	GetEbsEncryptionByDefault(ctx context.Context, in *ec2.GetEbsEncryptionByDefaultInput, optFns ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
 	GetEbsDefaultKmsKeyId(ctx context.Context, in *ec2.GetEbsDefaultKmsKeyIdInput, optFns ...func(*ec2.Options)) (*ec2.GetEbsDefaultKmsKeyIdOutput, error)
 	GetSnapshotBlockPublicAccessState(ctx context.Context, in *ec2.GetSnapshotBlockPublicAccessStateInput, optFns ...func(*ec2.Options)) (*ec2.GetSnapshotBlockPublicAccessStateOutput, error)
@@ -49,7 +50,7 @@ func collectEC2(ctx context.Context, s *scope) error {
 	// The listings are independent: run them at once.
 	g, gctx := errgroup.WithContext(ctx)
 	for _, fn := range []func(context.Context, *scope, ec2API) error{
-		collectRegionalSettings, collectInstances, collectVolumes, collectSecurityGroups, collectVPCs,
+		collectRegionalSettings, collectInstances, collectVolumes, collectSecurityGroups, collectVPCs, collectNetworkACLs,
 	} {
 		g.Go(func() error { return fn(gctx, s, api) })
 	}
@@ -319,6 +320,43 @@ func collectVPCs(ctx context.Context, s *scope, api ec2API) error {
 			tags := ec2Tags(v.Tags)
 			uid := s.arn("ec2", s.region, "vpc/"+id)
 			if err := s.emit(ctx, "aws_vpc", uid, nameTag(tags, id), tags, time.Time{}, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func collectNetworkACLs(ctx context.Context, s *scope, api ec2API) error {
+	pages := ec2.NewDescribeNetworkAclsPaginator(api, &ec2.DescribeNetworkAclsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return s.fail(ctx, "ec2:DescribeNetworkAcls", err)
+		}
+		for _, n := range page.NetworkAcls {
+			id := aws.ToString(n.NetworkAclId)
+			entries := make([]obj, 0, len(n.Entries))
+			for _, e := range n.Entries {
+				en := obj{"rule_number": deref(e.RuleNumber), "protocol": aws.ToString(e.Protocol),
+					"rule_action": string(e.RuleAction), "egress": deref(e.Egress)}
+				setStr(en, "cidr_block", e.CidrBlock)
+				setStr(en, "ipv6_cidr_block", e.Ipv6CidrBlock)
+				if e.PortRange != nil {
+					en["port_range"] = obj{"from": deref(e.PortRange.From), "to": deref(e.PortRange.To)}
+				}
+				entries = append(entries, en)
+			}
+			assocs := make([]obj, 0, len(n.Associations))
+			for _, a := range n.Associations {
+				assocs = append(assocs, obj{"network_acl_association_id": aws.ToString(a.NetworkAclAssociationId),
+					"subnet_id": aws.ToString(a.SubnetId)})
+			}
+			p := obj{"network_acl_id": id, "vpc_id": aws.ToString(n.VpcId), "is_default": deref(n.IsDefault),
+				"owner_id": aws.ToString(n.OwnerId), "entries": entries, "associations": assocs}
+			tags := ec2Tags(n.Tags)
+			uid := s.arn("ec2", s.region, "network-acl/"+id)
+			if err := s.emit(ctx, "aws_ec2_network_acl", uid, nameTag(tags, id), tags, time.Time{}, p); err != nil {
 				return err
 			}
 		}

@@ -28,7 +28,7 @@ func Kinds() []resource.Kind {
 		regionalSettingsKind(), kmsKeyKind(), cloudTrailKind(), configRecorderKind(),
 		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
 		accessAnalyzerKind(), securityHubKind(),
-		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(),
+		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(), networkACLKind(),
 	}
 }
 
@@ -737,6 +737,34 @@ func serverCertificateKind() resource.Kind {
 			str("path", "IAM path"),
 			timestamp("upload_date", "when it was uploaded"),
 			timestamp("expiration", "when the certificate expires"),
+		},
+	}
+}
+
+func networkACLKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ec2_network_acl", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "VPC network ACL with its rule entries and subnet associations (DescribeNetworkAcls)",
+		Permissions: []string{"ec2:DescribeNetworkAcls"},
+		Schema: []resource.Field{
+			str("network_acl_id", "network ACL ID (acl-…)"),
+			str("vpc_id", "VPC ID"),
+			boolean("is_default", "the VPC's default network ACL"),
+			str("owner_id", "owning account ID"),
+			list("entries", "rules, evaluated in rule_number order per direction; the first match decides",
+				integer("rule_number", "rule number; 32767 is the implicit deny-all"),
+				str("protocol", `protocol number as a string: "6" TCP, "17" UDP, "1" ICMP, "-1" all`),
+				str("rule_action", "allow or deny"),
+				boolean("egress", "true for an outbound rule"),
+				str("cidr_block", "IPv4 range; absent for IPv6 rules"),
+				str("ipv6_cidr_block", "IPv6 range; absent for IPv4 rules"),
+				object("port_range", "TCP/UDP ports; absent for all protocols and ICMP",
+					integer("from", "first port"),
+					integer("to", "last port"))),
+			list("associations", "subnets using the ACL",
+				str("network_acl_association_id", "association ID"),
+				str("subnet_id", "subnet ID")),
 		},
 	}
 }

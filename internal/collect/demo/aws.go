@@ -33,15 +33,16 @@ import (
 //	           topic without a confirmed subscriber.
 //	acme-dev   root user without MFA (so not hardware MFA either); no
 //	           multi-region trail, so no S3 data events and none of the 15 CIS
-//	           monitoring alarms; no AWS Support role; password policy of 8 characters;
-//	           user carol.dev with a console password and no MFA; user
-//	           old-contractor unused for 120 days; role temp-migration-role
-//	           without tags; bucket acme-dev-scratch without versioning;
-//	           bucket acme-dev-apac-experiments in ap-southeast-1; VPC without
-//	           flow logs; default SG with rules; SG dev-debug-open allowing all
-//	           traffic from 0.0.0.0/0 (so SMB too); instance without instance
-//	           profile and its unencrypted volume; public, single-AZ RDS
-//	           instance; Lambda on python3.8; Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
+//	           monitoring alarms; no AWS Support role; password policy of 8
+//	           characters; user carol.dev with a console password and no MFA;
+//	           user old-contractor unused for 120 days; role temp-migration-role
+//	           without tags; bucket acme-dev-scratch without versioning; bucket
+//	           acme-dev-apac-experiments in ap-southeast-1; VPC without flow logs
+//	           and with AWS's allow-all default network ACL; default SG with
+//	           rules; SG dev-debug-open allowing all traffic from 0.0.0.0/0 (so
+//	           SMB too); instance without instance profile and its unencrypted
+//	           volume; public, single-AZ RDS instance; Lambda on python3.8;
+//	           Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
 //	           kept 7 days; no Security Hub in eu-central-1; no Access Analyzer
 //	           in eu-west-1; Config recorder stopped in us-west-2.
 //
@@ -1429,6 +1430,57 @@ func (e *estate) awsMonitoring() {
 	}
 }
 
+type awsPortRange struct {
+	From int `json:"from"`
+	To   int `json:"to"`
+}
+
+type awsNACLEntry struct {
+	RuleNumber int           `json:"rule_number"`
+	Protocol   string        `json:"protocol"`
+	RuleAction string        `json:"rule_action"`
+	Egress     bool          `json:"egress"`
+	CidrBlock  string        `json:"cidr_block"`
+	PortRange  *awsPortRange `json:"port_range,omitempty"`
+}
+
+type awsNACLAssoc struct {
+	NetworkACLAssociationID string `json:"network_acl_association_id"`
+	SubnetID                string `json:"subnet_id"`
+}
+
+type awsNACLProps struct {
+	NetworkACLID string         `json:"network_acl_id"`
+	VpcID        string         `json:"vpc_id"`
+	IsDefault    bool           `json:"is_default"`
+	OwnerID      string         `json:"owner_id"`
+	Entries      []awsNACLEntry `json:"entries"`
+	Associations []awsNACLAssoc `json:"associations"`
+}
+
+// awsAddNACL adds the VPC's default network ACL. Acme's baseline denies SSH
+// and RDP from the internet ahead of AWS's allow-all rule; awsDefaults
+// leaves the ACL as AWS created it (a plant).
+func (e *estate) awsAddNACL(a awsAcct, region string, n int, vpc string, awsDefaults bool, tags map[string]string) {
+	p := awsNACLProps{NetworkACLID: fmt.Sprintf("acl-0%016x", n+1), VpcID: vpc, IsDefault: true, OwnerID: a.id,
+		Associations: []awsNACLAssoc{{fmt.Sprintf("aclassoc-0%016x", n+1), "subnet-" + vpc[4:]}}}
+	if !awsDefaults {
+		p.Entries = append(p.Entries,
+			awsNACLEntry{50, "6", "deny", false, "0.0.0.0/0", &awsPortRange{22, 22}},
+			awsNACLEntry{51, "6", "deny", false, "0.0.0.0/0", &awsPortRange{3389, 3389}})
+	}
+	p.Entries = append(p.Entries,
+		awsNACLEntry{100, "-1", "allow", false, "0.0.0.0/0", nil},
+		awsNACLEntry{32767, "-1", "deny", false, "0.0.0.0/0", nil},
+		awsNACLEntry{100, "-1", "allow", true, "0.0.0.0/0", nil},
+		awsNACLEntry{32767, "-1", "deny", true, "0.0.0.0/0", nil})
+	uid := fmt.Sprintf("arn:aws:ec2:%s:%s:network-acl/%s", region, a.id, p.NetworkACLID)
+	e.add(e.awsResource(a, region, "aws_ec2_network_acl", uid, p.NetworkACLID, tags, days(900)), &p)
+	if awsDefaults {
+		e.plant(uid, "aws-ec2-nacl-no-public-admin-ports", "default network ACL still admits all traffic, SSH and RDP included, from 0.0.0.0/0")
+	}
+}
+
 func (e *estate) awsNetworkAndCompute() {
 	type vpc struct {
 		ai, ri   int
@@ -1459,6 +1511,7 @@ func (e *estate) awsNetworkAndCompute() {
 			e.plant(uid, "aws-vpc-flow-logs-enabled", "VPC without flow logs")
 		}
 		e.add(e.awsResource(a, region, "aws_vpc", uid, "acme-"+a.env+"-"+region, tags, days(900)), &p)
+		e.awsAddNACL(a, region, n, v.id, v.ai == 2 && v.ri == 1, tags)
 
 		// The VPC's default security group: emptied, except one left as AWS made it.
 		def := awsSG(a, fmt.Sprintf("sg-0de%014x", n+1), "default", "default VPC security group", v.id, nil)
