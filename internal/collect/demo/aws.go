@@ -30,7 +30,8 @@ import (
 //	           legacy-fileshare open to 0.0.0.0/0 on 445 (SMB); root MFA is
 //	           virtual, not hardware; an expired IAM server certificate; no
 //	           Organizations-changes alarm; the route-table alarm notifies a
-//	           topic without a confirmed subscriber.
+//	           topic without a confirmed subscriber; console user
+//	           erin.analyst with an unused key created at user setup.
 //	acme-dev   root user without MFA (so not hardware MFA either); no
 //	           multi-region trail, so no S3 data events and none of the 15 CIS
 //	           monitoring alarms; no AWS Support role; password policy of 8
@@ -1046,6 +1047,14 @@ func (e *estate) awsIdentity(ai int) {
 		u := e.awsUser(ai, "dana.ops", "operators")
 		e.awsConsoleUser(&u, days(2), true)
 		e.awsAddUser(ai, &u, "platform-team")
+
+		u = e.awsUser(ai, "erin.analyst", "analysts")
+		u.CreateDate = e.ago(days(20))
+		e.awsConsoleUser(&u, days(1), true)
+		u.PasswordLastChanged = u.CreateDate
+		u.AccessKeys = []awsAccessKey{e.awsKey(2003, "Active", days(20)-3*time.Minute, -1)}
+		e.awsAddUser(ai, &u, "data-team")
+		e.plant(u.Arn, "aws-iam-user-no-initial-access-key", "access key created with the console user and never used")
 
 		u = e.awsUser(ai, "bob.legacy", "deployers")
 		u.AccessKeys = []awsAccessKey{e.awsKey(2001, "Active", days(200), days(2))}
