@@ -32,6 +32,7 @@ type serveFlags struct {
 	demoSeed     uint64
 	providers    []string
 	schedules    []string
+	scheduleSet  bool // --schedule given: it overrides cloudward.yaml's schedules
 	noScanStart  bool
 	checkDirs    []string
 	configPath   string
@@ -56,8 +57,9 @@ Every API call needs a token (cloudward token create); the dashboard logs
 in with one. When no token exists yet, serve creates a first admin token
 and prints it once.
 
-Schedules are cron expressions: --schedule "*/30 * * * *" for every scope,
-or --schedule demo=@hourly for one. Notifications: --webhook-url with the
+Schedules are cron expressions, from the schedules: section of
+cloudward.yaml (--config) or from flags, which override it:
+--schedule "*/30 * * * *" for every scope, or --schedule demo=@hourly for one. Notifications: --webhook-url with the
 signing secret in $CLOUDWARD_WEBHOOK_SECRET, and/or a Slack incoming
 webhook in $CLOUDWARD_SLACK_WEBHOOK_URL, for new failing findings at or
 above --notify-min-severity.`,
@@ -66,6 +68,7 @@ above --notify-min-severity.`,
   cloudward serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --provider digitalocean`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.scheduleSet = cmd.Flags().Changed("schedule")
 			return runServe(cmd.Context(), e, f, providers)
 		},
 	}
@@ -186,7 +189,22 @@ func runServe(ctx context.Context, e *env, f serveFlags, providers []providerCLI
 			return c, name, err
 		}
 	}
-	schedules, err := parseSchedules(f.schedules, scopes)
+	scheduleValues := f.schedules
+	if !f.scheduleSet && len(cat.config.Schedules) > 0 {
+		scheduleValues = nil
+		for _, s := range cat.config.Schedules {
+			if s.Scope == "*" {
+				scheduleValues = append(scheduleValues, s.Cron)
+				continue
+			}
+			if !slices.Contains(scopes, s.Scope) {
+				return usagef("%s:%d: schedule for unknown scope %q (scopes of this serve: %s)",
+					f.configPath, s.Line, s.Scope, strings.Join(scopes, ", "))
+			}
+			scheduleValues = append(scheduleValues, s.Scope+"="+s.Cron)
+		}
+	}
+	schedules, err := parseSchedules(scheduleValues, scopes)
 	if err != nil {
 		return err
 	}

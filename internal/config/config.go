@@ -27,6 +27,8 @@ type Config struct {
 	// Mutes lists governed exceptions: failing findings they match are
 	// reported as MUTED with the mute's reason.
 	Mutes []Mute
+	// Schedules says when `cloudward serve` scans each scope.
+	Schedules []Schedule
 }
 
 // Org is the organisation-wide rules section (`org:`).
@@ -127,8 +129,10 @@ func Parse(name string, data []byte) (*Config, error) {
 			parseOrg(ps, mv.Value, &cfg.Org)
 		case "mutes":
 			cfg.Mutes = append(cfg.Mutes, parseMutes(ps, mv.Value)...)
+		case "schedules":
+			cfg.Schedules = parseSchedules(ps, mv.Value)
 		default:
-			ps.Add(line, "unknown key %q (want org or mutes)", key)
+			ps.Add(line, "unknown key %q (want org, mutes or schedules)", key)
 		}
 	}
 	if err := ps.Err(); err != nil {
