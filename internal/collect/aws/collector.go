@@ -425,6 +425,7 @@ func regionalJobs() []regionalJob {
 		{"securityhub", collectSecurityHub},
 		{"cloudwatch", collectAlarms},
 		{"sns", collectSNS},
+		{"efs", collectEFS},
 	}
 }
 

@@ -169,8 +169,8 @@ func TestCollectScenario(t *testing.T) {
 			t.Errorf("unexpected collection error %v", e)
 		}
 	}
-	if len(denied) != 11 {
-		t.Errorf("denied errors in member eu-west-1 for %d services (%v), want every regional service (11)", len(denied), denied)
+	if len(denied) != 12 {
+		t.Errorf("denied errors in member eu-west-1 for %d services (%v), want every regional service (12)", len(denied), denied)
 	}
 	if malformed != 1 {
 		t.Errorf("got %d errors for the malformed KMS answer, want 1", malformed)

@@ -29,6 +29,7 @@ func Kinds() []resource.Kind {
 		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
 		accessAnalyzerKind(), securityHubKind(),
 		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(), networkACLKind(),
+		efsKind(),
 	}
 }
 
@@ -765,6 +766,28 @@ func networkACLKind() resource.Kind {
 			list("associations", "subnets using the ACL",
 				str("network_acl_association_id", "association ID"),
 				str("subnet_id", "subnet ID")),
+		},
+	}
+}
+
+func efsKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_efs_file_system", Provider: resource.AWS, Service: "efs", Model: resource.PaaS,
+		Taggable:    true,
+		Description: "EFS file system (DescribeFileSystems; tags come with it)",
+		Permissions: []string{"elasticfilesystem:DescribeFileSystems"},
+		Schema: []resource.Field{
+			str("file_system_id", "file system ID (fs-…)"),
+			str("file_system_arn", "file system ARN"),
+			str("name", "value of the Name tag; absent when none"),
+			str("owner_id", "owning account ID"),
+			timestamp("creation_time", "when it was created"),
+			str("life_cycle_state", "creating, available, updating, deleting, deleted or error"),
+			integer("number_of_mount_targets", "mount targets"),
+			str("performance_mode", "generalPurpose or maxIO"),
+			str("throughput_mode", "bursting, provisioned or elastic"),
+			boolean("encrypted", "data encrypted at rest"),
+			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
 		},
 	}
 }

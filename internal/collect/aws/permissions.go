@@ -34,6 +34,7 @@ func clientInterfaces() []clientInterface {
 		{"securityhub", reflect.TypeFor[securityHubAPI]()},
 		{"cloudwatch", reflect.TypeFor[cloudwatchAPI]()},
 		{"sns", reflect.TypeFor[snsAPI]()},
+		{"elasticfilesystem", reflect.TypeFor[efsAPI]()},
 	}
 }
 

@@ -45,7 +45,8 @@ import (
 //	           volume; public, single-AZ RDS instance; Lambda on python3.8;
 //	           Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
 //	           kept 7 days; no Security Hub in eu-central-1; no Access Analyzer
-//	           in eu-west-1; Config recorder stopped in us-west-2.
+//	           in eu-west-1; Config recorder stopped in us-west-2; unencrypted
+//	           EFS file system dev-media-cache.
 //
 // Collection errors: Lambda AccessDenied in acme-dev eu-central-1 and the
 // opt-in region ap-east-1 not enabled in acme-prod.
@@ -831,6 +832,7 @@ func (e *estate) awsBase() {
 	e.awsLogging()
 	e.awsMonitoring()
 	e.awsServerCertificates()
+	e.awsFileSystems()
 	e.awsNetworkAndCompute()
 	e.awsApps()
 
@@ -907,6 +909,54 @@ type awsServerCertProps struct {
 	Path                  string `json:"path"`
 	UploadDate            string `json:"upload_date"`
 	Expiration            string `json:"expiration"`
+}
+
+type awsEFSProps struct {
+	FileSystemID         string `json:"file_system_id"`
+	FileSystemArn        string `json:"file_system_arn"`
+	Name                 string `json:"name"`
+	OwnerID              string `json:"owner_id"`
+	CreationTime         string `json:"creation_time"`
+	LifeCycleState       string `json:"life_cycle_state"`
+	NumberOfMountTargets int    `json:"number_of_mount_targets"`
+	PerformanceMode      string `json:"performance_mode"`
+	ThroughputMode       string `json:"throughput_mode"`
+	Encrypted            bool   `json:"encrypted"`
+	KMSKeyID             string `json:"kms_key_id,omitempty"`
+}
+
+// awsFileSystems adds EFS file systems: an encrypted one in production and
+// an unencrypted one in development (a plant).
+func (e *estate) awsFileSystems() {
+	for _, f := range []struct {
+		ai, ri    int
+		id, name  string
+		encrypted bool
+		owner     string
+	}{
+		{1, 0, "fs-0a22000000000e1f1", "acme-prod-shared-uploads", true, "web-team"},
+		{2, 3, "fs-0a33000000000e1f2", "dev-media-cache", false, "data-team"},
+	} {
+		a := awsAccts[f.ai]
+		region := awsRegions[f.ri]
+		p := awsEFSProps{
+			FileSystemID: f.id, Name: f.name, OwnerID: a.id, CreationTime: e.ago(days(500)),
+			FileSystemArn:  fmt.Sprintf("arn:aws:elasticfilesystem:%s:%s:file-system/%s", region, a.id, f.id),
+			LifeCycleState: "available", NumberOfMountTargets: 2, PerformanceMode: "generalPurpose",
+			ThroughputMode: "elastic", Encrypted: f.encrypted,
+		}
+		tags := awsTags(a, f.owner)
+		tags["Name"] = f.name
+		if f.encrypted {
+			p.KMSKeyID = awsKeyARN(f.ai, f.ri)
+		}
+		e.add(e.awsResource(a, region, "aws_efs_file_system", p.FileSystemArn, f.name, tags, days(500)), &p)
+		if f.encrypted {
+			e.edge(p.FileSystemArn, p.KMSKeyID, "encrypted_with")
+		} else {
+			e.plant(p.FileSystemArn, "aws-efs-encrypted", "file system created without encryption at rest")
+		}
+	}
 }
 
 // awsServerCertificates adds the production account's IAM server

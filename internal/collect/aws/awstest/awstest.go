@@ -333,6 +333,7 @@ var restRoutes = []struct {
 	{"access-analyzer", "GET", "/analyzer", "ListAnalyzers"},
 	{"account", "POST", "/getAlternateContact", "GetAlternateContact"},
 	{"account", "POST", "/getContactInformation", "GetContactInformation"},
+	{"elasticfilesystem", "GET", "/2015-02-01/file-systems", "DescribeFileSystems"},
 }
 
 func decodeREST(req *request, r *http.Request, body []byte) error {
