@@ -39,8 +39,8 @@ func TestScanAWS(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 46 {
-		t.Errorf("snapshot holds %d resources, want the 46 of the fake estate", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 48 {
+		t.Errorf("snapshot holds %d resources, want the 48 of the fake estate", rep.Snapshot.Resources)
 	}
 	fails := map[string]bool{}
 	status := map[string]string{}
@@ -67,6 +67,7 @@ func TestScanAWS(t *testing.T) {
 		"aws-iam-server-certificate-not-expired arn:aws:iam::111111111111:server-certificate/legacy-elb-2024",
 		"aws-ec2-nacl-no-public-admin-ports arn:aws:ec2:us-east-1:111111111111:network-acl/acl-0default",
 		"aws-efs-encrypted arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0legacy",
+		"aws-iam-no-cloudshell-full-access arn:aws:iam::111111111111:group/support",
 		// The member's root MFA is a virtual device.
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/222222222222",
 		// The member account has no metric filters at all.
@@ -82,6 +83,7 @@ func TestScanAWS(t *testing.T) {
 		"aws-iam-server-certificate-not-expired arn:aws:iam::111111111111:server-certificate/www-2026",
 		"aws-ec2-nacl-no-public-admin-ports arn:aws:ec2:us-east-1:111111111111:network-acl/acl-0guarded",
 		"aws-efs-encrypted arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0shared",
+		"aws-iam-no-cloudshell-full-access arn:aws:iam::111111111111:group/admins",
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		// trail → log group → root-usage filter → alarm → confirmed e-mail subscriber.
 		"aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",

@@ -41,6 +41,7 @@ func collectIAM(ctx context.Context, s *scope) error {
 	// authorization details, the credential report and the role listing.
 	var (
 		users    []iamtypes.UserDetail
+		groups   []iamtypes.GroupDetail
 		roles    []iamtypes.RoleDetail
 		policies []iamtypes.ManagedPolicyDetail
 		report   map[string]credRow
@@ -52,7 +53,7 @@ func collectIAM(ctx context.Context, s *scope) error {
 	g.Go(func() error { return collectServerCertificates(gctx, s, api) })
 	g.Go(func() error {
 		pages := iam.NewGetAccountAuthorizationDetailsPaginator(api, &iam.GetAccountAuthorizationDetailsInput{
-			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+			Filter: []iamtypes.EntityType{iamtypes.EntityTypeUser, iamtypes.EntityTypeGroup, iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
 		})
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(gctx)
@@ -60,6 +61,7 @@ func collectIAM(ctx context.Context, s *scope) error {
 				return s.fail(gctx, "iam:GetAccountAuthorizationDetails", err)
 			}
 			users = append(users, page.UserDetailList...)
+			groups = append(groups, page.GroupDetailList...)
 			roles = append(roles, page.RoleDetailList...)
 			policies = append(policies, page.Policies...)
 		}
@@ -80,6 +82,7 @@ func collectIAM(ctx context.Context, s *scope) error {
 	g, gctx = errgroup.WithContext(ctx)
 	g.Go(func() error { return collectUsers(gctx, s, api, users, report) })
 	g.Go(func() error { return collectRoles(gctx, s, roles, extra) })
+	g.Go(func() error { return collectGroups(gctx, s, groups) })
 	g.Go(func() error { return collectPolicies(gctx, s, api, policies) })
 	return g.Wait()
 }
@@ -402,6 +405,27 @@ func collectServerCertificates(ctx context.Context, s *scope, api iamAPI) error 
 			if err := s.emit(ctx, "aws_iam_server_certificate", arn, name, nil, timeOf(c.UploadDate), p); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// collectGroups emits IAM groups with their attached and inline policies.
+func collectGroups(ctx context.Context, s *scope, groups []iamtypes.GroupDetail) error {
+	for _, g := range groups {
+		arn := aws.ToString(g.Arn)
+		inline := []string{}
+		for _, ip := range g.GroupPolicyList {
+			inline = append(inline, aws.ToString(ip.PolicyName))
+		}
+		p := obj{
+			"group_name": aws.ToString(g.GroupName), "group_id": aws.ToString(g.GroupId), "arn": arn,
+			"path": aws.ToString(g.Path), "attached_policies": attached(g.AttachedManagedPolicies),
+			"inline_policy_names": inline,
+		}
+		setTS(p, "create_date", g.CreateDate)
+		if err := s.emit(ctx, "aws_iam_group", arn, aws.ToString(g.GroupName), nil, timeOf(g.CreateDate), p); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -29,7 +29,7 @@ func Kinds() []resource.Kind {
 		rdsInstanceKind(), lambdaKind(), eksClusterKind(), logGroupKind(),
 		accessAnalyzerKind(), securityHubKind(),
 		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(), networkACLKind(),
-		efsKind(),
+		efsKind(), iamGroupKind(),
 	}
 }
 
@@ -788,6 +788,24 @@ func efsKind() resource.Kind {
 			str("throughput_mode", "bursting, provisioned or elastic"),
 			boolean("encrypted", "data encrypted at rest"),
 			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
+		},
+	}
+}
+
+func iamGroupKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_iam_group", Provider: resource.AWS, Service: "iam", Model: resource.IaaS,
+		Global:      true,
+		Description: "IAM group with its attached and inline policies (GetAccountAuthorizationDetails GroupDetailList)",
+		Permissions: []string{"iam:GetAccountAuthorizationDetails"},
+		Schema: []resource.Field{
+			str("group_name", "group name"),
+			str("group_id", "stable unique ID (AGPA…)"),
+			str("arn", "group ARN"),
+			str("path", "IAM path"),
+			timestamp("create_date", "when the group was created"),
+			attachedPolicies(),
+			list("inline_policy_names", "names of inline policies (list of strings)"),
 		},
 	}
 }

@@ -46,7 +46,8 @@ import (
 //	           Lambda URL without auth; EKS endpoint open to 0.0.0.0/0; log group
 //	           kept 7 days; no Security Hub in eu-central-1; no Access Analyzer
 //	           in eu-west-1; Config recorder stopped in us-west-2; unencrypted
-//	           EFS file system dev-media-cache.
+//	           EFS file system dev-media-cache; group developers holding
+//	           AWSCloudShellFullAccess.
 //
 // Collection errors: Lambda AccessDenied in acme-dev eu-central-1 and the
 // opt-in region ap-east-1 not enabled in acme-prod.
@@ -833,6 +834,7 @@ func (e *estate) awsBase() {
 	e.awsMonitoring()
 	e.awsServerCertificates()
 	e.awsFileSystems()
+	e.awsGroups()
 	e.awsNetworkAndCompute()
 	e.awsApps()
 
@@ -956,6 +958,49 @@ func (e *estate) awsFileSystems() {
 		} else {
 			e.plant(p.FileSystemArn, "aws-efs-encrypted", "file system created without encryption at rest")
 		}
+	}
+}
+
+type awsGroupProps struct {
+	GroupName         string              `json:"group_name"`
+	GroupID           string              `json:"group_id"`
+	Arn               string              `json:"arn"`
+	Path              string              `json:"path"`
+	CreateDate        string              `json:"create_date"`
+	AttachedPolicies  []awsAttachedPolicy `json:"attached_policies"`
+	InlinePolicyNames []string            `json:"inline_policy_names"`
+}
+
+// awsGroups adds the IAM groups the demo users belong to. The development
+// account's developers group holds AWSCloudShellFullAccess (a plant).
+func (e *estate) awsGroups() {
+	const managed = "arn:aws:iam::aws:policy/"
+	for _, g := range []struct {
+		ai       int
+		name     string
+		policies []string
+	}{
+		{0, "admins", []string{"AdministratorAccess"}},
+		{0, "deployers", []string{"PowerUserAccess"}},
+		{0, "backup-operators", []string{"AWSBackupOperatorAccess"}},
+		{1, "operators", []string{"ReadOnlyAccess", "AWSSupportAccess"}},
+		{1, "analysts", []string{"ReadOnlyAccess"}},
+		{1, "deployers", []string{"PowerUserAccess"}},
+		{2, "developers", []string{"PowerUserAccess", "AWSCloudShellFullAccess"}},
+	} {
+		a := awsAccts[g.ai]
+		p := awsGroupProps{
+			GroupName: g.name, GroupID: fmt.Sprintf("AGPA%s%08X", a.id[:4], len(g.name)*104729+g.ai),
+			Arn: fmt.Sprintf("arn:aws:iam::%s:group/%s", a.id, g.name), Path: "/", CreateDate: e.ago(days(800)),
+			InlinePolicyNames: []string{},
+		}
+		for _, pol := range g.policies {
+			p.AttachedPolicies = append(p.AttachedPolicies, awsAttachedPolicy{pol, managed + pol})
+			if pol == "AWSCloudShellFullAccess" {
+				e.plant(p.Arn, "aws-iam-no-cloudshell-full-access", "developers can move files in and out through CloudShell")
+			}
+		}
+		e.add(e.awsResource(a, resource.GlobalRegion, "aws_iam_group", p.Arn, g.name, nil, days(800)), &p)
 	}
 }
 
