@@ -83,6 +83,7 @@ func TestScanAWS(t *testing.T) {
 		"aws-iam-server-certificate-not-expired arn:aws:iam::111111111111:server-certificate/www-2026",
 		"aws-ec2-nacl-no-public-admin-ports arn:aws:ec2:us-east-1:111111111111:network-acl/acl-0guarded",
 		"aws-efs-encrypted arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0shared",
+		"aws-iam-root-credentials-management arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		"aws-iam-no-cloudshell-full-access arn:aws:iam::111111111111:group/admins",
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		// trail → log group → root-usage filter → alarm → confirmed e-mail subscriber.

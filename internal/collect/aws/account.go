@@ -60,6 +60,22 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		set("summary_map", sm)
 		return nil
 	})
+	if a.mgmt {
+		// Organization-wide IAM features can only be read from the
+		// management account (or a delegated administrator).
+		g.Go(func() error {
+			out, err := s.iam().ListOrganizationsFeatures(gctx, &iam.ListOrganizationsFeaturesInput{})
+			if err != nil {
+				return s.fail(ctx, "iam:ListOrganizationsFeatures", err)
+			}
+			feats := make([]string, 0, len(out.EnabledFeatures))
+			for _, f := range out.EnabledFeatures {
+				feats = append(feats, string(f))
+			}
+			set("organizations_features", obj{"organization_id": aws.ToString(out.OrganizationId), "enabled_features": feats})
+			return nil
+		})
+	}
 	g.Go(func() error {
 		devs, err := rootVirtualMFA(gctx, s.iam())
 		if err != nil {

@@ -152,8 +152,10 @@ func (c *Collector) Calls() int64 { return c.calls.Load() }
 // target is one account in scope with the configuration to reach it.
 type target struct {
 	id, name, email, orgID, uid string
-	partition                   string
-	cfg                         aws.Config
+	// mgmt is true for the organization's management account.
+	mgmt      bool
+	partition string
+	cfg       aws.Config
 }
 
 // Collect implements collect.Collector. It fails only when no account can
@@ -326,8 +328,9 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 	if org != nil {
 		orgID = aws.ToString(org.Id)
 	}
+	isMgmt := func(acct string) bool { return org != nil && aws.ToString(org.MasterAccountId) == acct }
 	if !c.opts.Org {
-		return []*target{{id: self, name: self, orgID: orgID, uid: accountUID(self), partition: partition, cfg: base}}, nil
+		return []*target{{id: self, name: self, orgID: orgID, uid: accountUID(self), mgmt: isMgmt(self), partition: partition, cfg: base}}, nil
 	}
 	var out []*target
 	pages := organizations.NewListAccountsPaginator(orgc, &organizations.ListAccountsInput{})
@@ -343,7 +346,7 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 			}
 			acct := &target{
 				id: aws.ToString(a.Id), name: aws.ToString(a.Name), email: aws.ToString(a.Email),
-				orgID: orgID, uid: aws.ToString(a.Arn), partition: partition, cfg: base,
+				orgID: orgID, uid: aws.ToString(a.Arn), mgmt: isMgmt(aws.ToString(a.Id)), partition: partition, cfg: base,
 			}
 			if acct.uid == "" {
 				acct.uid = accountUID(acct.id)

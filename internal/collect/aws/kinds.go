@@ -120,7 +120,7 @@ func accountKind() resource.Kind {
 		Global:      true,
 		Description: "AWS account: root user, account-wide S3 Block Public Access and contact facts (one per account)",
 		Permissions: []string{
-			"iam:GetAccountSummary", "iam:ListVirtualMFADevices", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
+			"iam:GetAccountSummary", "iam:ListVirtualMFADevices", "iam:ListOrganizationsFeatures", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
 			"account:GetContactInformation", "organizations:DescribeOrganization", "organizations:ListAccounts",
 		},
 		Schema: []resource.Field{
@@ -139,6 +139,9 @@ func accountKind() resource.Kind {
 				integer("mfa_devices", "number of MFA devices"),
 				integer("mfa_devices_in_use", "number of MFA devices in use"),
 			),
+			object("organizations_features", "organization-wide IAM features (iam:ListOrganizationsFeatures); present only on the organization's management account, absent elsewhere or when the call failed",
+				str("organization_id", "organization ID (o-…)"),
+				list("enabled_features", "RootCredentialsManagement and/or RootSessions (list of strings)")),
 			list("root_virtual_mfa_devices", "virtual MFA devices assigned to the root user (ListVirtualMFADevices, devices whose user ARN ends in :root); empty when the root user's MFA is a hardware device or there is none; absent when the listing failed",
 				str("serial_number", "device ARN, e.g. arn:aws:iam::123456789012:mfa/root-account-mfa-device"),
 				timestamp("enable_date", "when it was assigned")),

@@ -16,7 +16,7 @@ import (
 // e.plant, so the end-to-end test can compare them with the FAIL findings):
 //
 //	acme-mgmt  IAM user svc-backup with two active access keys; Terraform
-//	           state bucket without MFA Delete.
+//	           state bucket without MFA Delete; centralized root access off.
 //	acme-prod  account-level S3 Block Public Access off, no security contact;
 //	           public bucket acme-prod-marketing-site; bucket
 //	           acme-prod-tmp-export without an owner tag; CloudTrail bucket
@@ -126,16 +126,22 @@ type awsContactInfo struct {
 	PhoneNumber string `json:"phone_number"`
 }
 
+type awsOrgFeatures struct {
+	OrganizationID  string   `json:"organization_id"`
+	EnabledFeatures []string `json:"enabled_features"`
+}
+
 type awsAccountProps struct {
-	AccountID          string         `json:"account_id"`
-	AccountName        string         `json:"account_name"`
-	OrganizationID     string         `json:"organization_id,omitempty"`
-	Email              string         `json:"email"`
-	SummaryMap         awsSummaryMap  `json:"summary_map"`
-	RootVirtualMFA     []awsMFADevice `json:"root_virtual_mfa_devices"`
-	PublicAccessBlock  awsPAB         `json:"public_access_block"`
-	AlternateContacts  []awsContact   `json:"alternate_contacts"`
-	ContactInformation awsContactInfo `json:"contact_information"`
+	AccountID          string          `json:"account_id"`
+	AccountName        string          `json:"account_name"`
+	OrganizationID     string          `json:"organization_id,omitempty"`
+	Email              string          `json:"email"`
+	SummaryMap         awsSummaryMap   `json:"summary_map"`
+	RootVirtualMFA     []awsMFADevice  `json:"root_virtual_mfa_devices"`
+	OrgFeatures        *awsOrgFeatures `json:"organizations_features,omitempty"`
+	PublicAccessBlock  awsPAB          `json:"public_access_block"`
+	AlternateContacts  []awsContact    `json:"alternate_contacts"`
+	ContactInformation awsContactInfo  `json:"contact_information"`
 }
 
 type awsPasswordPolicy struct {
@@ -873,6 +879,10 @@ func (e *estate) awsAccountFacts(ai int) {
 		ContactInformation: awsContactInfo{"Acme Cloud Team", "Acme Corp", "US", "+1-555-0199"},
 	}
 	switch a.env {
+	case "management":
+		// Centralized root access is not turned on yet.
+		p.OrgFeatures = &awsOrgFeatures{OrganizationID: awsOrgID, EnabledFeatures: []string{}}
+		e.plant(uid, "aws-iam-root-credentials-management", "member accounts still have their own root credentials: centralized root access is off")
 	case "production":
 		p.PublicAccessBlock = awsPAB{}
 		e.plant(uid, "aws-s3-account-public-access-blocked", "account-level S3 Block Public Access turned off to publish the marketing site")
