@@ -13,6 +13,7 @@ import (
 
 	"cloudward/internal/collect"
 	"cloudward/internal/collect/demo"
+	"cloudward/internal/drift"
 	"cloudward/internal/finding"
 	"cloudward/internal/report"
 	"cloudward/internal/server"
@@ -249,7 +250,19 @@ func runServe(ctx context.Context, e *env, f serveFlags, providers []providerCLI
 	checks, fws := cat.reportInfo()
 	host, _, _ := net.SplitHostPort(f.listen)
 	srv, err := server.New(server.Options{
-		Store: st, State: state, Scan: scan, Scopes: scopes, Schedules: schedules, ScanOnStart: !f.noScanStart,
+		Store: st, State: state, Scan: scan, Scopes: scopes,
+		Diff: func(ctx context.Context, oldID, newID int64) (*drift.Report, error) {
+			o, err := st.Snapshot(ctx, oldID)
+			if err != nil {
+				return nil, err
+			}
+			n, err := st.Snapshot(ctx, newID)
+			if err != nil {
+				return nil, err
+			}
+			return diffReport(ctx, st, o, n, cat)
+		},
+		Schedules: schedules, ScanOnStart: !f.noScanStart,
 		Checks: checks, Frameworks: fws, Kinds: cat.registry.All(),
 		Notifiers: notifiers, NotifyMin: notifyMin,
 		SecureCookies: useTLS || isLoopbackHost(host), TLS: useTLS,

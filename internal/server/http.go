@@ -56,6 +56,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v1/responsibility", read(s.handleResponsibility))
 	handle("GET /api/v1/collection-errors", read(s.handleCollectionErrors))
 	handle("GET /api/v1/trend", read(s.handleTrend))
+	handle("GET /api/v1/diff", read(s.handleDiff))
 	handle("GET /api/v1/mutes", read(s.handleMutes))
 	handle("POST /api/v1/mutes", admin(s.handleAddMute))
 	handle("POST /api/v1/mutes/{id}/expire", admin(s.handleExpireMute))

@@ -43,6 +43,8 @@ type Options struct {
 	// Scan runs a scan of one scope; Scopes lists the scopes it knows.
 	Scan   ScanFunc
 	Scopes []string
+	// Diff compares two snapshots for /api/v1/diff; nil answers 501.
+	Diff DiffFunc
 	// Schedules start scans; a scope without one is scanned only on demand.
 	Schedules []Schedule
 	// ScanOnStart scans every scope once when Run starts.

@@ -117,6 +117,7 @@ type harness struct {
 	admin  string
 	reader string
 	state  serverstate.State
+	store  store.Store
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -143,7 +144,7 @@ func newHarness(t *testing.T, opts server.Options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, srv: srv, state: opts.State, done: make(chan struct{})}
+	h := &harness{t: t, srv: srv, state: opts.State, store: st, done: make(chan struct{})}
 	h.admin, _, err = server.CreateToken(ctx, opts.State, "alice", serverstate.ScopeAdmin, time.Now())
 	if err != nil {
 		t.Fatal(err)
