@@ -68,6 +68,7 @@ func TestScanAWS(t *testing.T) {
 		"aws-ec2-nacl-no-public-admin-ports arn:aws:ec2:us-east-1:111111111111:network-acl/acl-0default",
 		"aws-efs-encrypted arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0legacy",
 		"aws-iam-no-cloudshell-full-access arn:aws:iam::111111111111:group/support",
+		"aws-organizations-delegated-policy-management arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		// The member's root MFA is a virtual device.
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/222222222222",
 		// The member account has no metric filters at all.
@@ -84,6 +85,7 @@ func TestScanAWS(t *testing.T) {
 		"aws-ec2-nacl-no-public-admin-ports arn:aws:ec2:us-east-1:111111111111:network-acl/acl-0guarded",
 		"aws-efs-encrypted arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0shared",
 		"aws-iam-root-credentials-management arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
+		"aws-organizations-delegated-administrators arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		"aws-iam-no-cloudshell-full-access arn:aws:iam::111111111111:group/admins",
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		// trail → log group → root-usage filter → alarm → confirmed e-mail subscriber.

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 	"golang.org/x/sync/errgroup"
@@ -33,7 +35,7 @@ type s3controlAPI interface {
 // account-level S3 Block Public Access and contacts.
 func collectAccountFacts(ctx context.Context, s *scope) error {
 	a := s.acct
-	p := obj{"account_id": a.id, "account_name": a.name}
+	p := obj{"account_id": a.id, "account_name": a.name, "is_management_account": a.mgmt}
 	setNonEmpty(p, "organization_id", a.orgID)
 	setNonEmpty(p, "email", a.email)
 
@@ -61,6 +63,35 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		return nil
 	})
 	if a.mgmt {
+		var orgc organizationsAPI = organizations.NewFromConfig(s.cfg(""))
+		g.Go(func() error {
+			admins, err := delegatedAdmins(gctx, orgc)
+			if err != nil {
+				return s.fail(ctx, "organizations:ListDelegatedAdministrators", err)
+			}
+			set("delegated_administrators", admins)
+			return nil
+		})
+		g.Go(func() error {
+			out, err := orgc.DescribeResourcePolicy(gctx, &organizations.DescribeResourcePolicyInput{})
+			if isCode(err, "ResourcePolicyNotFoundException") {
+				set("delegation_policy", obj{"present": false})
+				return nil
+			}
+			if err != nil {
+				return s.fail(ctx, "organizations:DescribeResourcePolicy", err)
+			}
+			dp := obj{"present": true}
+			if rp := out.ResourcePolicy; rp != nil && rp.Content != nil {
+				doc, err := parsePolicy(*rp.Content)
+				if err != nil {
+					return s.fail(ctx, "organizations:DescribeResourcePolicy", fmt.Errorf("delegation policy: %w", err))
+				}
+				dp["document"] = doc
+			}
+			set("delegation_policy", dp)
+			return nil
+		})
 		// Organization-wide IAM features can only be read from the
 		// management account (or a delegated administrator).
 		g.Go(func() error {
@@ -154,6 +185,36 @@ func collectAccountFacts(ctx context.Context, s *scope) error {
 		p["alternate_contacts"] = list
 	}
 	return s.emit(ctx, "aws_account", a.uid, a.name, nil, time.Time{}, p)
+}
+
+// delegatedAdmins lists the organization's delegated administrator accounts
+// with the services each administers.
+func delegatedAdmins(ctx context.Context, api organizationsAPI) ([]obj, error) {
+	out := []obj{}
+	pages := organizations.NewListDelegatedAdministratorsPaginator(api, &organizations.ListDelegatedAdministratorsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page.DelegatedAdministrators {
+			services := []string{}
+			spages := organizations.NewListDelegatedServicesForAccountPaginator(api, &organizations.ListDelegatedServicesForAccountInput{AccountId: d.Id})
+			for spages.HasMorePages() {
+				sp, err := spages.NextPage(ctx)
+				if err != nil {
+					return nil, err
+				}
+				for _, sv := range sp.DelegatedServices {
+					services = append(services, aws.ToString(sv.ServicePrincipal))
+				}
+			}
+			da := obj{"id": aws.ToString(d.Id), "name": aws.ToString(d.Name), "services": services}
+			setTS(da, "delegation_enabled_date", d.DelegationEnabledDate)
+			out = append(out, da)
+		}
+	}
+	return out, nil
 }
 
 // rootVirtualMFA lists the assigned virtual MFA devices whose user is the

@@ -294,6 +294,9 @@ type stsAPI interface {
 type organizationsAPI interface {
 	DescribeOrganization(ctx context.Context, in *organizations.DescribeOrganizationInput, optFns ...func(*organizations.Options)) (*organizations.DescribeOrganizationOutput, error)
 	ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error)
+	ListDelegatedAdministrators(ctx context.Context, in *organizations.ListDelegatedAdministratorsInput, optFns ...func(*organizations.Options)) (*organizations.ListDelegatedAdministratorsOutput, error)
+	ListDelegatedServicesForAccount(ctx context.Context, in *organizations.ListDelegatedServicesForAccountInput, optFns ...func(*organizations.Options)) (*organizations.ListDelegatedServicesForAccountOutput, error)
+	DescribeResourcePolicy(ctx context.Context, in *organizations.DescribeResourcePolicyInput, optFns ...func(*organizations.Options)) (*organizations.DescribeResourcePolicyOutput, error)
 }
 
 // accounts resolves the accounts in scope: the caller's, or every active

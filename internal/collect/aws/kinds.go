@@ -122,6 +122,7 @@ func accountKind() resource.Kind {
 		Permissions: []string{
 			"iam:GetAccountSummary", "iam:ListVirtualMFADevices", "iam:ListOrganizationsFeatures", "s3:GetAccountPublicAccessBlock", "account:GetAlternateContact",
 			"account:GetContactInformation", "organizations:DescribeOrganization", "organizations:ListAccounts",
+			"organizations:ListDelegatedAdministrators", "organizations:ListDelegatedServicesForAccount", "organizations:DescribeResourcePolicy",
 		},
 		Schema: []resource.Field{
 			str("account_id", "12-digit account ID"),
@@ -139,6 +140,15 @@ func accountKind() resource.Kind {
 				integer("mfa_devices", "number of MFA devices"),
 				integer("mfa_devices_in_use", "number of MFA devices in use"),
 			),
+			boolean("is_management_account", "the account is its organization's management account"),
+			list("delegated_administrators", "delegated administrator accounts (organizations:ListDelegatedAdministrators + ListDelegatedServicesForAccount); present only on the management account",
+				str("id", "member account ID"),
+				str("name", "account name"),
+				timestamp("delegation_enabled_date", "when it became a delegated administrator"),
+				list("services", "service principals it administers, e.g. securityhub.amazonaws.com (list of strings)")),
+			object("delegation_policy", "the Organizations resource-based delegation policy (organizations:DescribeResourcePolicy); present only on the management account",
+				boolean("present", "a delegation policy exists (false on ResourcePolicyNotFoundException)"),
+				policyDocument("document", "the policy (normalised); absent when there is none")),
 			object("organizations_features", "organization-wide IAM features (iam:ListOrganizationsFeatures); present only on the organization's management account, absent elsewhere or when the call failed",
 				str("organization_id", "organization ID (o-…)"),
 				list("enabled_features", "RootCredentialsManagement and/or RootSessions (list of strings)")),

@@ -16,7 +16,8 @@ import (
 // e.plant, so the end-to-end test can compare them with the FAIL findings):
 //
 //	acme-mgmt  IAM user svc-backup with two active access keys; Terraform
-//	           state bucket without MFA Delete; centralized root access off.
+//	           state bucket without MFA Delete; centralized root access off; no
+//	           Organizations delegation policy.
 //	acme-prod  account-level S3 Block Public Access off, no security contact;
 //	           public bucket acme-prod-marketing-site; bucket
 //	           acme-prod-tmp-export without an owner tag; CloudTrail bucket
@@ -126,22 +127,34 @@ type awsContactInfo struct {
 	PhoneNumber string `json:"phone_number"`
 }
 
+type awsDelegated struct {
+	ID                    string   `json:"id"`
+	Name                  string   `json:"name"`
+	DelegationEnabledDate string   `json:"delegation_enabled_date"`
+	Services              []string `json:"services"`
+}
+
 type awsOrgFeatures struct {
 	OrganizationID  string   `json:"organization_id"`
 	EnabledFeatures []string `json:"enabled_features"`
 }
 
 type awsAccountProps struct {
-	AccountID          string          `json:"account_id"`
-	AccountName        string          `json:"account_name"`
-	OrganizationID     string          `json:"organization_id,omitempty"`
-	Email              string          `json:"email"`
-	SummaryMap         awsSummaryMap   `json:"summary_map"`
-	RootVirtualMFA     []awsMFADevice  `json:"root_virtual_mfa_devices"`
-	OrgFeatures        *awsOrgFeatures `json:"organizations_features,omitempty"`
-	PublicAccessBlock  awsPAB          `json:"public_access_block"`
-	AlternateContacts  []awsContact    `json:"alternate_contacts"`
-	ContactInformation awsContactInfo  `json:"contact_information"`
+	AccountID        string          `json:"account_id"`
+	AccountName      string          `json:"account_name"`
+	OrganizationID   string          `json:"organization_id,omitempty"`
+	Email            string          `json:"email"`
+	SummaryMap       awsSummaryMap   `json:"summary_map"`
+	RootVirtualMFA   []awsMFADevice  `json:"root_virtual_mfa_devices"`
+	OrgFeatures      *awsOrgFeatures `json:"organizations_features,omitempty"`
+	IsManagement     bool            `json:"is_management_account"`
+	DelegatedAdmins  []awsDelegated  `json:"delegated_administrators,omitempty"`
+	DelegationPolicy *struct {
+		Present bool `json:"present"`
+	} `json:"delegation_policy,omitempty"`
+	PublicAccessBlock  awsPAB         `json:"public_access_block"`
+	AlternateContacts  []awsContact   `json:"alternate_contacts"`
+	ContactInformation awsContactInfo `json:"contact_information"`
 }
 
 type awsPasswordPolicy struct {
@@ -883,6 +896,13 @@ func (e *estate) awsAccountFacts(ai int) {
 		// Centralized root access is not turned on yet.
 		p.OrgFeatures = &awsOrgFeatures{OrganizationID: awsOrgID, EnabledFeatures: []string{}}
 		e.plant(uid, "aws-iam-root-credentials-management", "member accounts still have their own root credentials: centralized root access is off")
+		p.IsManagement = true
+		p.DelegatedAdmins = []awsDelegated{{ID: awsAccts[1].id, Name: awsAccts[1].name, DelegationEnabledDate: e.ago(days(700)),
+			Services: []string{"securityhub.amazonaws.com", "access-analyzer.amazonaws.com"}}}
+		p.DelegationPolicy = &struct {
+			Present bool `json:"present"`
+		}{false}
+		e.plant(uid, "aws-organizations-delegated-policy-management", "no delegation policy: SCP changes are made in the management account")
 	case "production":
 		p.PublicAccessBlock = awsPAB{}
 		e.plant(uid, "aws-s3-account-public-access-blocked", "account-level S3 Block Public Access turned off to publish the marketing site")
