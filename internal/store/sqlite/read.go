@@ -40,7 +40,14 @@ func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceF
 			args = append(args, f.Region)
 		}
 		args = inList(&q, args, "kind", f.Kinds)
-		q.WriteString(" ORDER BY account, uid")
+		if len(f.Kinds) > 0 {
+			// A few kinds of a big estate: find them through the kind
+			// index and sort them (the unary + keeps SQLite from walking
+			// the whole snapshot in order instead, ~30x slower).
+			q.WriteString(" ORDER BY +account, +uid")
+		} else {
+			q.WriteString(" ORDER BY account, uid")
+		}
 		rows, err := s.rdb.QueryContext(ctx, q.String(), args...)
 		if err != nil {
 			yield(resource.Resource{}, fmt.Errorf("list resources of snapshot %d: %w", snapshot, err))
