@@ -100,7 +100,7 @@ func (c *catalog) reportInfo() ([]report.CheckInfo, []report.FrameworkInfo) {
 		fi := report.FrameworkInfo{ID: fw.ID, Title: fw.Title, Version: fw.Version}
 		for _, r := range fw.Requirements {
 			fi.Requirements = append(fi.Requirements, report.RequirementInfo{
-				ID: r.ID, Title: r.Title, Automated: r.Automated, CheckIDs: r.Checks,
+				ID: r.ID, Section: r.Section, Title: r.Title, Automated: r.Automated, CheckIDs: r.Checks,
 			})
 		}
 		fws = append(fws, fi)

@@ -36,7 +36,7 @@ type scanFlags struct {
 	failOn     string
 	maxRows    int
 	drift      scanDriftFlags
-	framework  string
+	frameworks []string
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -105,7 +105,7 @@ usage or runtime error.`,
 	fl.StringVar(&f.outputFile, "output-file", "", "write the (single) output to this file instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
-	fl.StringVar(&f.framework, "framework", "", "report only this framework's checks, with per-requirement results and coverage (see `cloudward frameworks`)")
+	fl.StringSliceVar(&f.frameworks, "framework", nil, "report only these frameworks' checks (comma-separated IDs), with per-requirement and per-section results and coverage; JSON findings carry their requirement IDs (see `cloudward frameworks`)")
 	addScanDriftFlags(cmd, &f.drift)
 	return cmd
 }
@@ -159,12 +159,16 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	if err != nil {
 		return err
 	}
-	var fw *policy.Framework
-	if f.framework != "" {
-		if fw = findFramework(cat.frameworks, f.framework); fw == nil {
-			return usagef("--framework: unknown framework %q (see `cloudward frameworks`)", f.framework)
+	var fws []*policy.Framework
+	for _, id := range f.frameworks {
+		fw := findFramework(cat.frameworks, id)
+		if fw == nil {
+			return usagef("--framework: unknown framework %q (see `cloudward frameworks`)", id)
 		}
-		cat.frameworks = []*policy.Framework{fw}
+		fws = append(fws, fw)
+	}
+	if fws != nil {
+		cat.frameworks = fws
 	}
 	if err := addMutesFile(cat, f.drift.mutesPath); err != nil {
 		return err
@@ -217,12 +221,12 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		"findings", res.snapshot.Findings, "collect_and_evaluate", res.timings.collect,
 		"cross_resource_checks", res.timings.deferred, "commit", res.timings.commit)
 
-	if fw != nil {
-		if res.summary, err = frameworkSummary(ctx, st, res, cat, fw); err != nil {
+	if fws != nil {
+		if res.summary, err = frameworkSummary(ctx, st, res, cat, fws); err != nil {
 			return err
 		}
 	}
-	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows, fw); err != nil {
+	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows, fws); err != nil {
 		return err
 	}
 	reportMutes(e, res.mutes)
@@ -270,7 +274,7 @@ func isTerminal(w io.Writer) bool {
 
 // writeOutputs renders every requested output from the stored findings;
 // with fw, only the findings of its checks, and its requirements.
-func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResult, outputs []report.Output, maxRows int, fw *policy.Framework) error {
+func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResult, outputs []report.Output, maxRows int, fws []*policy.Framework) error {
 	for _, out := range outputs {
 		w := e.stdout
 		var file *os.File
@@ -281,10 +285,10 @@ func writeOutputs(ctx context.Context, e *env, st store.Store, res pipelineResul
 			}
 			w = file
 		}
-		text := report.TextOptions{MaxRows: maxRows, Color: out.Path == "" && isColorTerminal(e.stdout), Requirements: fw != nil}
+		text := report.TextOptions{MaxRows: maxRows, Color: out.Path == "" && isColorTerminal(e.stdout), Requirements: fws != nil}
 		findings := st.Findings(ctx, res.snapshot.ID, store.FindingFilter{Statuses: out.Format.Statuses()})
-		if fw != nil {
-			findings = frameworkFindings(ctx, st, res.snapshot.ID, fw, out.Format.Statuses())
+		if fws != nil {
+			findings = frameworkFindings(ctx, st, res.snapshot.ID, fws, out.Format.Statuses())
 		}
 		err := report.Write(w, out.Format, res.summary, findings, text)
 		if file != nil {

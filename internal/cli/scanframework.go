@@ -11,16 +11,18 @@ import (
 	"cloudward/internal/store"
 )
 
-// frameworkChecks returns the IDs of the checks a framework's requirements
-// name, in first-seen order.
-func frameworkChecks(fw *policy.Framework) []string {
+// frameworkChecks returns the IDs of the checks the frameworks'
+// requirements name, in first-seen order.
+func frameworkChecks(fws []*policy.Framework) []string {
 	var ids []string
 	seen := map[string]bool{}
-	for _, r := range fw.Requirements {
-		for _, id := range r.Checks {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+	for _, fw := range fws {
+		for _, r := range fw.Requirements {
+			for _, id := range r.Checks {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
 			}
 		}
 	}
@@ -28,28 +30,31 @@ func frameworkChecks(fw *policy.Framework) []string {
 }
 
 // frameworkSummary recounts a scan's findings for `scan --framework`: only
-// the findings of the framework's checks, scored against that framework
-// alone.
-func frameworkSummary(ctx context.Context, st store.Store, res pipelineResult, cat *catalog, fw *policy.Framework) (*report.Summary, error) {
-	checks, fws := cat.reportInfo()
-	for _, fi := range fws {
-		if fi.ID == fw.ID {
-			fws = []report.FrameworkInfo{fi}
-			break
+// the findings of the selected frameworks' checks, scored against those
+// frameworks alone, each finding tagged with the requirements it serves.
+func frameworkSummary(ctx context.Context, st store.Store, res pipelineResult, cat *catalog, selected []*policy.Framework) (*report.Summary, error) {
+	checks, all := cat.reportInfo()
+	var fws []report.FrameworkInfo
+	for _, fw := range selected {
+		for _, fi := range all {
+			if fi.ID == fw.ID {
+				fws = append(fws, fi)
+			}
 		}
 	}
 	s := report.NewSummary(res.summary.Meta(), checks, fws)
-	if err := s.AddAll(frameworkFindings(ctx, st, res.snapshot.ID, fw, nil)); err != nil {
-		return nil, fmt.Errorf("framework %s: read findings: %w", fw.ID, err)
+	s.TagRequirements()
+	if err := s.AddAll(frameworkFindings(ctx, st, res.snapshot.ID, selected, nil)); err != nil {
+		return nil, fmt.Errorf("frameworks: read findings: %w", err)
 	}
 	return s, nil
 }
 
-// frameworkFindings reads the snapshot's findings of the framework's
-// checks with the given statuses (all when empty). A framework without a
-// single check has no findings.
-func frameworkFindings(ctx context.Context, st store.Store, snapshot int64, fw *policy.Framework, statuses []finding.Status) iter.Seq2[finding.Finding, error] {
-	ids := frameworkChecks(fw)
+// frameworkFindings reads the snapshot's findings of the frameworks'
+// checks with the given statuses (all when empty). Frameworks without a
+// single check have no findings.
+func frameworkFindings(ctx context.Context, st store.Store, snapshot int64, fws []*policy.Framework, statuses []finding.Status) iter.Seq2[finding.Finding, error] {
+	ids := frameworkChecks(fws)
 	if len(ids) == 0 {
 		return func(func(finding.Finding, error) bool) {}
 	}

@@ -94,6 +94,9 @@ type (
 		Reason      string         `json:"reason"`
 		Resource    jsonResource   `json:"resource"`
 		Remediation string         `json:"remediation"`
+		// Requirements maps each selected framework to the requirement IDs
+		// the finding's check serves in it (scan --framework only).
+		Requirements map[string][]string `json:"requirements,omitempty"`
 	}
 	jsonResource struct {
 		UID      string `json:"uid"`
@@ -196,7 +199,8 @@ func WriteJSON(w io.Writer, s *Summary, all iter.Seq2[finding.Finding, error]) e
 				UID: f.ResourceUID, Name: f.ResourceName, Kind: f.Kind,
 				Provider: f.Provider, Account: f.Account, Region: f.Region,
 			},
-			Remediation: c.Remediation,
+			Remediation:  c.Remediation,
+			Requirements: s.requirementsOf[f.CheckID],
 		}
 		if err := enc.Encode(&jf); err != nil {
 			return fmt.Errorf("write json report: encode finding %s on %s: %w", f.CheckID, f.ResourceUID, err)

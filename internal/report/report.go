@@ -74,7 +74,10 @@ type FrameworkInfo struct {
 // RequirementInfo is one requirement of a framework. A requirement without
 // checks is reported as manual.
 type RequirementInfo struct {
-	ID        string
+	ID string
+	// Section is the framework's grouping (e.g. "1 Identity and Access
+	// Management"); reports score each section.
+	Section   string
 	Title     string
 	Automated bool
 	CheckIDs  []string

@@ -136,8 +136,11 @@ type groupKey struct{ provider, second string }
 // themselves, so its memory is bounded by the number of distinct checks,
 // accounts and regions. It is not safe for concurrent use.
 type Summary struct {
-	meta       Meta
-	frameworks []FrameworkInfo
+	// requirementsOf maps a check ID to framework ID → requirement IDs,
+	// once TagRequirements has been called.
+	requirementsOf map[string]map[string][]string
+	meta           Meta
+	frameworks     []FrameworkInfo
 
 	checkIndex map[string]int
 	checks     []CheckSummary
@@ -379,3 +382,24 @@ func requirementStatus(hasChecks bool, c Counts) RequirementStatus {
 // SetMeta replaces the snapshot description, for callers that learn the end
 // time or the collection errors after counting started.
 func (s *Summary) SetMeta(meta Meta) { s.meta = meta }
+
+// TagRequirements makes the JSON report list, in every finding, the
+// requirement IDs its check serves in each of the summary's frameworks, so
+// a compliance report can be filtered by requirement (scan --framework).
+func (s *Summary) TagRequirements() {
+	s.requirementsOf = map[string]map[string][]string{}
+	for _, fw := range s.frameworks {
+		for _, r := range fw.Requirements {
+			for _, id := range r.CheckIDs {
+				m := s.requirementsOf[id]
+				if m == nil {
+					m = map[string][]string{}
+					s.requirementsOf[id] = m
+				}
+				if !slices.Contains(m[fw.ID], r.ID) {
+					m[fw.ID] = append(m[fw.ID], r.ID)
+				}
+			}
+		}
+	}
+}
