@@ -52,7 +52,7 @@ mutes:
     reason: sandbox account
     owner: platform
 `, nil},
-		{"unknown top-level key", "org: {}\nschedules: daily\n", []string{"cfg.yaml:2: unknown key \"schedules\""}},
+		{"unknown top-level key", "org: {}\nnotifications: daily\n", []string{"cfg.yaml:2: unknown key \"notifications\""}},
 		{"unknown org key", "org:\n  required_tag: [owner]\n", []string{"cfg.yaml:2: org: unknown field \"required_tag\""}},
 		{"bad provider and empty list", "org:\n  allowed_regions:\n    aws: []\n    oracle: [x]\n", []string{
 			`cfg.yaml:4: org.allowed_regions: unknown provider "oracle"`,
