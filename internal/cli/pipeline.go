@@ -104,7 +104,7 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	g.Go(func() error {
 		defer close(queue)
 		if err := in.collector.Collect(gctx, sink); err != nil {
-			return fmt.Errorf("collect %s: %w", in.collector.Name(), err)
+			return fmt.Errorf("collect: %w", err)
 		}
 		return nil
 	})

@@ -183,3 +183,19 @@ func TestScanGCPUsage(t *testing.T) {
 		})
 	}
 }
+
+// A scope the collector could not read at all (here a project the API does
+// not know) stores its collection errors and reports them, but the scan
+// exits 2: zero findings there is not a pass.
+func TestScanNothingCollected(t *testing.T) {
+	srv := gcptest.New(t, filepath.Join("..", "collect", "gcp", "testdata", "api"))
+	db := filepath.Join(t.TempDir(), "gcp.db")
+	code, stdout, stderr := run(t, "scan", "--provider", "gcp", "--gcp-project", "no-such-project-1",
+		"--gcp-endpoint", srv.URL, "--db", db)
+	if code != ExitError {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, ExitError, stderr)
+	}
+	if !strings.Contains(stderr, "nothing was collected") || !strings.Contains(stdout, "Collection errors") {
+		t.Errorf("stderr %q; report has no collection errors section:\n%s", stderr, stdout)
+	}
+}

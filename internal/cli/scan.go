@@ -230,6 +230,13 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		return err
 	}
 	reportMutes(e, res.mutes)
+	// A scan that could read nothing at all is not a clean bill of health:
+	// its reports show the collection errors, and the exit code says so,
+	// whatever --fail-on is.
+	if res.snapshot.Resources == 0 && res.snapshot.Errors > 0 {
+		return fmt.Errorf("nothing was collected: %d collection errors in snapshot %d (see the report, or `cloudward query \"select * from collection_errors\"`)",
+			res.snapshot.Errors, res.snapshot.ID)
+	}
 	if err := checkBaseline(ctx, e, st, gate, res.snapshot); err != nil {
 		return err
 	}

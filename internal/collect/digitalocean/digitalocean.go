@@ -84,7 +84,7 @@ func New(opts Options) (*Collector, error) {
 		opts.APIURL += "/"
 	}
 	if _, err := url.Parse(opts.APIURL); err != nil {
-		return nil, fmt.Errorf("digitalocean: API URL: %w", err)
+		return nil, fmt.Errorf("API URL: %w", err)
 	}
 	if opts.SpacesEndpoint == "" {
 		opts.SpacesEndpoint = DefaultSpacesEndpoint
@@ -125,7 +125,7 @@ func New(opts Options) (*Collector, error) {
 	}
 	gc, err := godo.New(hc, godo.SetBaseURL(opts.APIURL), godo.SetUserAgent("cloudward"))
 	if err != nil {
-		return nil, fmt.Errorf("digitalocean: build client: %w", err)
+		return nil, fmt.Errorf("build client: %w", err)
 	}
 	c := &Collector{opts: opts, log: log, api: newAPI(gc)}
 	if opts.SpacesAccessKeyID != "" && opts.SpacesSecretAccessKey != "" {
@@ -198,7 +198,7 @@ type tagEdge struct {
 func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	acct, _, err := c.api.account.Get(ctx)
 	if err != nil {
-		return fmt.Errorf("digitalocean: read account (GET /v2/account): %s", describe(err))
+		return fmt.Errorf("read account (GET /v2/account): %s", describe(err))
 	}
 	team := acct.UUID
 	if acct.Team != nil && acct.Team.UUID != "" {
