@@ -94,3 +94,20 @@ type Finding struct {
 	// for PASS findings and for findings not read from a store.
 	FirstSeen time.Time `json:"first_seen,omitzero"`
 }
+
+// Validate reports the first structural problem with f: a store refuses
+// findings without a check or resource, or with an unknown status or
+// severity.
+func (f *Finding) Validate() error {
+	switch {
+	case f.CheckID == "":
+		return fmt.Errorf("finding for %s: empty check id", f.ResourceUID)
+	case f.ResourceUID == "":
+		return fmt.Errorf("finding of %s: empty resource uid", f.CheckID)
+	case f.Status != Pass && f.Status != Fail && f.Status != Error && f.Status != Muted:
+		return fmt.Errorf("finding of %s on %s: unknown status %q", f.CheckID, f.ResourceUID, f.Status)
+	case f.Severity < Info || f.Severity > Critical:
+		return fmt.Errorf("finding of %s on %s: unknown %v", f.CheckID, f.ResourceUID, f.Severity)
+	}
+	return nil
+}

@@ -93,3 +93,11 @@ type Edge struct {
 	// "uses_kms_key", "delivers_to_log_group".
 	Type string `json:"type"`
 }
+
+// Validate reports an edge with an empty end or type.
+func (e Edge) Validate() error {
+	if e.From == "" || e.To == "" || e.Type == "" {
+		return fmt.Errorf("edge %q -%q-> %q: empty field", e.From, e.Type, e.To)
+	}
+	return nil
+}

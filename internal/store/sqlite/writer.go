@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -150,8 +149,8 @@ func (w *writer) Resource(ctx context.Context, r resource.Resource) error {
 
 // Edge buffers one edge; duplicates are kept once.
 func (w *writer) Edge(ctx context.Context, e resource.Edge) error {
-	if e.From == "" || e.To == "" || e.Type == "" {
-		return fmt.Errorf("snapshot %d: edge %q -%q-> %q: empty field", w.id, e.From, e.Type, e.To)
+	if err := e.Validate(); err != nil {
+		return fmt.Errorf("snapshot %d: %w", w.id, err)
 	}
 	return w.add(ctx, func(b *batch) { b.edges = append(b.edges, e) })
 }
@@ -168,15 +167,8 @@ func (w *writer) Error(ctx context.Context, e resource.CollectionError) error {
 func (w *writer) Findings(ctx context.Context, fs []finding.Finding) error {
 	rows := make([]findingRow, len(fs))
 	for i, f := range fs {
-		switch {
-		case f.CheckID == "":
-			return fmt.Errorf("snapshot %d: finding for %s: empty check id", w.id, f.ResourceUID)
-		case f.ResourceUID == "":
-			return fmt.Errorf("snapshot %d: finding of %s: empty resource uid", w.id, f.CheckID)
-		case !slices.Contains(finding.Statuses, f.Status):
-			return fmt.Errorf("snapshot %d: finding of %s on %s: unknown status %q", w.id, f.CheckID, f.ResourceUID, f.Status)
-		case f.Severity < finding.Info || f.Severity > finding.Critical:
-			return fmt.Errorf("snapshot %d: finding of %s on %s: unknown %v", w.id, f.CheckID, f.ResourceUID, f.Severity)
+		if err := f.Validate(); err != nil {
+			return fmt.Errorf("snapshot %d: %w", w.id, err)
 		}
 		rows[i] = findingRow{uid: f.ResourceUID, check: f.CheckID, status: string(f.Status), reason: f.Reason, severity: int64(f.Severity)}
 	}
