@@ -55,6 +55,10 @@ type Kind struct {
 	Schema []Field `json:"schema"`
 	// Permissions lists the read-only API permissions needed to collect it.
 	Permissions []string `json:"permissions,omitempty"`
+	// AI is true for AI and machine-learning service resources (models,
+	// endpoints, notebooks, AI accounts and their deployments): they make
+	// the AI inventory and the ai-security baseline.
+	AI bool `json:"ai,omitempty"`
 }
 
 // Validate checks a kind's own metadata.

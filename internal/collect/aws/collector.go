@@ -419,7 +419,7 @@ type regionalJob struct {
 }
 
 func regionalJobs() []regionalJob {
-	return []regionalJob{
+	return append([]regionalJob{
 		{"ec2", collectEC2},
 		{"kms", collectKMS},
 		{"cloudtrail", collectCloudTrail},
@@ -432,7 +432,7 @@ func regionalJobs() []regionalJob {
 		{"cloudwatch", collectAlarms},
 		{"sns", collectSNS},
 		{"efs", collectEFS},
-	}
+	}, aiJobs()...)
 }
 
 // regions lists the account's enabled regions (DescribeRegions), limited to

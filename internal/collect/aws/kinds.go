@@ -22,7 +22,7 @@ import "cloudward/internal/resource"
 
 // Kinds lists every kind this provider produces, with its schema.
 func Kinds() []resource.Kind {
-	return []resource.Kind{
+	return append([]resource.Kind{
 		accountKind(), passwordPolicyKind(), iamUserKind(), iamRoleKind(), iamPolicyKind(),
 		s3BucketKind(), ec2InstanceKind(), ebsVolumeKind(), securityGroupKind(), vpcKind(),
 		regionalSettingsKind(), kmsKeyKind(), cloudTrailKind(), configRecorderKind(),
@@ -30,7 +30,7 @@ func Kinds() []resource.Kind {
 		accessAnalyzerKind(), securityHubKind(),
 		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(), networkACLKind(),
 		efsKind(), iamGroupKind(),
-	}
+	}, aiKinds()...)
 }
 
 func str(name, desc string) resource.Field {

@@ -83,7 +83,7 @@ func (g *Generator) Collect(ctx context.Context, sink collect.Sink) error {
 		now:  g.opts.Now,
 		rng:  rand.New(rand.NewPCG(g.opts.Seed, 0x636c6f7564776172)),
 	}
-	base := []func(*estate){(*estate).awsBase, (*estate).gcpBase, (*estate).azureBase, (*estate).doBase}
+	base := []func(*estate){(*estate).awsBase, (*estate).awsAIBase, (*estate).gcpBase, (*estate).azureBase, (*estate).doBase}
 	fill := []func(*estate, int){(*estate).awsFill, (*estate).gcpFill, (*estate).azureFill, (*estate).doFill}
 	for _, b := range base {
 		b(e)
