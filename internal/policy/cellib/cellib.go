@@ -1,7 +1,8 @@
 // Package cellib is the CEL environment checks are written in: the variables
 // a condition sees (properties, tags, resource, now, org) and cloudward's
 // functions (account_resources, region_resources, related, is_public_cidr,
-// cidr_contains, days_since, port_in_range), packaged as one cel.Lib.
+// cidr_contains, days_since, port_in_range, policy_allows_public,
+// public_policy_statements), packaged as one cel.Lib.
 //
 // The functions that depend on the resource being evaluated
 // (account_resources, region_resources, related, days_since) are macros
@@ -113,7 +114,7 @@ func (library) LibraryName() string { return "cloudward.checks" }
 
 // CompileOptions implements cel.Library.
 func (library) CompileOptions() []cel.EnvOption {
-	return []cel.EnvOption{
+	opts := []cel.EnvOption{
 		cel.OptionalTypes(),
 		cel.Variable(VarProperties, cel.MapType(cel.StringType, cel.DynType)),
 		cel.Variable(VarTags, cel.MapType(cel.StringType, cel.StringType)),
@@ -187,6 +188,7 @@ func (library) CompileOptions() []cel.EnvOption {
 					return types.Bool(PortInRange(int64(args[0].(types.Int)), int64(args[1].(types.Int)), int64(args[2].(types.Int))))
 				}))),
 	}
+	return append(opts, policyFunctions()...)
 }
 
 // ProgramOptions implements cel.Library.
