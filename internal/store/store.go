@@ -124,3 +124,93 @@ type Rows interface {
 	Err() error
 	Close() error
 }
+
+// MaxSearchLimit is the largest page a Searcher returns.
+const MaxSearchLimit = 1000
+
+// ResourceQuery selects one page of a snapshot's resources, ordered by UID.
+// Empty fields match everything.
+type ResourceQuery struct {
+	// Text keeps resources whose name or UID contains it, ignoring case.
+	Text     string
+	Provider resource.Provider
+	Account  string
+	Region   string
+	// Kinds keeps resources of any of these kinds.
+	Kinds []string
+	// UIDs keeps the resources with these UIDs (a lookup).
+	UIDs []string
+	// Tag is "key" (the tag is set, to any value) or "key=value".
+	Tag string
+	// After is the keyset cursor: the UID of the last resource of the
+	// previous page; the page starts after it.
+	After string
+	// Limit is the page size, 1 to MaxSearchLimit; 0 means 50.
+	Limit int
+	// Count asks for the total number of matches as well.
+	Count bool
+}
+
+// ResourcePage is one page of matching resources, ordered by UID.
+type ResourcePage struct {
+	// Items are the resources without their Properties.
+	Items []resource.Resource
+	// Next is the After of the next page; empty on the last page.
+	Next string
+	// Total is the number of matches when the query asked for Count,
+	// otherwise -1.
+	Total int64
+	// Indexed is true when the snapshot's search index answered. Without
+	// it the answer is the same but reads every resource of the snapshot.
+	Indexed bool
+}
+
+// FindingGroup counts a snapshot's findings that share a check, status,
+// severity and the provider, account, region and kind of their resource.
+type FindingGroup struct {
+	CheckID  string
+	Status   finding.Status
+	Severity finding.Severity
+	Provider string
+	Account  string
+	Region   string
+	Kind     string
+	Count    int64
+	// New counts those first seen in this snapshot (open findings only:
+	// PASS findings have no first-seen time).
+	New int64
+}
+
+// ResourceGroup counts a snapshot's resources of one provider, account,
+// region and kind.
+type ResourceGroup struct {
+	Provider string
+	Account  string
+	Region   string
+	Kind     string
+	Count    int64
+}
+
+// Searcher is implemented by stores that answer the dashboard's questions
+// about a complete snapshot in the database, without streaming a whole
+// table: paged search over resources, and aggregate counts.
+type Searcher interface {
+	// IndexSnapshot builds the search index of a complete snapshot unless
+	// it exists, and drops the indexes of snapshots that are no longer
+	// complete. It may take long on a large snapshot (see docs/server.md)
+	// and is safe to call concurrently and repeatedly.
+	IndexSnapshot(ctx context.Context, snapshot int64) error
+	// SearchResources returns one page of the snapshot's resources that
+	// match q. Before IndexSnapshot it gives the same answer, slower.
+	SearchResources(ctx context.Context, snapshot int64, q ResourceQuery) (ResourcePage, error)
+	// FindingGroups counts the snapshot's findings by check, status,
+	// severity and resource provider, account, region and kind.
+	FindingGroups(ctx context.Context, snapshot int64) ([]FindingGroup, error)
+	// ResourceGroups counts the snapshot's resources by provider,
+	// account, region and kind, ordered by those.
+	ResourceGroups(ctx context.Context, snapshot int64) ([]ResourceGroup, error)
+	// OpenFindings returns the findings that are not PASS of the
+	// resources with the given UIDs, with resource fields filled in,
+	// ordered by UID, then severity (highest first), then check ID.
+	OpenFindings(ctx context.Context, snapshot int64, uids []string) ([]finding.Finding, error)
+}
