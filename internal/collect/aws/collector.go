@@ -377,40 +377,68 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 // (region, service) job with bounded concurrency.
 func (c *Collector) collectAccount(ctx context.Context, a *target, sink collect.Sink) error {
 	start := time.Now()
-	acctScope := &scope{c: c, acct: a, region: resource.GlobalRegion, service: "sts", sink: sink}
-	if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
-		return acctScope.fail(ctx, "sts:AssumeRole", err)
-	}
-	regions, err := c.regions(ctx, a, sink)
-	if err != nil {
+	regions, ok, err := c.prepareAccount(ctx, a, sink)
+	if err != nil || !ok {
 		return err
 	}
 	c.log.Info("aws: scanning account", "account", a.id, "regions", len(regions))
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.JobConcurrency)
-	run := func(region, service string, fn func(context.Context, *scope) error) {
-		g.Go(func() error {
-			s := &scope{c: c, acct: a, region: region, service: service, sink: sink, regions: regions}
-			cs := collect.Scope{Provider: resource.AWS, Account: a.id, Region: region, Service: service}
-			t0 := time.Now()
-			defer func() {
-				c.log.Debug("aws: job done", "account", a.id, "region", region, "service", service, "elapsed", time.Since(t0).Round(time.Millisecond))
-			}()
-			return collect.Guard(gctx, sink, c.log, cs, func() error { return fn(gctx, s) })
-		})
-	}
-	run(resource.GlobalRegion, "account", collectAccountFacts)
-	run(resource.GlobalRegion, "iam", collectIAM)
-	run(resource.GlobalRegion, "s3", collectS3)
-	for _, region := range regions {
-		for _, j := range regionalJobs() {
-			run(region, j.service, j.fn)
-		}
+	for _, j := range accountJobs(regions) {
+		g.Go(func() error { return c.runJob(gctx, a, regions, j, sink) })
 	}
 	err = g.Wait()
 	c.log.Info("aws: account done", "account", a.id, "elapsed", time.Since(start).Round(time.Millisecond))
 	return err
+}
+
+// prepareAccount checks that the account's credentials work (assuming its
+// role) and lists its regions. ok is false when the account cannot be
+// scanned; that is recorded as a collection error.
+func (c *Collector) prepareAccount(ctx context.Context, a *target, sink collect.Sink) (regions []string, ok bool, err error) {
+	acctScope := &scope{c: c, acct: a, region: resource.GlobalRegion, service: "sts", sink: sink}
+	if _, err := a.cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, false, acctScope.fail(ctx, "sts:AssumeRole", err)
+	}
+	regions, err = c.regions(ctx, a, sink)
+	if err != nil {
+		return nil, false, err
+	}
+	return regions, true, nil
+}
+
+// accountJob is one (region, service) job of an account.
+type accountJob struct {
+	region, service string
+	fn              func(context.Context, *scope) error
+}
+
+// accountJobs lists every job of an account scanned in regions: the global
+// services, then each regional service in each region.
+func accountJobs(regions []string) []accountJob {
+	jobs := []accountJob{
+		{resource.GlobalRegion, "account", collectAccountFacts},
+		{resource.GlobalRegion, "iam", collectIAM},
+		{resource.GlobalRegion, "s3", collectS3},
+	}
+	for _, region := range regions {
+		for _, j := range regionalJobs() {
+			jobs = append(jobs, accountJob{region, j.service, j.fn})
+		}
+	}
+	return jobs
+}
+
+// runJob runs one job of account a, a panic becoming a collection error.
+func (c *Collector) runJob(ctx context.Context, a *target, regions []string, j accountJob, sink collect.Sink) error {
+	s := &scope{c: c, acct: a, region: j.region, service: j.service, sink: sink, regions: regions}
+	cs := collect.Scope{Provider: resource.AWS, Account: a.id, Region: j.region, Service: j.service}
+	t0 := time.Now()
+	defer func() {
+		c.log.Debug("aws: job done", "account", a.id, "region", j.region, "service", j.service, "elapsed", time.Since(t0).Round(time.Millisecond))
+	}()
+	return collect.Guard(ctx, sink, c.log, cs, func() error { return j.fn(ctx, s) })
 }
 
 type regionalJob struct {
