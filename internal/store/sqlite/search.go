@@ -1,0 +1,422 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cloudward/internal/finding"
+	"cloudward/internal/resource"
+	"cloudward/internal/store"
+)
+
+var _ store.Searcher = (*Store)(nil)
+
+// keepSearchIndexes is how many snapshot search indexes are kept: building
+// one drops the oldest-built beyond this number (an index of a 1,000,000
+// resource snapshot takes a few hundred MB; see docs/server.md).
+const keepSearchIndexes = 4
+
+// minTrigram is the shortest text the trigram index can look up; shorter
+// search text is matched by reading the index's resource table.
+const minTrigram = 3
+
+func searchTable(prefix string, snapshot int64) string {
+	return prefix + strconv.FormatInt(snapshot, 10)
+}
+
+// searchIndexed reports whether snapshot has a complete search index.
+func (s *Store) searchIndexed(ctx context.Context, snapshot int64) (bool, error) {
+	var one int
+	err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM search_indexes WHERE snapshot_id = ?`, snapshot).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("snapshot %d search index: %w", snapshot, err)
+	}
+	return true, nil
+}
+
+// IndexSnapshot builds the search index of a complete snapshot (see
+// migrations/0005_search_index.sql) in one write transaction, so a crash
+// leaves no half-built index and concurrent calls build it once. Scans
+// writing meanwhile wait for that transaction: about 40 s at 1,000,000
+// resources on a 2-core machine. It then drops the indexes of snapshots
+// that are no longer complete and those beyond the newest few built.
+func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
+	sn, err := s.Snapshot(ctx, snapshot)
+	if err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	if sn.Status != store.Complete {
+		return fmt.Errorf("index snapshot %d: it is %s: %w", snapshot, sn.Status, store.ErrNotFound)
+	}
+	if ok, err := s.searchIndexed(ctx, snapshot); err != nil || ok {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	defer tx.Rollback()
+	var one int
+	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM search_indexes WHERE snapshot_id = ?`, snapshot).Scan(&one); {
+	case err == nil:
+		return nil // built by a concurrent call
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	r, t, g := searchTable("search_r_", snapshot), searchTable("search_t_", snapshot), searchTable("search_g_", snapshot)
+	id := strconv.FormatInt(snapshot, 10)
+	stmts := []string{
+		// A leftover of an index whose drop did not finish.
+		`DROP TABLE IF EXISTS ` + r, `DROP TABLE IF EXISTS ` + t, `DROP TABLE IF EXISTS ` + g,
+		`CREATE TABLE ` + r + ` (rid INTEGER PRIMARY KEY, uid TEXT NOT NULL, provider TEXT NOT NULL,
+			account TEXT NOT NULL, region TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, tags TEXT)`,
+		`INSERT INTO ` + r + ` (uid, provider, account, region, kind, name, tags)
+			SELECT uid, provider, account, region, kind, name, tags FROM snap_resources
+			WHERE snapshot_id = ` + id + ` ORDER BY uid`,
+		`CREATE UNIQUE INDEX ` + r + `_uid ON ` + r + ` (uid)`,
+		`CREATE INDEX ` + r + `_kind ON ` + r + ` (kind)`,
+		`CREATE INDEX ` + r + `_provider ON ` + r + ` (provider)`,
+		`CREATE INDEX ` + r + `_account ON ` + r + ` (account)`,
+		`CREATE INDEX ` + r + `_region ON ` + r + ` (region)`,
+		`CREATE VIRTUAL TABLE ` + t + ` USING fts5(name, uid, content='', columnsize=0, tokenize='trigram case_sensitive 1')`,
+		`INSERT INTO ` + t + ` (rowid, name, uid) SELECT rid, lower(name), lower(uid) FROM ` + r,
+		`CREATE TABLE ` + g + ` (key TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
+			PRIMARY KEY (key, value, rid)) WITHOUT ROWID`,
+		`INSERT INTO ` + g + ` (key, value, rid) SELECT j.key, j.value, r.rid FROM ` + r + ` r, json_each(r.tags) j
+			WHERE r.tags IS NOT NULL`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO search_indexes (snapshot_id, built_at, resources)
+		SELECT ?, ?, count(*) FROM `+r, snapshot, formatTime(time.Now())); err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	if err := dropSearchIndexes(ctx, tx); err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index snapshot %d: commit: %w", snapshot, err)
+	}
+	return nil
+}
+
+// dropSearchIndexes drops the indexes of snapshots that are not complete
+// any more and those beyond the keepSearchIndexes most recently built.
+func dropSearchIndexes(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT snapshot_id FROM search_indexes
+		WHERE snapshot_id NOT IN (SELECT id FROM snapshots WHERE status = 'complete')
+		UNION SELECT snapshot_id FROM (SELECT snapshot_id FROM search_indexes
+			ORDER BY built_at DESC, snapshot_id DESC LIMIT -1 OFFSET ?)`, keepSearchIndexes)
+	if err != nil {
+		return fmt.Errorf("list stale search indexes: %w", err)
+	}
+	var stale []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("list stale search indexes: %w", err)
+		}
+		stale = append(stale, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("list stale search indexes: %w", err)
+	}
+	for _, id := range stale {
+		for _, q := range []string{
+			`DROP TABLE IF EXISTS ` + searchTable("search_r_", id),
+			`DROP TABLE IF EXISTS ` + searchTable("search_t_", id),
+			`DROP TABLE IF EXISTS ` + searchTable("search_g_", id),
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("drop search index of snapshot %d: %w", id, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_indexes WHERE snapshot_id = ?`, id); err != nil {
+			return fmt.Errorf("drop search index of snapshot %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// checkResourceQuery validates q and returns its page size.
+func checkResourceQuery(q store.ResourceQuery) (int, error) {
+	limit := q.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	if limit < 1 || limit > store.MaxSearchLimit {
+		return 0, fmt.Errorf("search resources: limit %d: want 1 to %d", q.Limit, store.MaxSearchLimit)
+	}
+	for _, v := range append([]string{q.Text, string(q.Provider), q.Account, q.Region, q.Tag, q.After}, append(q.Kinds, q.UIDs...)...) {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return 0, fmt.Errorf("search resources: %q is not valid text", v)
+		}
+	}
+	return limit, nil
+}
+
+// asciiLower folds ASCII letters only, as SQL lower() does: search ignores
+// the case of ASCII letters, not of other letters.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// ftsPhrase quotes text as an FTS5 phrase: with the trigram tokenizer it
+// matches exactly the strings that contain text, ignoring case.
+func ftsPhrase(text string) string { return `"` + strings.ReplaceAll(text, `"`, `""`) + `"` }
+
+// SearchResources returns one page of a snapshot's resources matching q,
+// ordered by UID. With the snapshot's search index, each filter reads an
+// index ordered by UID and stops when the page is full, text goes through
+// the trigram index, and tags through the tag table; without it the same
+// query runs over snap_resources.
+func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.ResourceQuery) (store.ResourcePage, error) {
+	page := store.ResourcePage{Total: -1}
+	limit, err := checkResourceQuery(q)
+	if err != nil {
+		return page, err
+	}
+	if err := s.exists(ctx, snapshot); err != nil {
+		return page, fmt.Errorf("search resources: %w", err)
+	}
+	if page.Indexed, err = s.searchIndexed(ctx, snapshot); err != nil {
+		return page, fmt.Errorf("search resources: %w", err)
+	}
+	text := strings.TrimSpace(q.Text)
+	var where strings.Builder
+	var args []any
+	var from, order string
+	if page.Indexed {
+		r := searchTable("search_r_", snapshot)
+		from, order = r+" r", "r.rid"
+		where.WriteString("1 = 1")
+		if text != "" {
+			if utf8.RuneCountInString(text) >= minTrigram {
+				where.WriteString(" AND r.rid IN (SELECT rowid FROM " + searchTable("search_t_", snapshot) + " WHERE " +
+					searchTable("search_t_", snapshot) + " MATCH ?)")
+				args = append(args, ftsPhrase(asciiLower(text)))
+			} else {
+				where.WriteString(" AND (instr(lower(r.name), ?) > 0 OR instr(lower(r.uid), ?) > 0)")
+				args = append(args, asciiLower(text), asciiLower(text))
+			}
+		}
+		if q.Tag != "" {
+			k, v, hasVal := strings.Cut(q.Tag, "=")
+			g := searchTable("search_g_", snapshot)
+			if hasVal {
+				where.WriteString(" AND r.rid IN (SELECT rid FROM " + g + " WHERE key = ? AND value = ?)")
+				args = append(args, k, v)
+			} else {
+				where.WriteString(" AND r.rid IN (SELECT rid FROM " + g + " WHERE key = ?)")
+				args = append(args, k)
+			}
+		}
+	} else {
+		from, order = "snap_resources r", "r.uid"
+		where.WriteString("r.snapshot_id = ?")
+		args = append(args, snapshot)
+		if text != "" {
+			where.WriteString(" AND (instr(lower(r.name), ?) > 0 OR instr(lower(r.uid), ?) > 0)")
+			args = append(args, asciiLower(text), asciiLower(text))
+		}
+		if q.Tag != "" {
+			k, v, hasVal := strings.Cut(q.Tag, "=")
+			if hasVal {
+				where.WriteString(" AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE key = ? AND value = ?)")
+				args = append(args, k, v)
+			} else {
+				where.WriteString(" AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE key = ?)")
+				args = append(args, k)
+			}
+		}
+	}
+	for _, c := range []struct{ col, v string }{{"r.provider", string(q.Provider)}, {"r.account", q.Account}, {"r.region", q.Region}} {
+		if c.v != "" {
+			where.WriteString(" AND " + c.col + " = ?")
+			args = append(args, c.v)
+		}
+	}
+	args = inList(&where, args, "r.kind", q.Kinds)
+	args = inList(&where, args, "r.uid", q.UIDs)
+	if q.Count {
+		if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where.String(), args...).Scan(&page.Total); err != nil {
+			return page, fmt.Errorf("search resources of snapshot %d: count: %w", snapshot, err)
+		}
+	}
+	if q.After != "" {
+		if page.Indexed {
+			// rowid order is UID order: start after the last rowid whose
+			// UID is not beyond the cursor (one lookup in the UID index).
+			where.WriteString(" AND r.rid > (SELECT coalesce(max(rid), 0) FROM " + searchTable("search_r_", snapshot) + " WHERE uid <= ?)")
+		} else {
+			where.WriteString(" AND r.uid > ?")
+		}
+		args = append(args, q.After)
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags FROM `+from+
+		` WHERE `+where.String()+` ORDER BY `+order+` LIMIT `+strconv.Itoa(limit+1), args...)
+	if err != nil {
+		return page, fmt.Errorf("search resources of snapshot %d: %w", snapshot, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r resource.Resource
+		var provider string
+		var tags sql.NullString
+		if err := rows.Scan(&r.UID, &provider, &r.Account, &r.Region, &r.Kind, &r.Name, &tags); err != nil {
+			return page, fmt.Errorf("search resources of snapshot %d: %w", snapshot, err)
+		}
+		r.Provider = resource.Provider(provider)
+		if tags.Valid {
+			if err := json.Unmarshal([]byte(tags.String), &r.Tags); err != nil {
+				return page, fmt.Errorf("search resources: resource %s tags: %w", r.UID, err)
+			}
+		}
+		page.Items = append(page.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("search resources of snapshot %d: %w", snapshot, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = page.Items[limit-1].UID
+	}
+	return page, nil
+}
+
+// FindingGroups counts a snapshot's findings grouped by check, status,
+// severity and their resource's provider, account, region and kind, in one
+// aggregate query (no finding leaves the database).
+func (s *Store) FindingGroups(ctx context.Context, snapshot int64) ([]store.FindingGroup, error) {
+	if err := s.exists(ctx, snapshot); err != nil {
+		return nil, fmt.Errorf("count findings: %w", err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
+			count(*), count(fs.first_seen)
+		FROM snap_findings f JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
+		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id
+			AND fs.resource_uid = f.resource_uid AND f.status <> 'PASS'
+			AND fs.first_seen = (SELECT started_at FROM snapshots WHERE id = f.snapshot_id)
+		WHERE f.snapshot_id = ?
+		GROUP BY 1, 2, 3, 4, 5, 6, 7`, snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
+	}
+	defer rows.Close()
+	var out []store.FindingGroup
+	for rows.Next() {
+		var g store.FindingGroup
+		var status string
+		var sev int64
+		if err := rows.Scan(&g.CheckID, &status, &sev, &g.Provider, &g.Account, &g.Region, &g.Kind, &g.Count, &g.New); err != nil {
+			return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
+		}
+		g.Status, g.Severity = finding.Status(status), finding.Severity(sev)
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
+	}
+	return out, nil
+}
+
+// ResourceGroups counts a snapshot's resources by provider, account, region
+// and kind, from its search index when it has one (a much smaller table).
+func (s *Store) ResourceGroups(ctx context.Context, snapshot int64) ([]store.ResourceGroup, error) {
+	if err := s.exists(ctx, snapshot); err != nil {
+		return nil, fmt.Errorf("count resources: %w", err)
+	}
+	indexed, err := s.searchIndexed(ctx, snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("count resources: %w", err)
+	}
+	q := `SELECT provider, account, region, kind, count(*) FROM snap_resources WHERE snapshot_id = ?`
+	args := []any{snapshot}
+	if indexed {
+		q, args = `SELECT provider, account, region, kind, count(*) FROM `+searchTable("search_r_", snapshot), nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, q+` GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
+	}
+	defer rows.Close()
+	var out []store.ResourceGroup
+	for rows.Next() {
+		var g store.ResourceGroup
+		if err := rows.Scan(&g.Provider, &g.Account, &g.Region, &g.Kind, &g.Count); err != nil {
+			return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
+	}
+	return out, nil
+}
+
+// OpenFindings returns the findings that are not PASS of the resources
+// with the given UIDs. It reads the partial index of open findings, which
+// holds the resource UID, so it never reads the PASS findings.
+func (s *Store) OpenFindings(ctx context.Context, snapshot int64, uids []string) ([]finding.Finding, error) {
+	if err := s.exists(ctx, snapshot); err != nil {
+		return nil, fmt.Errorf("open findings: %w", err)
+	}
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	var q strings.Builder
+	q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
+			r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
+		FROM snap_findings f INDEXED BY snap_findings_open
+		JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
+		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = f.resource_uid
+		WHERE f.snapshot_id = ? AND f.status <> 'PASS'`)
+	args := inList(&q, []any{snapshot}, "f.resource_uid", uids)
+	q.WriteString(` ORDER BY r.uid, f.severity DESC, f.check_id`)
+	rows, err := s.rdb.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("open findings of snapshot %d: %w", snapshot, err)
+	}
+	defer rows.Close()
+	var out []finding.Finding
+	for rows.Next() {
+		var fd finding.Finding
+		var sev int64
+		var status string
+		var firstSeen sql.NullString
+		if err := rows.Scan(&fd.CheckID, &sev, &status, &fd.Reason,
+			&fd.ResourceUID, &fd.ResourceName, &fd.Kind, &fd.Provider, &fd.Account, &fd.Region, &firstSeen); err != nil {
+			return nil, fmt.Errorf("open findings of snapshot %d: %w", snapshot, err)
+		}
+		if firstSeen.Valid {
+			if fd.FirstSeen, err = parseTime(firstSeen.String); err != nil {
+				return nil, fmt.Errorf("open finding %s on %s first_seen: %w", fd.CheckID, fd.ResourceUID, err)
+			}
+		}
+		fd.Severity, fd.Status = finding.Severity(sev), finding.Status(status)
+		out = append(out, fd)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open findings of snapshot %d: %w", snapshot, err)
+	}
+	return out, nil
+}
