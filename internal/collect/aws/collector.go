@@ -96,6 +96,9 @@ type Collector struct {
 	opts  Options
 	log   *slog.Logger
 	calls atomic.Int64
+	// worker is RunJob's state: configuration and accounts resolved once
+	// per process (jobs.go).
+	worker jobWorker
 }
 
 // New returns a collector with opts, filling in defaults.
@@ -355,22 +358,29 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 				acct.uid = accountUID(acct.id)
 			}
 			if acct.id != self {
-				acct.cfg = base.Copy()
-				role := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acct.id, c.opts.RoleName)
-				// The cache refreshes the role's credentials before they
-				// expire, so a long scan never runs on stale ones.
-				acct.cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, role, func(o *stscreds.AssumeRoleOptions) {
-					o.RoleSessionName = c.opts.SessionName
-					if c.opts.ExternalID != "" {
-						o.ExternalID = aws.String(c.opts.ExternalID)
-					}
-				}), func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = 5 * time.Minute })
+				acct.cfg = c.assumeRoleConfig(base, stsc, partition, acct.id)
 			}
 			out = append(out, acct)
 		}
 	}
 	slices.SortFunc(out, func(a, b *target) int { return strings.Compare(a.id, b.id) })
 	return out, nil
+}
+
+// assumeRoleConfig returns base with credentials of the role assumed in
+// member account acct (Options.RoleName).
+func (c *Collector) assumeRoleConfig(base aws.Config, stsc stsAPI, partition, acct string) aws.Config {
+	cfg := base.Copy()
+	role := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acct, c.opts.RoleName)
+	// The cache refreshes the role's credentials before they expire, so a
+	// long scan never runs on stale ones.
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, role, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = c.opts.SessionName
+		if c.opts.ExternalID != "" {
+			o.ExternalID = aws.String(c.opts.ExternalID)
+		}
+	}), func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = 5 * time.Minute })
+	return cfg
 }
 
 // collectAccount scans one account: credentials, regions, then every
