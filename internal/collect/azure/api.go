@@ -67,6 +67,24 @@ func (a *api) graphGet(ctx context.Context, path string) (any, error) {
 	return a.do(ctx, a.graph, http.MethodGet, a.graphURL+path, "")
 }
 
+// graphList reads a Microsoft Graph collection at path, following
+// @odata.nextLink, and returns the elements of every page's value array.
+func (a *api) graphList(ctx context.Context, path string) ([]any, error) {
+	var out []any
+	next := a.graphURL + path
+	for next != "" {
+		v, err := a.do(ctx, a.graph, http.MethodGet, next, "")
+		if err != nil {
+			return nil, err
+		}
+		page, _ := v.(map[string]any)
+		vals, _ := page["value"].([]any)
+		out = append(out, vals...)
+		next, _ = page["@odata.nextLink"].(string)
+	}
+	return out, nil
+}
+
 func (a *api) do(ctx context.Context, pl runtime.Pipeline, method, rawURL, apiVersion string) (any, error) {
 	req, err := runtime.NewRequest(ctx, method, rawURL)
 	if err != nil {

@@ -217,6 +217,9 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	if err := r.securityDefaults(ctx, subs); err != nil {
 		return err
 	}
+	if err := r.entraTenant(ctx, subs); err != nil {
+		return err
+	}
 	rows, err := r.inventory(ctx, subs)
 	if err != nil {
 		return err

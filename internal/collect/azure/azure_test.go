@@ -30,6 +30,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 const (
 	prodSub = "3f2a9c61-8b4e-4d7a-a5c2-1e9f0b6d7a42"
 	sbxSub  = "b81d4e07-6c35-4f9e-8e2a-5d7c3a1f9b60"
+	// tenantID is the fixtures' Entra tenant.
+	tenantID = "7d3e5b1a-2f4c-4e8b-9a61-0c5d2e8f4b17"
 )
 
 // memSink keeps what a collector emits.
@@ -244,6 +246,9 @@ func schemaViolations(path string, v any, fs []resource.Field) []string {
 			continue
 		}
 		want := f.Type
+		if want == "any" {
+			continue // documented as free-form
+		}
 		got := ""
 		switch x := val.(type) {
 		case map[string]any:
@@ -414,15 +419,135 @@ func TestGraphDenied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.errs) != 1 || sink.errs[0].Service != "entra" || sink.errs[0].Kind != resource.Denied {
-		t.Fatalf("errors %v, want one denied entra error", sink.errs)
+	// One denied error per Graph read (security defaults, authorization
+	// policy, Conditional Access policies, named locations, MFA
+	// registration), all against the tenant; ARM collection is untouched.
+	if len(sink.errs) != 5 {
+		t.Fatalf("errors %v, want five denied entra errors", sink.errs)
 	}
-	if !strings.Contains(sink.errs[0].Message, "Insufficient privileges") {
-		t.Errorf("message %q lacks Graph's reason", sink.errs[0].Message)
+	for _, e := range sink.errs {
+		if e.Service != "entra" || e.Kind != resource.Denied || e.Account != tenantID {
+			t.Errorf("error %v, want a denied entra error on the tenant", e)
+		}
+		if !strings.Contains(e.Message, "Insufficient privileges") {
+			t.Errorf("message %q lacks Graph's reason", e.Message)
+		}
 	}
 	sub, _ := sink.byUID("/subscriptions/" + prodSub)
 	if strings.Contains(string(sub.Properties), "security_defaults") {
 		t.Error("security_defaults present although Graph denied")
+	}
+	ten, ok := sink.byUID("/tenants/" + tenantID)
+	if !ok {
+		t.Fatal("tenant resource not emitted")
+	}
+	if string(ten.Properties) != `{"tenant_id":"`+tenantID+`"}` {
+		t.Errorf("tenant properties %s, want only the tenant ID when Graph denies everything", ten.Properties)
+	}
+}
+
+// TestEntraTenant checks the Microsoft Graph reads: both pages of
+// Conditional Access policies and of the MFA registration report (through
+// @odata.nextLink), and that only admins' names are kept.
+func TestEntraTenant(t *testing.T) {
+	srv := newFake(t)
+	sink, err := collectFrom(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten, ok := sink.byUID("/tenants/" + tenantID)
+	if !ok {
+		t.Fatal("tenant resource not emitted")
+	}
+	var doc struct {
+		CA  []map[string]any `json:"conditional_access_policies"`
+		MFA struct {
+			Users, UsersMFA, Admins, AdminsMFA int
+			Missing                            []string `json:"admins_without_mfa"`
+		} `json:"mfa_registration"`
+		Authz map[string]any `json:"authorization_policy"`
+	}
+	if err := json.Unmarshal(ten.Properties, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.CA) != 3 {
+		t.Errorf("%d conditional access policies, want 3 over two pages", len(doc.CA))
+	}
+	if len(doc.MFA.Missing) != 1 || doc.MFA.Missing[0] != "carol.admin@acme.example" {
+		t.Errorf("admins without MFA %v, want [carol.admin@acme.example] from the second page", doc.MFA.Missing)
+	}
+	if strings.Contains(string(ten.Properties), "bob@acme.example") {
+		t.Error("a non-admin user's name was stored")
+	}
+	if doc.Authz["allow_invites_from"] != "everyone" {
+		t.Errorf("authorization policy %v", doc.Authz)
+	}
+}
+
+// TestAIAndDatabases checks the AI and database enrichment: deployments
+// and computes become resources with edges to their parent, deployments
+// carry the content-filter policy they run under, server parameters are
+// filtered to the documented ones across nextLink pages.
+func TestAIAndDatabases(t *testing.T) {
+	srv := newFake(t)
+	sink, err := collectFrom(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertReadOnly(t, srv)
+	rg := func(sub, group, typ, name string) string {
+		return "/subscriptions/" + sub + "/resourceGroups/" + group + "/providers/" + typ + "/" + name
+	}
+	oai := rg(prodSub, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-prod")
+	sbxAI := rg(sbxSub, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx")
+	mlw := rg(prodSub, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod")
+	edges := map[string]bool{}
+	for _, e := range sink.edges {
+		edges[e.From+" "+e.Type+" "+e.To] = true
+	}
+	for _, want := range []string{
+		oai + "/deployments/gpt-4o deployed_in " + oai,
+		sbxAI + "/deployments/whisper deployed_in " + sbxAI,
+		oai + " encrypted_with " + rg(prodSub, "rg-security", "Microsoft.KeyVault/vaults", "kv-acme-prod"),
+		oai + " uses_storage " + rg(prodSub, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs"),
+		oai + " allows_network " + rg(prodSub, "rg-network-eus", "Microsoft.Network/virtualNetworks", "vnet-prod-eus"),
+		mlw + "/computes/ci-alice in_workspace " + mlw,
+		mlw + " uses_storage " + rg(prodSub, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs"),
+	} {
+		if !edges[want] {
+			t.Errorf("edge missing: %s", want)
+		}
+	}
+	dep, ok := sink.byUID(sbxAI + "/deployments/gpt-4o-mini")
+	if !ok {
+		t.Fatal("deployment not collected")
+	}
+	if !strings.Contains(string(dep.Properties), `"rai_policy":{"name":"annotate-only"`) {
+		t.Errorf("deployment lacks its content filter policy: %s", dep.Properties)
+	}
+	cluster, ok := sink.byUID(mlw + "/computes/cpu-cluster")
+	if !ok {
+		t.Fatal("compute cluster not collected")
+	}
+	if !strings.Contains(string(cluster.Properties), `"enable_node_public_ip":true`) {
+		t.Errorf("compute cluster without enableNodePublicIp should default to true: %s", cluster.Properties)
+	}
+	pg, ok := sink.byUID(rg(prodSub, "rg-data-eus", "Microsoft.DBforPostgreSQL/flexibleServers", "pg-acme-orders"))
+	if !ok {
+		t.Fatal("postgres server not collected")
+	}
+	var doc struct {
+		Configurations []struct{ Name string } `json:"configurations"`
+	}
+	if err := json.Unmarshal(pg.Properties, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range doc.Configurations {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, ","); got != "require_secure_transport,log_checkpoints,connection_throttle.enable,logfiles.retention_days,log_connections,log_disconnections,ssl_min_protocol_version" {
+		t.Errorf("configurations %s", got)
 	}
 }
 

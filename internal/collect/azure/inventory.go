@@ -25,6 +25,11 @@ var graphTypes = map[string]string{
 	"microsoft.sql/servers":                      "azure_sql_server",
 	"microsoft.web/sites":                        "azure_app_service",
 	"microsoft.containerservice/managedclusters": "azure_aks_cluster",
+	"microsoft.dbforpostgresql/flexibleservers":   "azure_postgresql_flexible_server",
+	"microsoft.dbformysql/flexibleservers":        "azure_mysql_flexible_server",
+	"microsoft.cognitiveservices/accounts":        "azure_cognitive_services_account",
+	"microsoft.machinelearningservices/workspaces": "azure_machine_learning_workspace",
+	"microsoft.search/searchservices":             "azure_search_service",
 }
 
 // inventoryQuery is the Resource Graph (KQL) query for the bulk inventory:

@@ -68,7 +68,28 @@ func Kinds() []resource.Kind {
 		sqlServer(),
 		appService(),
 		aksCluster(),
+		entraTenant(),
+		flowLog(),
+		postgresFlexibleServer(),
+		mysqlFlexibleServer(),
+		cognitiveServicesAccount(),
+		cognitiveServicesDeployment(),
+		mlWorkspace(),
+		mlCompute(),
+		searchService(),
 	}
+}
+
+// locks documents Microsoft.Authorization/locks entries.
+func locks(desc string) resource.Field {
+	return f("locks", "array", desc,
+		f("id", "string", "lock resource ID: SCOPE/providers/Microsoft.Authorization/locks/NAME"),
+		f("name", "string", "lock name"),
+		arm(
+			f("level", "string", "CanNotDelete or ReadOnly"),
+			f("notes", "string", "why the lock exists"),
+		),
+	)
 }
 
 func subscription() resource.Kind {
@@ -85,6 +106,8 @@ func subscription() resource.Kind {
 			"Microsoft.Security/pricings/read",
 			"Microsoft.Security/securityContacts/read",
 			"Microsoft.Insights/DiagnosticSettings/Read",
+			"Microsoft.Authorization/roleAssignments/read",
+			"Microsoft.Authorization/policyAssignments/read",
 			"Policy.Read.All (Microsoft Graph, identitySecurityDefaultsEnforcementPolicy)",
 		},
 		Schema: []resource.Field{
@@ -126,6 +149,26 @@ func subscription() resource.Kind {
 				),
 			),
 			diagnosticSettings("Microsoft.Insights/diagnosticSettings on the subscription: where the activity log is exported"),
+			f("role_assignments", "array", "Microsoft.Authorization/roleAssignments with $filter=atScope(): assignments at the subscription and inherited from above it (management groups, root /); resource-group and resource assignments are not listed",
+				f("name", "string", "assignment GUID"),
+				arm(
+					f("role_definition_id", "string", "role definition resource ID; ends with the role GUID (Owner 8e3af657-a8ff-443c-a75c-2fe8c4bcb635, User Access Administrator 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9, Contributor b24988ac-6180-42a0-ab88-20f7382dd24c)"),
+					f("principal_id", "string", "object ID of the user, group or service principal"),
+					f("principal_type", "string", "User, Group, ServicePrincipal, ForeignGroup or Device"),
+					f("scope", "string", "where the assignment is made: /, /providers/Microsoft.Management/managementGroups/ID or /subscriptions/ID"),
+					f("created_on", "timestamp", "creation time"),
+				),
+			),
+			f("policy_assignments", "array", "Microsoft.Authorization/policyAssignments with $filter=atScope(): assignments at the subscription and inherited from management groups",
+				f("name", "string", "assignment name, e.g. SecurityCenterBuiltIn for Defender for Cloud's default"),
+				arm(
+					f("display_name", "string", "display name"),
+					f("policy_definition_id", "string", "policy or initiative ID; the Microsoft cloud security benchmark initiative ends with 1f3afdf9-d0c9-4c3d-847f-89da613e70a8"),
+					f("scope", "string", "assignment scope"),
+					f("enforcement_mode", "string", "Default (enforced) or DoNotEnforce"),
+					f("parameters", "any", "parameter values as ARM returns them: {NAME: {value: …}}; keys are the policy's own parameter names, e.g. …Effect"),
+				),
+			),
 		},
 	}
 }
@@ -196,6 +239,7 @@ func storageAccount() resource.Kind {
 		Permissions: []string{
 			"Microsoft.Storage/storageAccounts/read",
 			"Microsoft.Storage/storageAccounts/blobServices/read",
+			"Microsoft.Authorization/locks/read",
 		},
 		Schema: []resource.Field{
 			f("kind", "string", "StorageV2, BlobStorage, FileStorage, BlockBlobStorage or Storage"),
@@ -260,6 +304,7 @@ func storageAccount() resource.Kind {
 					f("is_versioning_enabled", "boolean", "blob versioning"),
 				),
 			),
+			locks("management locks that protect the account: those on the account, its resource group or its subscription (GET subscriptions/ID/providers/Microsoft.Authorization/locks)"),
 		},
 	}
 }

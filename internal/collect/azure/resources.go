@@ -12,7 +12,7 @@ import (
 
 // row shapes one Resource Graph row into a resource of kind, makes the
 // extra ARM calls the kind documents, and emits it.
-func (r *run) row(ctx context.Context, sub, kind string, row map[string]any) error {
+func (r *run) row(ctx context.Context, sub, kind string, row map[string]any, locks *lockSet) error {
 	k := r.c.kinds[kind]
 	id, _ := row["id"].(string)
 	if id == "" {
@@ -25,7 +25,22 @@ func (r *run) row(ctx context.Context, sub, kind string, row map[string]any) err
 	var err error
 	switch kind {
 	case "azure_storage_account":
+		if locks != nil {
+			e.doc["locks"] = locks.covering(id, subSchema(k.Schema, "locks"))
+		}
 		err = e.storageAccount(ctx, row)
+	case "azure_network_watcher":
+		err = e.flowLogs(ctx)
+	case "azure_postgresql_flexible_server":
+		err = e.flexibleServer(ctx, apiPostgres, "Microsoft.DBforPostgreSQL", postgresParameters)
+	case "azure_mysql_flexible_server":
+		err = e.flexibleServer(ctx, apiMySQL, "Microsoft.DBforMySQL", mysqlParameters)
+	case "azure_cognitive_services_account":
+		err = e.cognitiveAccount(ctx)
+	case "azure_machine_learning_workspace":
+		err = e.mlWorkspace(ctx)
+	case "azure_search_service":
+		err = e.searchService(ctx)
 	case "azure_virtual_machine":
 		err = e.virtualMachine(ctx)
 	case "azure_network_security_group":
@@ -184,6 +199,12 @@ func (e *enrich) keyVault(ctx context.Context) error {
 			e.doc[c.key] = projectList(list, items)
 		}
 	}
+	return e.diagnostics(ctx)
+}
+
+// diagnostics stores the resource's diagnostic settings under
+// diagnostic_settings; a failed call leaves the key absent.
+func (e *enrich) diagnostics(ctx context.Context) error {
 	list, ok, err := e.list(ctx, e.id+"/providers/Microsoft.Insights/diagnosticSettings", apiDiagnostics,
 		"Microsoft.Insights/diagnosticSettings/read")
 	if ok {

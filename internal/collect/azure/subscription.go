@@ -23,6 +23,7 @@ const (
 	apiKeyVault         = "2023-07-01"
 	apiSQL              = "2021-11-01"
 	apiWeb              = "2023-12-01"
+	apiPolicy           = "2023-04-01"
 )
 
 // task is one unit of work inside a subscription.
@@ -36,6 +37,10 @@ type task struct {
 // and the enrichment of every Resource Graph row, with at most
 // Options.Concurrency calls in flight. Each task runs under collect.Guard.
 func (r *run) subscription(ctx context.Context, s subscriptionScope, rows []map[string]any) error {
+	locks, err := r.subscriptionLocks(ctx, s.id)
+	if err != nil {
+		return err
+	}
 	tasks := []task{
 		{"subscription", resource.GlobalRegion, func(ctx context.Context) error { return r.subscriptionFacts(ctx, s) }},
 		{"authorization", resource.GlobalRegion, func(ctx context.Context) error { return r.roleDefinitions(ctx, s.id) }},
@@ -48,7 +53,7 @@ func (r *run) subscription(ctx context.Context, s subscriptionScope, rows []map[
 		}
 		k := r.c.kinds[kind]
 		region := regionOf(row)
-		tasks = append(tasks, task{k.Service, region, func(ctx context.Context) error { return r.row(ctx, s.id, kind, row) }})
+		tasks = append(tasks, task{k.Service, region, func(ctx context.Context) error { return r.row(ctx, s.id, kind, row, locks) }})
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.c.opts.Concurrency)
@@ -97,9 +102,17 @@ func (r *run) subscriptionFacts(ctx context.Context, s subscriptionScope) error 
 		{"pricings", base + "/providers/Microsoft.Security/pricings", apiSecurityPricings, "Microsoft.Security/pricings/read"},
 		{"security_contacts", base + "/providers/Microsoft.Security/securityContacts", apiSecurityContacts, "Microsoft.Security/securityContacts/read"},
 		{"diagnostic_settings", base + "/providers/Microsoft.Insights/diagnosticSettings", apiDiagnostics, "Microsoft.Insights/diagnosticSettings/read"},
+		{"role_assignments", armPath(base+"/providers/Microsoft.Authorization/roleAssignments", url.Values{"$filter": {"atScope()"}}),
+			apiAuthorization, "Microsoft.Authorization/roleAssignments/read"},
+		{"policy_assignments", armPath(base+"/providers/Microsoft.Authorization/policyAssignments", url.Values{"$filter": {"atScope()"}}),
+			apiPolicy, "Microsoft.Authorization/policyAssignments/read"},
 	} {
 		var list []any
-		ok, err := r.try(ctx, s.id, resource.GlobalRegion, "subscription", c.op, func() (err error) {
+		service := "subscription"
+		if strings.HasPrefix(c.op, "Microsoft.Authorization/") {
+			service = "authorization"
+		}
+		ok, err := r.try(ctx, s.id, resource.GlobalRegion, service, c.op, func() (err error) {
 			list, err = r.c.api.list(ctx, c.path, c.version)
 			return err
 		})

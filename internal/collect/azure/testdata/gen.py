@@ -355,6 +355,184 @@ for sid in (PROD, SBX):
          "condition": {"allOf": [{"field": "category", "equals": "ServiceHealth"}, {"anyOf": [{"field": "properties.incidentType", "equals": "Incident"}]}]},
          "actions": {"actionGroups": [{"actionGroupId": ag}]}})
 
+# ---- role assignments, policy assignments, locks ----
+OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+UAA = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
+CONTRIB = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+def ra(sid, guid, role, principal, ptype, scope):
+    return {"id": f"{scope.rstrip('/')}/providers/Microsoft.Authorization/roleAssignments/{guid}", "name": guid,
+            "type": "Microsoft.Authorization/roleAssignments",
+            "properties": {"roleDefinitionId": f"/subscriptions/{sid}/providers/Microsoft.Authorization/roleDefinitions/{role}",
+                           "principalId": principal, "principalType": ptype, "scope": scope, "condition": None,
+                           "createdOn": "2024-06-01T10:00:00.0000000Z", "updatedOn": "2024-06-01T10:00:00.0000000Z",
+                           "createdBy": "9f3c0e2a-0000-4000-8000-000000000001", "delegatedManagedIdentityResourceId": None}}
+w(f"/subscriptions/{PROD}/providers/Microsoft.Authorization/roleAssignments", {"value": [
+    ra(PROD, "a1000000-0000-4000-8000-000000000001", OWNER, "11111111-0000-4000-8000-000000000001", "User", f"/subscriptions/{PROD}"),
+    ra(PROD, "a1000000-0000-4000-8000-000000000002", OWNER, "11111111-0000-4000-8000-000000000002", "Group", f"/subscriptions/{PROD}")],
+    "nextLink": "{{server}}/subscriptions/" + PROD + "/providers/Microsoft.Authorization/roleAssignmentsPage2?api-version=2022-04-01"})
+w(f"/subscriptions/{PROD}/providers/Microsoft.Authorization/roleAssignmentsPage2", {"value": [
+    ra(PROD, "a1000000-0000-4000-8000-000000000003", CONTRIB, "11111111-0000-4000-8000-000000000003", "ServicePrincipal", f"/subscriptions/{PROD}")]})
+w(f"/subscriptions/{SBX}/providers/Microsoft.Authorization/roleAssignments", {"value": [
+    ra(SBX, "b1000000-0000-4000-8000-000000000001", OWNER, "11111111-0000-4000-8000-000000000009", "User", f"/subscriptions/{SBX}"),
+    ra(SBX, "b1000000-0000-4000-8000-000000000002", UAA, "11111111-0000-4000-8000-000000000001", "User", "/")]})
+MCSB = "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8"
+def pa(sid, params):
+    return {"id": f"/subscriptions/{sid}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn", "name": "SecurityCenterBuiltIn",
+            "type": "Microsoft.Authorization/policyAssignments", "location": None, "identity": None,
+            "properties": {"displayName": "ASC Default (subscription: " + sid + ")", "policyDefinitionId": MCSB, "scope": f"/subscriptions/{sid}",
+                           "notScopes": [], "parameters": params, "enforcementMode": "Default", "metadata": {"assignedBy": "Security Center"}}}
+w(f"/subscriptions/{PROD}/providers/Microsoft.Authorization/policyAssignments", {"value": [pa(PROD, {})]})
+w(f"/subscriptions/{SBX}/providers/Microsoft.Authorization/policyAssignments", {"value": [pa(SBX, {"systemUpdatesMonitoringEffect": {"value": "Disabled"}})]})
+w(f"/subscriptions/{PROD}/providers/Microsoft.Authorization/locks", {"value": [
+    {"id": f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.Authorization/locks/no-delete", "name": "no-delete",
+     "type": "Microsoft.Authorization/locks", "properties": {"level": "CanNotDelete", "notes": "activity log archive", "owners": None}}]})
+w(f"/subscriptions/{SBX}/providers/Microsoft.Authorization/locks", {"value": []})
+
+# ---- Entra (Microsoft Graph) ----
+w("/graph/v1.0/policies/authorizationPolicy", {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/authorizationPolicy/$entity",
+   "id": "authorizationPolicy", "displayName": "Authorization Policy", "allowInvitesFrom": "everyone", "allowedToSignUpEmailBasedSubscriptions": True,
+   "allowedToUseSSPR": True, "allowEmailVerifiedUsersToJoinOrganization": False, "blockMsolPowerShell": False,
+   "guestUserRoleId": "10dae51f-b6af-4016-8d66-8c2a99b929b3",
+   "defaultUserRolePermissions": {"allowedToCreateApps": True, "allowedToCreateSecurityGroups": True, "allowedToCreateTenants": True,
+                                  "allowedToReadBitlockerKeysForOwnedDevice": True, "allowedToReadOtherUsers": True,
+                                  "permissionGrantPoliciesAssigned": ["ManagePermissionGrantsForSelf.microsoft-user-default-legacy"]}})
+def ca(i, name, users, apps, controls, risk=None, state="enabled"):
+    c = {"users": {"includeUsers": users, "excludeUsers": ["break-glass-1"], "includeGroups": [], "includeRoles": []},
+         "applications": {"includeApplications": apps, "excludeApplications": [], "includeUserActions": []},
+         "clientAppTypes": ["all"], "signInRiskLevels": risk or [], "userRiskLevels": [], "locations": None, "platforms": None}
+    return {"id": f"c0000000-0000-4000-8000-00000000000{i}", "displayName": name, "state": state, "createdDateTime": "2024-01-01T00:00:00Z",
+            "conditions": c, "grantControls": {"operator": "OR", "builtInControls": controls, "customAuthenticationFactors": [], "termsOfUse": []},
+            "sessionControls": None}
+w("/graph/v1.0/identity/conditionalAccess/policies", {"value": [ca(1, "Require MFA for all users", ["All"], ["All"], ["mfa"])],
+   "@odata.nextLink": "{{server}}/graph/v1.0/identity/conditionalAccess/policiesPage2"})
+w("/graph/v1.0/identity/conditionalAccess/policiesPage2", {"value": [ca(2, "MFA for risky sign-ins", ["All"], ["All"], ["mfa"], risk=["high", "medium"]),
+   ca(3, "Block legacy auth (report only)", ["All"], ["All"], ["block"], state="enabledForReportingButNotEnforced")]})
+w("/graph/v1.0/identity/conditionalAccess/namedLocations", {"value": [
+   {"@odata.type": "#microsoft.graph.ipNamedLocation", "id": "d0000000-0000-4000-8000-000000000001", "displayName": "Acme offices", "isTrusted": True,
+    "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange", "cidrAddress": "203.0.113.0/24"}]}]})
+w("/graph/v1.0/reports/authenticationMethods/userRegistrationDetails", {"value": [
+   {"id": "u1", "userPrincipalName": "alice@acme.example", "isAdmin": True, "isMfaRegistered": True, "isMfaCapable": True, "methodsRegistered": ["microsoftAuthenticatorPush"]},
+   {"id": "u2", "userPrincipalName": "bob@acme.example", "isAdmin": False, "isMfaRegistered": True, "isMfaCapable": True, "methodsRegistered": ["fido2"]}],
+   "@odata.nextLink": "{{server}}/graph/v1.0/reports/authenticationMethods/userRegistrationDetailsPage2"})
+w("/graph/v1.0/reports/authenticationMethods/userRegistrationDetailsPage2", {"value": [
+   {"id": "u3", "userPrincipalName": "carol.admin@acme.example", "isAdmin": True, "isMfaRegistered": False, "isMfaCapable": False, "methodsRegistered": []}]})
+
+# ---- flow logs ----
+law = f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
+def flowlog(sid, loc, name, target, days, ta):
+    watcher = rid(sid, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_" + loc)
+    return watcher, {"id": watcher + "/flowLogs/" + name, "name": name, "type": "Microsoft.Network/networkWatchers/flowLogs", "location": loc,
+        "tags": {"owner": "network-team"},
+        "properties": {"targetResourceId": target, "targetResourceGuid": "1b7e7c4e-0001", "storageId": logs, "enabled": True,
+                       "provisioningState": "Succeeded", "retentionPolicy": {"days": days, "enabled": True}, "format": {"type": "JSON", "version": 2},
+                       "flowAnalyticsConfiguration": {"networkWatcherFlowAnalyticsConfiguration": {"enabled": ta, "workspaceId": "ws-guid",
+                           "workspaceRegion": "eastus", "workspaceResourceId": law, "trafficAnalyticsInterval": 10}}}}
+wp, fp = flowlog(PROD, "eastus", "fl-nsg-app-eus", nsg_app, 90, True)
+w(wp + "/flowLogs", {"value": [fp]})
+ws_, fs_ = flowlog(SBX, "eastus", "fl-vnet-sbx", vnet_sbx, 7, False)
+w(ws_ + "/flowLogs", {"value": [fs_]})
+
+# ---- PostgreSQL / MySQL flexible servers ----
+def cfg(srv, name, value, default, source="user-override"):
+    return {"id": srv + "/configurations/" + name, "name": name, "type": "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+            "properties": {"value": value, "defaultValue": default, "source": source, "dataType": "Boolean", "allowedValues": "on,off", "isReadOnly": False}}
+pg = row(PROD, "rg-data-eus", "Microsoft.DBforPostgreSQL/flexibleServers", "pg-acme-orders", "eastus",
+         {"version": "16", "state": "Ready", "fullyQualifiedDomainName": "pg-acme-orders.postgres.database.azure.com", "administratorLogin": "pgadmin",
+          "network": {"publicNetworkAccess": "Disabled", "delegatedSubnetResourceId": vnet_prod + "/subnets/snet-app"},
+          "authConfig": {"activeDirectoryAuth": "Enabled", "passwordAuth": "Disabled", "tenantId": TENANT},
+          "dataEncryption": {"type": "SystemManaged"}, "backup": {"backupRetentionDays": 14, "geoRedundantBackup": "Enabled", "earliestRestoreDate": "2026-10-01T00:00:00Z"},
+          "highAvailability": {"mode": "ZoneRedundant", "state": "Healthy"}, "storage": {"storageSizeGB": 128}},
+         {"owner": "data-platform", "environment": "production"}, sku={"name": "Standard_D2ds_v5", "tier": "GeneralPurpose"})
+w(pg + "/firewallRules", {"value": []})
+w(pg + "/configurations", {"value": [cfg(pg, "require_secure_transport", "on", "on", "system-default"), cfg(pg, "log_checkpoints", "on", "on", "system-default"),
+                                     cfg(pg, "array_nulls", "on", "on", "system-default")],
+   "nextLink": "{{server}}" + pg + "/configurationsPage2?api-version=2024-08-01"})
+w(pg + "/configurationsPage2", {"value": [cfg(pg, "connection_throttle.enable", "on", "off"), cfg(pg, "logfiles.retention_days", "7", "3"),
+                                          cfg(pg, "log_connections", "on", "on", "system-default"), cfg(pg, "log_disconnections", "on", "off"),
+                                          cfg(pg, "ssl_min_protocol_version", "TLSv1.2", "TLSv1.2", "system-default")]})
+my = row(SBX, "rg-sandbox", "Microsoft.DBforMySQL/flexibleServers", "mysql-acme-sbx", "eastus",
+         {"version": "8.0.21", "state": "Ready", "fullyQualifiedDomainName": "mysql-acme-sbx.mysql.database.azure.com", "administratorLogin": "myadmin",
+          "network": {"publicNetworkAccess": "Enabled"}, "dataEncryption": {"type": "SystemManaged"},
+          "backup": {"backupRetentionDays": 7, "geoRedundantBackup": "Disabled"}, "highAvailability": {"mode": "Disabled"}},
+         {"owner": "growth-team", "environment": "sandbox"}, sku={"name": "Standard_B1ms", "tier": "Burstable"})
+w(my + "/firewallRules", {"value": [{"id": my + "/firewallRules/AllowAllAzureServicesAndResourcesWithinAzureIps", "name": "AllowAllAzureServicesAndResourcesWithinAzureIps",
+    "properties": {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"}}]})
+w(my + "/configurations", {"value": [cfg(my, "require_secure_transport", "OFF", "ON"), cfg(my, "tls_version", "TLSv1,TLSv1.1,TLSv1.2", "TLSv1.2"),
+                                     cfg(my, "audit_log_enabled", "OFF", "OFF", "system-default"), cfg(my, "max_connections", "171", "171", "system-default")]})
+
+# ---- Azure AI: OpenAI / AI Services, Machine Learning, AI Search ----
+def diag(res, cats):
+    w(res + "/providers/Microsoft.Insights/diagnosticSettings", {"value": [] if not cats else [{"id": res + "/providers/microsoft.insights/diagnosticSettings/to-law",
+        "name": "to-law", "properties": {"workspaceId": law, "logs": [{"category": c, "categoryGroup": None, "enabled": True} for c in cats]}}]})
+oai = row(PROD, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-prod", "eastus",
+          {"endpoint": "https://oai-acme-prod.openai.azure.com/", "provisioningState": "Succeeded", "dateCreated": "2025-02-03T10:00:00.000Z",
+           "customSubDomainName": "oai-acme-prod", "publicNetworkAccess": "Disabled", "disableLocalAuth": True,
+           "networkAcls": {"defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": [{"id": vnet_prod + "/subnets/snet-app", "ignoreMissingVnetServiceEndpoint": False}]},
+           "encryption": {"keySource": "Microsoft.KeyVault", "keyVaultProperties": {"keyName": "cmk-openai", "keyVersion": "", "keyVaultUri": "https://kv-acme-prod.vault.azure.net/",
+                                                                                    "identityClientId": "7e1a0000-0000-4000-8000-000000000001"}},
+           "userOwnedStorage": [{"resourceId": logs}], "privateEndpointConnections": [], "capabilities": [{"name": "VirtualNetworks"}]},
+          {"owner": "ml-team", "environment": "production"}, kind="OpenAI", sku={"name": "S0"},
+          identity={"type": "SystemAssigned", "principalId": "e1000000-0000-4000-8000-000000000001", "tenantId": TENANT})
+sbxai = row(SBX, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx", "eastus",
+            {"endpoint": "https://ais-acme-sbx.cognitiveservices.azure.com/", "provisioningState": "Succeeded", "dateCreated": "2025-06-01T10:00:00.000Z",
+             "customSubDomainName": "ais-acme-sbx", "publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow", "ipRules": [], "virtualNetworkRules": []},
+             "encryption": {"keySource": "Microsoft.CognitiveServices"}},
+            {"owner": "growth-team"}, kind="AIServices", sku={"name": "S0"})
+diag(oai, ["Audit", "RequestResponse"])
+diag(sbxai, [])
+def filters(block):
+    return [{"name": n, "enabled": True, "blocking": block, "severityThreshold": "Medium", "source": src}
+            for n in ("Hate", "Sexual", "Violence", "Selfharm") for src in ("Prompt", "Completion")]
+def rai(acct, name, mode, block):
+    return {"id": acct + "/raiPolicies/" + name, "name": name, "type": "Microsoft.CognitiveServices/accounts/raiPolicies",
+            "properties": {"mode": mode, "basePolicyName": "Microsoft.DefaultV2" if not name.startswith("Microsoft.") else None, "type": "SystemManaged" if name.startswith("Microsoft.") else "UserManaged",
+                           "contentFilters": filters(block)}}
+w(oai + "/raiPolicies", {"value": [rai(oai, "Microsoft.Default", "Blocking", True), rai(oai, "Microsoft.DefaultV2", "Blocking", True)]})
+w(sbxai + "/raiPolicies", {"value": [rai(sbxai, "Microsoft.DefaultV2", "Blocking", True), rai(sbxai, "annotate-only", "Asynchronous_filter", False)]})
+def dep(acct, name, model, version, policy):
+    p = {"model": {"format": "OpenAI", "name": model, "version": version}, "versionUpgradeOption": "OnceNewDefaultVersionAvailable",
+         "provisioningState": "Succeeded", "capabilities": {"chatCompletion": "true"}, "currentCapacity": 50}
+    if policy:
+        p["raiPolicyName"] = policy
+    return {"id": acct + "/deployments/" + name, "name": name, "type": "Microsoft.CognitiveServices/accounts/deployments",
+            "sku": {"name": "GlobalStandard", "capacity": 50}, "properties": p}
+w(oai + "/deployments", {"value": [dep(oai, "gpt-4o", "gpt-4o", "2024-11-20", "Microsoft.DefaultV2")]})
+w(sbxai + "/deployments", {"value": [dep(sbxai, "gpt-4o-mini", "gpt-4o-mini", "2024-07-18", "annotate-only")],
+   "nextLink": "{{server}}" + sbxai + "/deploymentsPage2?api-version=2024-10-01"})
+w(sbxai + "/deploymentsPage2", {"value": [dep(sbxai, "whisper", "whisper", "001", "Microsoft.Nil")]})
+
+mlw = row(PROD, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod", "eastus",
+          {"friendlyName": "Acme ML", "provisioningState": "Succeeded", "publicNetworkAccess": "Disabled", "allowPublicAccessWhenBehindVnet": False,
+           "hbiWorkspace": True, "v1LegacyMode": False, "storageAccount": logs, "keyVault": kv1,
+           "applicationInsights": rid(PROD, "rg-ai-eus", "Microsoft.Insights/components", "appi-ml"),
+           "containerRegistry": rid(PROD, "rg-ai-eus", "Microsoft.ContainerRegistry/registries", "acracmeml"), "systemDatastoresAuthMode": "identity",
+           "encryption": {"status": "Enabled", "keyVaultProperties": {"keyVaultArmId": kv1, "keyIdentifier": "https://kv-acme-prod.vault.azure.net/keys/cmk-ml"}},
+           "managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound", "status": {"status": "Active", "sparkReady": False}, "outboundRules": {}},
+           "privateEndpointConnections": [], "discoveryUrl": "https://eastus.api.azureml.ms/discovery"},
+          {"owner": "ml-team", "environment": "production"}, kind="Default", sku={"name": "Basic", "tier": "Basic"},
+          identity={"type": "SystemAssigned", "principalId": "e2000000-0000-4000-8000-000000000001", "tenantId": TENANT})
+diag(mlw, ["AmlComputeClusterEvent", "AmlRunStatusChangedEvent"])
+def compute(ws, name, ctype, props, local=True):
+    return {"id": ws + "/computes/" + name, "name": name, "type": "Microsoft.MachineLearningServices/workspaces/computes", "location": "eastus",
+            "tags": {"owner": "ml-team"}, "identity": None,
+            "properties": {"computeType": ctype, "computeLocation": "eastus", "provisioningState": "Succeeded", "createdOn": "2025-03-01T12:00:00.000Z",
+                           "disableLocalAuth": local, "isAttachedCompute": False, "properties": props}}
+w(mlw + "/computes", {"value": [
+    compute(mlw, "ci-alice", "ComputeInstance", {"vmSize": "STANDARD_DS3_V2", "state": "Stopped", "subnet": {"id": vnet_prod + "/subnets/snet-app"},
+        "enableNodePublicIp": False, "sshSettings": {"sshPublicAccess": "Disabled", "adminUserName": "azureuser", "sshPort": 50000},
+        "idleTimeBeforeShutdown": "PT30M", "connectivityEndpoints": {"privateIpAddress": "10.10.1.7"}, "applicationSharingPolicy": "Personal",
+        "computeInstanceAuthorizationType": "personal"}),
+    compute(mlw, "cpu-cluster", "AmlCompute", {"vmSize": "STANDARD_DS3_V2", "remoteLoginPortPublicAccess": "Enabled",
+        "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4}})]})
+
+srch = row(SBX, "rg-sandbox", "Microsoft.Search/searchServices", "srch-acme-sbx", "eastus",
+           {"status": "running", "provisioningState": "succeeded", "replicaCount": 1, "partitionCount": 1, "hostingMode": "default",
+            "publicNetworkAccess": "enabled", "networkRuleSet": {"ipRules": [], "bypass": "None"},
+            "encryptionWithCmk": {"enforcement": "Unspecified", "encryptionComplianceStatus": "Compliant"},
+            "authOptions": {"apiKeyOnly": {}}, "privateEndpointConnections": [], "semanticSearch": "free"},
+           {"owner": "growth-team"}, sku={"name": "basic"})
+diag(srch, [])
+
 rows.sort(key=lambda r: r["id"].lower())
 half = len(rows) // 2
 w("/providers/Microsoft.ResourceGraph/resources", {"totalRecords": len(rows), "count": half, "resultTruncated": "false", "$skipToken": "page2", "data": rows[:half]})

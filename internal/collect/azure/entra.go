@@ -1,0 +1,104 @@
+package azure
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"cloudward/internal/resource"
+)
+
+// tenantOf returns the Entra tenant the scan reads Microsoft Graph for.
+func (r *run) tenantOf(subs []subscriptionScope) string {
+	if r.c.opts.TenantID != "" {
+		return r.c.opts.TenantID
+	}
+	for _, s := range subs {
+		if t, _ := s.doc["tenant_id"].(string); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// entraTenant emits the azure_entra_tenant resource: the tenant settings
+// the CIS benchmark covers, read from Microsoft Graph. Each read that fails
+// (a 403 when the identity lacks Policy.Read.All, AuditLog.Read.All or an
+// Entra ID P1 licence) is a collection error and its field stays absent,
+// so the checks reading it report ERROR rather than a guess.
+func (r *run) entraTenant(ctx context.Context, subs []subscriptionScope) error {
+	tenant := r.tenantOf(subs)
+	if tenant == "" {
+		return nil
+	}
+	schema := r.c.kinds["azure_entra_tenant"].Schema
+	doc := map[string]any{"tenant_id": tenant}
+	if r.secDef != nil {
+		doc["security_defaults"] = r.secDef
+	}
+	record := func(path string, err error) error {
+		return r.c.record(ctx, r.sink, tenant, resource.GlobalRegion, "entra", "GET "+path, err)
+	}
+	const authz = "/v1.0/policies/authorizationPolicy"
+	if v, err := r.c.api.graphGet(ctx, authz); err != nil {
+		if err := record(authz, err); err != nil {
+			return err
+		}
+	} else {
+		doc["authorization_policy"] = project(v, subSchema(schema, "authorization_policy"))
+	}
+	for _, c := range []struct{ key, path string }{
+		{"conditional_access_policies", "/v1.0/identity/conditionalAccess/policies"},
+		{"named_locations", "/v1.0/identity/conditionalAccess/namedLocations"},
+	} {
+		list, err := r.c.api.graphList(ctx, c.path)
+		if err != nil {
+			if err := record(c.path, err); err != nil {
+				return err
+			}
+			continue
+		}
+		doc[c.key] = projectList(list, subSchema(schema, c.key))
+	}
+	const mfa = "/v1.0/reports/authenticationMethods/userRegistrationDetails"
+	if list, err := r.c.api.graphList(ctx, mfa); err != nil {
+		if err := record(mfa, err); err != nil {
+			return err
+		}
+	} else {
+		doc["mfa_registration"] = mfaSummary(list)
+	}
+	return r.emit(ctx, "azure_entra_tenant", "/tenants/"+tenant, tenant, resource.GlobalRegion, tenant, nil, time.Time{}, doc)
+}
+
+// mfaSummary counts users and admins with and without MFA registered; only
+// the admins without MFA are named.
+func mfaSummary(list []any) map[string]any {
+	users, usersMFA, admins, adminsMFA := 0, 0, 0, 0
+	missing := []string{}
+	for _, el := range list {
+		m, ok := el.(map[string]any)
+		if !ok {
+			continue
+		}
+		reg, _ := m["isMfaRegistered"].(bool)
+		admin, _ := m["isAdmin"].(bool)
+		users++
+		if reg {
+			usersMFA++
+		}
+		if admin {
+			admins++
+			if reg {
+				adminsMFA++
+			} else {
+				missing = append(missing, str(m["userPrincipalName"]))
+			}
+		}
+	}
+	slices.Sort(missing)
+	return map[string]any{
+		"users": users, "users_mfa_registered": usersMFA,
+		"admins": admins, "admins_mfa_registered": adminsMFA, "admins_without_mfa": missing,
+	}
+}
