@@ -14,22 +14,22 @@ import (
 // graphTypes maps the ARM resource types read from Resource Graph (in the
 // lower case Resource Graph reports them) to kinds.
 var graphTypes = map[string]string{
-	"microsoft.insights/activitylogalerts":       "azure_activity_log_alert",
-	"microsoft.storage/storageaccounts":          "azure_storage_account",
-	"microsoft.compute/virtualmachines":          "azure_virtual_machine",
-	"microsoft.compute/disks":                    "azure_managed_disk",
-	"microsoft.network/networksecuritygroups":    "azure_network_security_group",
-	"microsoft.network/virtualnetworks":          "azure_virtual_network",
-	"microsoft.network/networkwatchers":          "azure_network_watcher",
-	"microsoft.keyvault/vaults":                  "azure_key_vault",
-	"microsoft.sql/servers":                      "azure_sql_server",
-	"microsoft.web/sites":                        "azure_app_service",
-	"microsoft.containerservice/managedclusters": "azure_aks_cluster",
-	"microsoft.dbforpostgresql/flexibleservers":   "azure_postgresql_flexible_server",
-	"microsoft.dbformysql/flexibleservers":        "azure_mysql_flexible_server",
-	"microsoft.cognitiveservices/accounts":        "azure_cognitive_services_account",
+	"microsoft.insights/activitylogalerts":         "azure_activity_log_alert",
+	"microsoft.storage/storageaccounts":            "azure_storage_account",
+	"microsoft.compute/virtualmachines":            "azure_virtual_machine",
+	"microsoft.compute/disks":                      "azure_managed_disk",
+	"microsoft.network/networksecuritygroups":      "azure_network_security_group",
+	"microsoft.network/virtualnetworks":            "azure_virtual_network",
+	"microsoft.network/networkwatchers":            "azure_network_watcher",
+	"microsoft.keyvault/vaults":                    "azure_key_vault",
+	"microsoft.sql/servers":                        "azure_sql_server",
+	"microsoft.web/sites":                          "azure_app_service",
+	"microsoft.containerservice/managedclusters":   "azure_aks_cluster",
+	"microsoft.dbforpostgresql/flexibleservers":    "azure_postgresql_flexible_server",
+	"microsoft.dbformysql/flexibleservers":         "azure_mysql_flexible_server",
+	"microsoft.cognitiveservices/accounts":         "azure_cognitive_services_account",
 	"microsoft.machinelearningservices/workspaces": "azure_machine_learning_workspace",
-	"microsoft.search/searchservices":             "azure_search_service",
+	"microsoft.search/searchservices":              "azure_search_service",
 }
 
 // inventoryQuery is the Resource Graph (KQL) query for the bulk inventory:
