@@ -166,11 +166,20 @@ func (w *writer) usableLocked() error {
 // Resource buffers one resource. A resource written twice in one snapshot
 // (same UID) keeps the last version.
 func (w *writer) Resource(ctx context.Context, r resource.Resource) error {
+	row, err := newResourceRow(w.id, r)
+	if err != nil {
+		return err
+	}
+	return w.add(ctx, func(b *batch) { b.resources = append(b.resources, row) })
+}
+
+// newResourceRow validates r for snapshot id and converts it for COPY.
+func newResourceRow(id int64, r resource.Resource) (resourceRow, error) {
 	if err := r.Validate(); err != nil {
-		return fmt.Errorf("snapshot %d: %w", w.id, err)
+		return resourceRow{}, fmt.Errorf("snapshot %d: %w", id, err)
 	}
 	if !json.Valid(r.Properties) {
-		return fmt.Errorf("snapshot %d: resource %s: properties are not valid JSON", w.id, r.UID)
+		return resourceRow{}, fmt.Errorf("snapshot %d: resource %s: properties are not valid JSON", id, r.UID)
 	}
 	row := resourceRow{
 		uid: r.UID, provider: string(r.Provider), account: r.Account, region: r.Region,
@@ -179,7 +188,7 @@ func (w *writer) Resource(ctx context.Context, r resource.Resource) error {
 	if len(r.Tags) > 0 {
 		b, err := json.Marshal(r.Tags)
 		if err != nil {
-			return fmt.Errorf("snapshot %d: resource %s tags: %w", w.id, r.UID, err)
+			return resourceRow{}, fmt.Errorf("snapshot %d: resource %s tags: %w", id, r.UID, err)
 		}
 		row.tags = string(b)
 	}
@@ -189,7 +198,7 @@ func (w *writer) Resource(ctx context.Context, r resource.Resource) error {
 		row.created = t.Truncate(time.Microsecond)
 		row.nsec = int32(t.Nanosecond() % 1000)
 	}
-	return w.add(ctx, func(b *batch) { b.resources = append(b.resources, row) })
+	return row, nil
 }
 
 // Edge buffers one edge; duplicates are kept once.
