@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cloudward/internal/finding"
 	"cloudward/internal/report"
@@ -254,7 +255,7 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 // sqlString quotes s as an SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-func validText(s string) bool { return !strings.ContainsRune(s, 0) && len(s) <= 1024 }
+func validText(s string) bool { return !strings.ContainsRune(s, 0) && len(s) <= 1024 && utf8.ValidString(s) }
 
 type resourceJSON struct {
 	UID        string            `json:"uid"`
@@ -279,109 +280,93 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) {
 	return []byte(j), nil
 }
 
-// resourceWhere builds the WHERE clause of an inventory search from the
-// request's filters: provider, account, region, kind, tag (key or
-// key=value) and q (free text over name and UID, case-insensitive).
-func resourceWhere(r *http.Request) (string, bool, error) {
+// resourceQuery reads an inventory search from the request: provider,
+// account, region, kind, tag (key or key=value), q (free text over name
+// and UID, ignoring the case of ASCII letters), after (the keyset cursor)
+// and limit.
+func resourceQuery(r *http.Request) (store.ResourceQuery, error) {
 	q := r.URL.Query()
-	var conds []string
-	for _, col := range []string{"provider", "account", "region", "kind"} {
-		if v := q.Get(col); v != "" {
-			if !validText(v) {
-				return "", false, fmt.Errorf("%s: invalid value", col)
-			}
-			conds = append(conds, col+" = "+sqlString(v))
-		}
+	var rq store.ResourceQuery
+	limit, err := limitParam(r)
+	if err != nil {
+		return rq, err
 	}
-	if v := q.Get("tag"); v != "" {
+	rq.Limit = limit
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"account", &rq.Account}, {"region", &rq.Region}, {"tag", &rq.Tag}, {"q", &rq.Text}, {"after", &rq.After}} {
+		v := q.Get(p.name)
 		if !validText(v) {
-			return "", false, errors.New("tag: invalid value")
+			return rq, fmt.Errorf("%s: invalid value", p.name)
 		}
-		k, val, hasVal := strings.Cut(v, "=")
-		c := "EXISTS (SELECT 1 FROM json_each(resources.tags) WHERE key = " + sqlString(k)
-		if hasVal {
-			c += " AND value = " + sqlString(val)
-		}
-		conds = append(conds, c+")")
+		*p.dst = v
 	}
-	if v := strings.TrimSpace(q.Get("q")); v != "" {
+	rq.Text = strings.TrimSpace(rq.Text)
+	if v := q.Get("provider"); v != "" {
 		if !validText(v) {
-			return "", false, errors.New("q: invalid value")
+			return rq, errors.New("provider: invalid value")
 		}
-		lit := sqlString(strings.ToLower(v))
-		conds = append(conds, "(instr(lower(name), "+lit+") > 0 OR instr(lower(uid), "+lit+") > 0)")
+		rq.Provider = resource.Provider(v)
 	}
-	filtered := len(conds) > 0
-	if v := q.Get("after"); v != "" {
+	if v := q.Get("kind"); v != "" {
 		if !validText(v) {
-			return "", false, errors.New("after: invalid value")
+			return rq, errors.New("kind: invalid value")
 		}
-		conds = append(conds, "uid > "+sqlString(v))
+		rq.Kinds = []string{v}
 	}
-	if len(conds) == 0 {
-		return "", false, nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), filtered, nil
+	return rq, nil
 }
 
 // handleResources lists a snapshot's resources, filtered and paged by UID
 // (keyset paging: ?after= the last UID of the previous page), so a page
-// costs the same at any depth.
+// costs the same at any depth. The store answers from the snapshot's
+// search index; a search of the newest snapshot of a scope that has none
+// yet starts building it (the answer says "indexed": false meanwhile).
 func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) {
 	sn, ok := s.snapshotParam(w, r)
 	if !ok {
 		return
 	}
-	limit, err := limitParam(r)
+	rq, err := resourceQuery(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	where, filtered, err := resourceWhere(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	ctx := r.Context()
-	rows, err := s.opts.Store.Query(ctx, sn.ID, `SELECT uid, provider, account, region, kind, name, tags FROM resources`+where+
-		` ORDER BY uid LIMIT `+strconv.Itoa(limit+1))
+	filtered := rq.Text != "" || rq.Provider != "" || rq.Account != "" || rq.Region != "" || rq.Tag != "" || len(rq.Kinds) > 0
+	// The total of a filtered search is counted on its first page only.
+	rq.Count = filtered && rq.After == ""
+	page, err := s.searcher.SearchResources(r.Context(), sn.ID, rq)
 	if err != nil {
 		s.serverError(w, err)
 		return
 	}
-	defer rows.Close()
-	items := []resourceJSON{}
-	for rows.Next() {
-		v, err := rows.Values()
-		if err != nil {
-			s.serverError(w, err)
-			return
-		}
-		items = append(items, resourceJSON{UID: str(v[0]), Provider: str(v[1]), Account: str(v[2]), Region: str(v[3]),
-			Kind: str(v[4]), Name: str(v[5]), Tags: tagsOf(str(v[6]))})
+	if !page.Indexed && s.index.newest(sn.ID, sn.Scope) {
+		s.index.start(sn.ID)
 	}
-	if err := rows.Err(); err != nil {
-		s.serverError(w, err)
-		return
+	items := make([]resourceJSON, 0, len(page.Items))
+	for _, res := range page.Items {
+		items = append(items, resourceItem(res))
 	}
-	out := map[string]any{"snapshot": sn.ID}
-	if len(items) > limit {
-		items = items[:limit]
-		out["next_after"] = items[limit-1].UID
+	out := map[string]any{"snapshot": sn.ID, "items": items, "indexed": page.Indexed}
+	if page.Next != "" {
+		out["next_after"] = page.Next
 	}
-	out["items"] = items
-	// The total of a filtered search is counted only on its first page.
 	switch {
-	case !filtered && r.URL.Query().Get("after") == "":
+	case !filtered && rq.After == "":
 		out["total"] = sn.Resources
-	case r.URL.Query().Get("after") == "":
-		cwhere, _, _ := resourceWhere(r)
-		n, err := s.queryCount(ctx, sn.ID, `SELECT count(*) FROM resources`+cwhere)
-		if err != nil {
-			s.serverError(w, err)
-			return
-		}
-		out["total"] = n
+	case rq.Count:
+		out["total"] = page.Total
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// resourceItem is a listed resource (without properties).
+func resourceItem(r resource.Resource) resourceJSON {
+	tags := r.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return resourceJSON{UID: r.UID, Provider: string(r.Provider), Account: r.Account, Region: r.Region,
+		Kind: r.Kind, Name: r.Name, Tags: tags}
 }

@@ -29,6 +29,7 @@ func (s *Server) Run(ctx context.Context) error {
 		if _, err := s.data.latest(ctx); err != nil && ctx.Err() == nil {
 			s.log.Debug("no snapshot to summarise yet", "err", err)
 		}
+		s.index.startNewest()
 	}()
 	var loops sync.WaitGroup
 	if s.opts.ScanOnStart {
@@ -175,5 +176,6 @@ func (s *Server) scan(run serverstate.Run) {
 	}
 	s.metrics.scanResources.WithLabelValues(run.Scope).Set(float64(d.Snapshot.Resources))
 	s.metrics.collectionErrors.WithLabelValues(run.Scope).Set(float64(d.Snapshot.Errors))
+	s.index.start(id)
 	s.notify(ctx, d)
 }

@@ -38,6 +38,8 @@ type Schedule struct {
 
 // Options configures a Server.
 type Options struct {
+	// Store keeps the snapshots; it must implement store.Searcher (both
+	// the SQLite and the PostgreSQL store do).
 	Store store.Store
 	State serverstate.State
 	// Scan runs a scan of one scope; Scopes lists the scopes it knows.
@@ -83,7 +85,9 @@ type Server struct {
 	limiter *failLimiter
 	handler http.Handler
 
-	data *dataCache
+	searcher store.Searcher
+	data     *dataCache
+	index    *indexer
 
 	mu      sync.Mutex
 	running map[string]bool
@@ -103,6 +107,10 @@ var ErrScanRunning = errors.New("a scan of this scope is already running")
 func New(opts Options) (*Server, error) {
 	if opts.Store == nil || opts.State == nil || opts.Scan == nil {
 		return nil, errors.New("new server: Store, State and Scan are required")
+	}
+	searcher, ok := opts.Store.(store.Searcher)
+	if !ok {
+		return nil, fmt.Errorf("new server: store %T cannot search (store.Searcher)", opts.Store)
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -125,13 +133,14 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s := &Server{
-		opts:    opts,
-		log:     opts.Log,
-		metrics: newMetrics(),
-		checks:  make(map[string]report.CheckInfo, len(opts.Checks)),
-		models:  make(map[string]resource.ServiceModel, len(opts.Kinds)),
-		limiter: newFailLimiter(10, time.Minute),
-		running: map[string]bool{},
+		opts:     opts,
+		searcher: searcher,
+		log:      opts.Log,
+		metrics:  newMetrics(),
+		checks:   make(map[string]report.CheckInfo, len(opts.Checks)),
+		models:   make(map[string]resource.ServiceModel, len(opts.Kinds)),
+		limiter:  newFailLimiter(10, time.Minute),
+		running:  map[string]bool{},
 	}
 	for _, c := range opts.Checks {
 		s.checks[c.ID] = c
@@ -140,6 +149,7 @@ func New(opts Options) (*Server, error) {
 		s.models[k.Name] = k.Model
 	}
 	s.data = newDataCache(s)
+	s.index = newIndexer(s)
 	s.scanCtx, s.scanCancel = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s, nil
