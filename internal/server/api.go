@@ -255,7 +255,9 @@ func (s *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 // sqlString quotes s as an SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-func validText(s string) bool { return !strings.ContainsRune(s, 0) && len(s) <= 1024 && utf8.ValidString(s) }
+func validText(s string) bool {
+	return !strings.ContainsRune(s, 0) && len(s) <= 1024 && utf8.ValidString(s)
+}
 
 type resourceJSON struct {
 	UID        string            `json:"uid"`
