@@ -215,7 +215,7 @@ func (s *scope) subnetworks(ctx context.Context) error {
 // reach: their resources are missing from the snapshot.
 func (s *scope) unreachable(ctx context.Context, op string, scopes []string) error {
 	for _, sc := range scopes {
-		err := s.r.c.record(ctx, s.r.sink, s.id, last(sc), "compute", op,
+		err := s.fail(ctx, last(sc), "compute", op,
 			fmt.Errorf("%s unreachable: its resources are not in the answer", sc))
 		if err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	"golang.org/x/sync/errgroup"
+	aiplatform "google.golang.org/api/aiplatform/v1"
 	bigquery "google.golang.org/api/bigquery/v2"
 	cloudkms "google.golang.org/api/cloudkms/v1"
 	crm "google.golang.org/api/cloudresourcemanager/v3"
@@ -24,6 +25,8 @@ import (
 	iam "google.golang.org/api/iam/v1"
 	"google.golang.org/api/impersonate"
 	logging "google.golang.org/api/logging/v2"
+	monitoring "google.golang.org/api/monitoring/v3"
+	notebooks "google.golang.org/api/notebooks/v2"
 	"google.golang.org/api/option"
 	sqladmin "google.golang.org/api/sqladmin/v1"
 	storage "google.golang.org/api/storage/v1"
@@ -70,6 +73,10 @@ type Options struct {
 	RetryDelay time.Duration
 	// MaxRetryDelay caps one wait (default 1m).
 	MaxRetryDelay time.Duration
+	// VertexLocations, when set, are the Vertex AI locations read in each
+	// project (e.g. us-central1, europe-west4); empty means every location
+	// the Vertex AI API lists for the project.
+	VertexLocations []string
 	// Concurrency bounds the calls in flight per project (default 8).
 	Concurrency int
 	// ProjectConcurrency bounds the projects collected at once (default 4).
@@ -96,6 +103,14 @@ type Collector struct {
 	dns  *dns.Service
 	logs *logging.Service
 	bq   *bigquery.Service
+	mon  *monitoring.Service
+	nb   *notebooks.Service
+	// ai is the global Vertex AI endpoint (locations); aiAt returns the
+	// regional one each location's resources are served from.
+	ai       *aiplatform.Service
+	aiMu     sync.Mutex
+	aiByLoc  map[string]*aiplatform.Service
+	aiOption func(loc string) []option.ClientOption
 }
 
 // New builds a collector. It makes no API call; credentials are looked up
@@ -192,7 +207,42 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	if c.bq, err = bigquery.NewService(ctx, o("bigquery", "bigquery/v2/")...); err != nil {
 		return nil, fmt.Errorf("gcp bigquery client: %w", err)
 	}
+	if c.mon, err = monitoring.NewService(ctx, o("monitoring", "")...); err != nil {
+		return nil, fmt.Errorf("gcp monitoring client: %w", err)
+	}
+	if c.nb, err = notebooks.NewService(ctx, o("notebooks", "")...); err != nil {
+		return nil, fmt.Errorf("gcp notebooks client: %w", err)
+	}
+	if c.ai, err = aiplatform.NewService(ctx, o("aiplatform", "")...); err != nil {
+		return nil, fmt.Errorf("gcp aiplatform client: %w", err)
+	}
+	// Vertex AI serves each location's resources from its own host,
+	// LOCATION-aiplatform.googleapis.com; with Endpoint set, from
+	// Endpoint/aiplatform/LOCATION/.
+	c.aiByLoc = map[string]*aiplatform.Service{}
+	c.aiOption = func(loc string) []option.ClientOption {
+		out := []option.ClientOption{option.WithHTTPClient(hc), option.WithUserAgent("cloudward")}
+		if endpoint != "" {
+			return append(out, option.WithEndpoint(endpoint+"/aiplatform/"+loc+"/"))
+		}
+		return append(out, option.WithEndpoint("https://"+loc+"-aiplatform.googleapis.com/"))
+	}
 	return c, nil
+}
+
+// aiAt returns the Vertex AI client of a location, built once.
+func (c *Collector) aiAt(ctx context.Context, loc string) (*aiplatform.Service, error) {
+	c.aiMu.Lock()
+	defer c.aiMu.Unlock()
+	if s, ok := c.aiByLoc[loc]; ok {
+		return s, nil
+	}
+	s, err := aiplatform.NewService(ctx, c.aiOption(loc)...)
+	if err != nil {
+		return nil, fmt.Errorf("gcp aiplatform client for %s: %w", loc, err)
+	}
+	c.aiByLoc[loc] = s
+	return s, nil
 }
 
 // Name implements collect.Collector.
@@ -207,6 +257,10 @@ type run struct {
 	sink    collect.Sink
 	mu      sync.Mutex
 	pending []resource.Edge
+	// saUID maps a service account e-mail to its UID; saEdges wait for it
+	// until every project is collected.
+	saUID   map[string]string
+	saEdges []resource.Edge
 }
 
 // Collect implements collect.Collector. It returns an error only when the
@@ -223,7 +277,7 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 		return nil
 	}
 	c.log.Info("gcp: collecting", "projects", len(projects))
-	r := &run{c: c, sink: sink}
+	r := &run{c: c, sink: sink, saUID: map[string]string{}}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.ProjectConcurrency)
 	for _, p := range projects {
@@ -231,6 +285,11 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	for _, e := range r.saEdges {
+		if uid, ok := r.saUID[e.To]; ok {
+			r.pending = append(r.pending, resource.Edge{From: e.From, To: uid, Type: e.Type})
+		}
 	}
 	slices.SortFunc(r.pending, func(a, b resource.Edge) int {
 		return strings.Compare(a.From+" "+a.To+" "+a.Type, b.From+" "+b.To+" "+b.Type)
@@ -281,6 +340,24 @@ func (r *run) emit(ctx context.Context, kind, uid, project, region, name string,
 		UID: uid, Provider: resource.GCP, Account: project, Region: region, Kind: kind, Name: name,
 		Tags: tags, CreatedAt: at, Properties: b,
 	})
+}
+
+// serviceAccount records the UID of a collected service account.
+func (r *run) serviceAccount(email, uid string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.saUID[email] = uid
+}
+
+// saEdge queues an edge to the service account with this e-mail; it is
+// sent only when that account was collected (in any project in scope).
+func (r *run) saEdge(from, email, typ string) {
+	if from == "" || email == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.saEdges = append(r.saEdges, resource.Edge{From: from, To: email, Type: typ})
 }
 
 // edge queues an edge; edges are sent after every resource so that both

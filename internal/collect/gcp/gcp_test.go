@@ -119,6 +119,9 @@ func TestCollectOrganization(t *testing.T) {
 		"gcp_compute_disk": 2, "gcp_compute_firewall": 4, "gcp_compute_network": 2, "gcp_compute_subnetwork": 2,
 		"gcp_sql_instance": 2, "gcp_kms_crypto_key": 2, "gcp_container_cluster": 1,
 		"gcp_dns_managed_zone": 3, "gcp_logging_sink": 3, "gcp_bigquery_dataset": 2,
+		"gcp_logging_metric": 3, "gcp_monitoring_alert_policy": 2, "gcp_vertex_ai_endpoint": 2, "gcp_vertex_ai_model": 1,
+		"gcp_vertex_ai_dataset": 2, "gcp_vertex_ai_custom_job": 1, "gcp_vertex_ai_training_pipeline": 1,
+		"gcp_vertex_ai_pipeline_job": 1, "gcp_workbench_instance": 2,
 	}
 	for k, n := range want {
 		if counts[k] != n {
@@ -152,6 +155,14 @@ func TestCollectOrganization(t *testing.T) {
 		"acme-sec-3311 sqladmin.instances.list":                    "denied",
 		"acme-sec-3311 cloudkms.locations.list":                    "denied",
 		"acme-sec-3311 container.clusters.list":                    "denied",
+		"acme-lab-1177 monitoring.alertPolicies.list":              "not_enabled",
+		"acme-lab-1177 aiplatform.locations.list":                  "not_enabled",
+		"acme-lab-1177 notebooks.instances.list":                   "not_enabled",
+		"acme-sec-3311 logging.metrics.list":                       "denied",
+		"acme-sec-3311 monitoring.alertPolicies.list":              "denied",
+		"acme-sec-3311 aiplatform.locations.list":                  "denied",
+		"acme-sec-3311 notebooks.instances.list":                   "denied",
+		"acme-web-4821 notebooks.instances.list":                   "other",
 	}
 	if len(sink.errs) != len(wantErr) {
 		t.Errorf("%d collection errors, want %d: %+v", len(sink.errs), len(wantErr), sink.errs)
@@ -187,12 +198,12 @@ func TestCollectProjectsAndFolder(t *testing.T) {
 			t.Errorf("resource of %s collected for --gcp-project acme-web-4821", r.Account)
 		}
 	}
-	if len(sink.res) != 29 {
-		t.Errorf("%d resources, want 29", len(sink.res))
+	if len(sink.res) != 44 {
+		t.Errorf("%d resources, want 44", len(sink.res))
 	}
-	if len(sink.errs) != 2 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied ||
-		sink.errs[1].Region != "asia-east1-a" {
-		t.Errorf("errors %+v, want a denied error for acme-gone-0000 and an unreachable zone", sink.errs)
+	if len(sink.errs) != 3 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied ||
+		sink.errs[1].Region != "asia-east1-a" || sink.errs[2].Region != "asia-east1-b" {
+		t.Errorf("errors %+v, want a denied error for acme-gone-0000 and two unreachable zones", sink.errs)
 	}
 
 	sink = collectAll(t, newCollector(t, srv, Options{Folder: "200"}))
@@ -555,7 +566,7 @@ func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects in
 		if err := c.Collect(context.Background(), sink); err != nil {
 			b.Fatal(err)
 		}
-		if len(sink.errs) != projects || len(sink.res) != projects*29 { // one unreachable zone each
+		if len(sink.errs) != 2*projects || len(sink.res) != projects*44 { // two unreachable zones each
 			b.Fatalf("%d resources, errors %v", len(sink.res), sink.errs)
 		}
 		b.ReportMetric(float64(lt.n.n), "requests")
@@ -581,8 +592,8 @@ func TestCollectPanicIsCollectionError(t *testing.T) {
 	if len(internal) != 1 || internal[0].Service != "sqladmin" {
 		t.Errorf("errors %+v, want one internal error for sqladmin", sink.errs)
 	}
-	if len(sink.res) != 27 {
-		t.Errorf("%d resources, want the 27 outside Cloud SQL", len(sink.res))
+	if len(sink.res) != 42 {
+		t.Errorf("%d resources, want the 42 outside Cloud SQL", len(sink.res))
 	}
 }
 

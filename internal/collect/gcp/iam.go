@@ -52,6 +52,7 @@ func (s *scope) serviceAccounts(ctx context.Context) error {
 				doc["keys"] = list
 			}
 			uid := "//iam.googleapis.com/projects/" + s.id + "/serviceAccounts/" + sa.UniqueId
+			s.r.serviceAccount(sa.Email, uid)
 			return s.r.emit(gctx, "gcp_iam_service_account", uid, s.id, "", sa.Email, nil, "", doc)
 		})
 	}

@@ -35,7 +35,7 @@ func metadataItems(name, desc string) resource.Field {
 
 // Kinds lists every kind this provider produces, with its schema.
 func Kinds() []resource.Kind {
-	return []resource.Kind{
+	kinds := []resource.Kind{
 		{
 			Name: "gcp_project", Provider: resource.GCP, Service: "cloudresourcemanager", Model: resource.IaaS,
 			Description: "A Google Cloud project with its IAM policy, audit configuration and project-wide Compute Engine metadata; labels are its tags.",
@@ -64,6 +64,14 @@ func Kinds() []resource.Kind {
 					return p
 				}(),
 				metadataItems("common_instance_metadata", "Project-wide Compute Engine metadata (compute.projects.get commonInstanceMetadata)."),
+				f("collected", "object", "The services of the project read without any collection error, each set to true; a service that failed (disabled API, denied, throttled), even in part, is absent, so that checks looking across the project's resources of that service are ERROR rather than a false verdict.",
+					f("compute", "boolean", "Compute Engine."), f("iam", "boolean", "IAM service accounts."),
+					f("storage", "boolean", "Cloud Storage."), f("sqladmin", "boolean", "Cloud SQL."),
+					f("cloudkms", "boolean", "Cloud KMS."), f("container", "boolean", "GKE."),
+					f("dns", "boolean", "Cloud DNS."), f("logging", "boolean", "Cloud Logging sinks and log-based metrics."),
+					f("bigquery", "boolean", "BigQuery."), f("monitoring", "boolean", "Cloud Monitoring alert policies."),
+					f("aiplatform", "boolean", "Vertex AI."), f("notebooks", "boolean", "Vertex AI Workbench."),
+				),
 			},
 		},
 		{
@@ -449,5 +457,67 @@ func Kinds() []resource.Kind {
 				),
 			},
 		},
+		{
+			Name: "gcp_logging_metric", Provider: resource.GCP, Service: "logging", Model: resource.PaaS,
+			Description: "A user-defined log-based metric of a project (projects.metrics.list); alert policies watch it as metric_type.",
+			Global:      true,
+			Permissions: []string{"logging.logMetrics.list"},
+			Schema: []resource.Field{
+				f("name", "string", "Metric name."),
+				f("description", "string", "Description."),
+				f("filter", "string", "Logging query counted by the metric."),
+				f("disabled", "boolean", "Whether the metric counts nothing."),
+				f("bucket_name", "string", "Log bucket the metric reads; absent for the project's _Default bucket."),
+				f("metric_type", "string", "The Cloud Monitoring metric type: logging.googleapis.com/user/NAME (added by cloudward)."),
+				f("create_time", "timestamp", "Creation time; absent on older metrics."),
+				f("update_time", "timestamp", "Last update; absent on older metrics."),
+			},
+		},
+		{
+			Name: "gcp_monitoring_alert_policy", Provider: resource.GCP, Service: "monitoring", Model: resource.SaaS,
+			Description: "A Cloud Monitoring alert policy of a project (projects.alertPolicies.list); user_labels are its tags. Edges (watches) lead to the log-based metrics its conditions read.",
+			Global:      true, Taggable: true,
+			Permissions: []string{"monitoring.alertPolicies.list"},
+			Schema: []resource.Field{
+				f("name", "string", "projects/P/alertPolicies/ID."),
+				f("display_name", "string", "Display name."),
+				f("enabled", "boolean", "Whether the policy is evaluated and notifies."),
+				f("combiner", "string", "AND, OR or AND_WITH_MATCHING_RESOURCE."),
+				f("severity", "string", "CRITICAL, ERROR, WARNING or absent."),
+				f("user_labels", "object", "Labels."),
+				f("notification_channels", "array", "Notification channel names; empty means nobody is told."),
+				f("conditions", "array", "Conditions; each holds exactly one of the condition_* objects.",
+					f("name", "string", "Condition name."),
+					f("display_name", "string", "Display name."),
+					f("condition_threshold", "object", "Threshold condition; absent for other kinds.",
+						f("filter", "string", "Time series filter, e.g. metric.type=\"logging.googleapis.com/user/NAME\"."),
+						f("comparison", "string", "COMPARISON_GT, …"),
+						f("threshold_value", "number", "Threshold."),
+						f("duration", "string", "How long the condition must hold, e.g. 0s."),
+					),
+					f("condition_absent", "object", "Metric-absence condition; absent for other kinds.",
+						f("filter", "string", "Time series filter."),
+						f("duration", "string", "Absence duration."),
+					),
+					f("condition_matched_log", "object", "Log-match condition; absent for other kinds.",
+						f("filter", "string", "Logging query."),
+					),
+					f("condition_monitoring_query_language", "object", "MQL condition; absent for other kinds.",
+						f("query", "string", "MQL query."),
+						f("duration", "string", "Duration."),
+					),
+					f("condition_prometheus_query_language", "object", "PromQL condition; absent for other kinds.",
+						f("query", "string", "PromQL query."),
+						f("duration", "string", "Duration."),
+					),
+				),
+				f("documentation", "object", "Documentation sent with notifications; absent when none.",
+					f("content", "string", "Text."),
+					f("mime_type", "string", "text/markdown."),
+				),
+				f("creation_record", "object", "Creation record.", f("mutate_time", "timestamp", "When the policy was created.")),
+			},
+		},
 	}
+	return append(kinds, vertexKinds()...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 	crm "google.golang.org/api/cloudresourcemanager/v3"
@@ -81,6 +82,10 @@ type scope struct {
 	id     string
 	number string
 	sem    chan struct{}
+	// failed holds the services of this project with a recorded
+	// collection error (or a panic): they were not read completely.
+	mu     sync.Mutex
+	failed map[string]bool
 }
 
 // call runs one API call (or one paged listing) within the project's
@@ -100,7 +105,31 @@ func (s *scope) fail(ctx context.Context, region, service, op string, err error)
 	if region == "" {
 		region = resource.GlobalRegion
 	}
+	s.markFailed(service)
 	return s.r.c.record(ctx, s.r.sink, s.id, region, service, op, err)
+}
+
+// markFailed notes that service was not read completely in this project.
+func (s *scope) markFailed(service string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failed[service] = true
+}
+
+// collected returns the gcp_project "collected" document: true for each
+// service of the project read without any collection error. A service
+// that failed, even in part, is absent, so that a check reading
+// properties.collected.<service> is ERROR rather than a false verdict.
+func (s *scope) collected() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]any{}
+	for _, svc := range services {
+		if !s.failed[svc.name] {
+			out[svc.name] = true
+		}
+	}
+	return out
 }
 
 // services lists the collection of each service of a project, in the
@@ -116,14 +145,21 @@ var services = []struct {
 	{"cloudkms", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.cryptoKeys(ctx) }},
 	{"container", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.clusters(ctx) }},
 	{"dns", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.managedZones(ctx) }},
-	{"logging", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.sinks(ctx) }},
+	{"logging", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.logs(ctx) }},
 	{"bigquery", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.datasets(ctx) }},
+	{"monitoring", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.alertPolicies(ctx) }},
+	{"aiplatform", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.vertexAI(ctx) }},
+	{"notebooks", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error {
+		return s.workbenchInstances(ctx)
+	}},
 }
 
 // project collects every service of one project at once, each behind
-// collect.Guard so that a panic in one is a collection error.
+// collect.Guard so that a panic in one is a collection error. The project
+// resource itself is emitted last, once it knows which services were read
+// completely (its "collected" field).
 func (r *run) project(ctx context.Context, p *crm.Project) error {
-	s := &scope{r: r, id: p.ProjectId, number: strings.TrimPrefix(p.Name, "projects/"), sem: make(chan struct{}, r.c.opts.Concurrency)}
+	s := &scope{r: r, id: p.ProjectId, number: strings.TrimPrefix(p.Name, "projects/"), sem: make(chan struct{}, r.c.opts.Concurrency), failed: map[string]bool{}}
 	// The compute service reads the project-wide metadata the project
 	// resource carries; it hands it over (nil when unreadable) on meta.
 	meta := make(chan *compute.Metadata, 1)
@@ -131,7 +167,15 @@ func (r *run) project(ctx context.Context, p *crm.Project) error {
 	for _, svc := range services {
 		g.Go(func() error {
 			sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: svc.name}
-			err := collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return svc.fn(s, gctx, meta) })
+			done := false
+			err := collect.Guard(gctx, r.sink, r.c.log, sc, func() error {
+				err := svc.fn(s, gctx, meta)
+				done = true
+				return err
+			})
+			if !done {
+				s.markFailed(svc.name)
+			}
 			if svc.name == "compute" {
 				// Whatever happened (a panic included), the project
 				// resource must not wait for metadata forever.
@@ -143,11 +187,11 @@ func (r *run) project(ctx context.Context, p *crm.Project) error {
 			return err
 		})
 	}
-	g.Go(func() error {
-		sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: "cloudresourcemanager"}
-		return collect.Guard(gctx, r.sink, r.c.log, sc, func() error { return s.projectResource(gctx, p, meta) })
-	})
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	sc := collect.Scope{Provider: resource.GCP, Account: s.id, Region: resource.GlobalRegion, Service: "cloudresourcemanager"}
+	return collect.Guard(ctx, r.sink, r.c.log, sc, func() error { return s.projectResource(ctx, p, meta) })
 }
 
 // projectResource emits the gcp_project resource: projects.get, its IAM
@@ -194,6 +238,7 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	doc["collected"] = s.collected()
 	uid := "//cloudresourcemanager.googleapis.com/projects/" + s.number
 	return s.r.emit(ctx, "gcp_project", uid, s.id, "", p.ProjectId, p.Labels, p.CreateTime, doc)
 }
