@@ -17,7 +17,11 @@ package demo
 //     outside any VPC.
 //   - DOKS staging-doks without auto-upgrade and without an HA control plane.
 //   - Spaces: acme-public-downloads public-read; acme-backups with versioning
-//     suspended; acme-logs-archive without a lifecycle rule.
+//     suspended; acme-logs-archive without a lifecycle rule; acme-press-kit
+//     public through its bucket policy; acme-app-uploads letting any origin
+//     PUT (CORS); Spaces key legacy-all with full access to every bucket.
+//   - CDN endpoint shop-images.acme.example on the expiring custom
+//     certificate.
 //   - Load balancer legacy-lb serving plain HTTP without a redirect.
 //   - Reserved IP 174.138.110.20 not assigned to anything (info).
 //   - Firewall debug-db-fw admits PostgreSQL (5432) from anywhere.
@@ -296,6 +300,16 @@ type doLifecycleRule struct {
 	Expiration doExpiration `json:"expiration"`
 }
 
+type doCORSRule struct {
+	AllowedOrigins []string `json:"allowed_origins"`
+	AllowedMethods []string `json:"allowed_methods"`
+	AllowedHeaders []string `json:"allowed_headers"`
+	MaxAgeSeconds  int      `json:"max_age_seconds"`
+}
+
+// doSpace is a bucket as the collector reads it: a configuration the bucket
+// lacks is explicit (lifecycle_rules [], cors_rules [], policy null with
+// policy_status none).
 type doSpace struct {
 	Name           string            `json:"name"`
 	Region         string            `json:"region"`
@@ -303,7 +317,19 @@ type doSpace struct {
 	Endpoint       string            `json:"endpoint"`
 	ACL            doACL             `json:"acl"`
 	Versioning     doVersioning      `json:"versioning"`
-	LifecycleRules []doLifecycleRule `json:"lifecycle_rules,omitempty"`
+	LifecycleRules []doLifecycleRule `json:"lifecycle_rules"`
+	PolicyStatus   string            `json:"policy_status"`
+	Policy         map[string]any    `json:"policy"`
+	CORSRules      []doCORSRule      `json:"cors_rules"`
+}
+
+// doPolicyStatement is one statement of a normalised bucket policy.
+func doPolicyStatement(sid string, principal []string, actions []string, resources []string, cond map[string]map[string][]string) map[string]any {
+	st := map[string]any{"Sid": sid, "Effect": "Allow", "Principal": map[string][]string{"AWS": principal}, "Action": actions, "Resource": resources}
+	if cond != nil {
+		st["Condition"] = cond
+	}
+	return st
 }
 
 type doForwardingRule struct {
@@ -630,23 +656,46 @@ func (e *estate) doBase() {
 		}
 	}
 
-	// Spaces.
+	// Spaces. acme-assets serves the web site's assets: anyone may GET them
+	// (CORS) and the policy lets the office network read them; the press
+	// kit is published with a public policy, listing included; the upload
+	// bucket lets any origin PUT.
 	spaces := []struct {
 		name, region              string
 		public, noVersioning, noL bool
+		edit                      func(*doSpace)
 		plant, why                string
 	}{
-		{name: "acme-assets", region: "nyc3"},
-		{name: "acme-app-uploads", region: "fra1"},
+		{name: "acme-assets", region: "nyc3", edit: func(d *doSpace) {
+			d.CORSRules = []doCORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET", "HEAD"}, AllowedHeaders: []string{"*"}, MaxAgeSeconds: 3000}}
+			d.PolicyStatus = "present"
+			d.Policy = map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{
+				doPolicyStatement("OfficeRead", []string{"*"}, []string{"s3:GetObject"}, []string{"arn:aws:s3:::acme-assets/*"},
+					map[string]map[string][]string{"IpAddress": {"aws:SourceIp": {"203.0.113.0/24"}}}),
+			}}
+		}},
+		{name: "acme-app-uploads", region: "fra1", edit: func(d *doSpace) {
+			d.CORSRules = []doCORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET", "PUT", "POST"}, AllowedHeaders: []string{"*"}, MaxAgeSeconds: 3000}}
+		}, plant: "do-spaces-bucket-cors-restricted", why: "browser uploads allowed from any origin instead of the app's"},
 		{name: "acme-public-downloads", region: "nyc3", public: true,
 			plant: "do-spaces-bucket-not-public", why: "public-read ACL for customer downloads, listing included"},
 		{name: "acme-backups", region: "fra1", noVersioning: true,
 			plant: "do-spaces-bucket-versioning", why: "versioning suspended to cut storage costs"},
 		{name: "acme-logs-archive", region: "nyc3", noL: true,
 			plant: "do-spaces-bucket-lifecycle", why: "logs kept forever: no lifecycle rule"},
+		{name: "acme-press-kit", region: "nyc3", edit: func(d *doSpace) {
+			d.PolicyStatus = "present"
+			d.Policy = map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{
+				doPolicyStatement("PublicRead", []string{"*"}, []string{"s3:GetObject", "s3:ListBucket"}, []string{"arn:aws:s3:::acme-press-kit", "arn:aws:s3:::acme-press-kit/*"}, nil),
+			}}
+		}, plant: "do-spaces-bucket-policy-not-public", why: "bucket policy lets anyone list and download the press kit, drafts included"},
 	}
 	for n, s := range spaces {
-		e.doAdd("do_spaces_bucket", "do:space:"+s.region+":"+s.name, s.region, s.name, nil, days(700-100*n), e.doSpaceProps(s.name, s.region, days(700-100*n), s.public, s.noVersioning, s.noL))
+		props := e.doSpaceProps(s.name, s.region, days(700-100*n), s.public, s.noVersioning, s.noL)
+		if s.edit != nil {
+			s.edit(&props)
+		}
+		e.doAdd("do_spaces_bucket", "do:space:"+s.region+":"+s.name, s.region, s.name, nil, days(700-100*n), props)
 		if s.plant != "" {
 			e.plant("do:space:"+s.region+":"+s.name, s.plant, s.why)
 		}
@@ -713,6 +762,7 @@ func (e *estate) doSpaceProps(name, region string, age time.Duration, public, no
 		LifecycleRules: []doLifecycleRule{
 			{ID: "expire-old-versions", Status: "Enabled", Prefix: "", Expiration: doExpiration{Days: 365}},
 		},
+		PolicyStatus: "none", CORSRules: []doCORSRule{},
 	}
 	if public {
 		s.ACL.Grants = append(s.ACL.Grants, doGrant{Grantee: doGrantee{Type: "Group", URI: doAllUsers}, Permission: "READ"})
@@ -721,7 +771,7 @@ func (e *estate) doSpaceProps(name, region string, age time.Duration, public, no
 		s.Versioning.Status = "Suspended"
 	}
 	if noLifecycle {
-		s.LifecycleRules = nil
+		s.LifecycleRules = []doLifecycleRule{}
 	}
 	return s
 }
@@ -926,7 +976,7 @@ func (e *estate) doBaseMore(dropletUID map[string]string) {
 		names      []string
 		plant      string
 	}{
-		{990, "acme-web", "lets_encrypt", days(70), []string{"acme.example", "www.acme.example"}, ""},
+		{990, "acme-web", "lets_encrypt", days(70), []string{"acme.example", "www.acme.example", "assets.acme.example"}, ""},
 		{991, "legacy-shop-cert", "custom", days(12), []string{"shop.acme.example"}, "custom certificate bought for three years, renewal never scheduled"},
 	} {
 		id := doUUID("ce7ce7ce", c.seed)
@@ -1011,11 +1061,46 @@ func (e *estate) doBaseMore(dropletUID map[string]string) {
 		Name: "ci-uploads", AccessKey: "DO00ACME0CI0UPLOADS1", Grants: []doSpacesGrant{{Bucket: "acme-app-uploads", Permission: "readwrite"}},
 		CreatedAt: e.ago(days(200)),
 	})
-	cdn := doUUID("cd0cd0cd", 960)
-	e.doAdd("do_cdn_endpoint", "do:cdn:"+cdn, resource.GlobalRegion, "acme-assets.nyc3.cdn.digitaloceanspaces.com", nil, days(600), doCDN{
-		ID: cdn, Origin: "acme-assets.nyc3.digitaloceanspaces.com", Endpoint: "acme-assets.nyc3.cdn.digitaloceanspaces.com",
-		CreatedAt: e.ago(days(600)), TTL: 3600,
+	e.doAdd("do_spaces_key", "do:spaces_key:DO00ACME0LEGACY0ALL1", resource.GlobalRegion, "legacy-all", nil, days(1100), doSpacesKey{
+		Name: "legacy-all", AccessKey: "DO00ACME0LEGACY0ALL1", Grants: []doSpacesGrant{{Bucket: "", Permission: "fullaccess"}},
+		CreatedAt: e.ago(days(1100)),
 	})
+	e.plant("do:spaces_key:DO00ACME0LEGACY0ALL1", "do-spaces-key-not-full-access", "old deploy key with full access to every bucket, still in a CI secret")
+
+	// CDN: the default endpoint of the assets bucket, the assets on a
+	// custom domain with the web certificate, and the shop's images on the
+	// custom certificate about to expire.
+	for _, c := range []struct {
+		seed           int
+		bucket, domain string
+		cert           int
+		plant          string
+	}{
+		{960, "acme-assets", "", 0, ""},
+		{961, "acme-assets", "assets.acme.example", 990, ""},
+		{962, "acme-public-downloads", "shop-images.acme.example", 991, "custom domain served with the shop certificate that expires in 12 days"},
+	} {
+		id := doUUID("cd0cd0cd", c.seed)
+		uid := "do:cdn:" + id
+		props := doCDN{
+			ID: id, Origin: c.bucket + ".nyc3.digitaloceanspaces.com", Endpoint: c.bucket + ".nyc3.cdn.digitaloceanspaces.com",
+			CreatedAt: e.ago(days(600 - c.seed + 960)), TTL: 3600, CustomDomain: c.domain,
+		}
+		if c.cert != 0 {
+			props.CertificateID = doUUID("ce7ce7ce", c.cert)
+		}
+		name := props.Endpoint
+		if c.domain != "" {
+			name = c.domain
+		}
+		e.doAdd("do_cdn_endpoint", uid, resource.GlobalRegion, name, nil, days(600-c.seed+960), props)
+		if c.cert != 0 {
+			e.edge(uid, "do:certificate:"+props.CertificateID, "uses_certificate")
+		}
+		if c.plant != "" {
+			e.plant(uid, "do-cdn-custom-domain-certificate", c.plant)
+		}
+	}
 	e.doAdd("do_snapshot", "do:snapshot:161000001", resource.GlobalRegion, "db-proxy-old before upgrade", []string{"owner:data-team", "environment:production"}, days(400), doSnapshot{
 		ID: "161000001", Name: "db-proxy-old before upgrade", ResourceID: "316449108", ResourceType: "droplet",
 		Regions: []string{"ams3"}, MinDiskSize: 25, SizeGigabytes: 4.21, CreatedAt: e.ago(days(400)), Tags: []string{"owner:data-team", "environment:production"},

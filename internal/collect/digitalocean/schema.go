@@ -41,6 +41,9 @@ func SchemaViolations(path string, doc any, schema []resource.Field) []string {
 				out = append(out, fmt.Sprintf("%s: %s", p, msg))
 				continue
 			}
+			if f.Type == "any" {
+				continue // free-form: not described field by field
+			}
 			switch x := val.(type) {
 			case map[string]any:
 				walk(p, x, f.Fields)

@@ -2,7 +2,9 @@ package digitalocean
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -116,6 +118,18 @@ type corsRuleDoc struct {
 	MaxAgeSeconds  int32    `json:"max_age_seconds"`
 }
 
+// Policy read outcomes (spaceDoc.PolicyStatus).
+const (
+	policyPresent = "present"
+	policyNone    = "none"
+	policyUnread  = "unread"
+)
+
+// spaceDoc is a bucket's properties. A configuration the bucket does not
+// have is explicit (no lifecycle rules: []; no CORS rules: []; no policy:
+// policy null with policy_status "none"); a configuration that could not be
+// read is absent (policy_status "unread" for the policy), so that a check
+// reading it gives ERROR, never PASS, and the failure is a collection error.
 type spaceDoc struct {
 	Name           string             `json:"name"`
 	Region         string             `json:"region"`
@@ -123,9 +137,26 @@ type spaceDoc struct {
 	Endpoint       string             `json:"endpoint"`
 	ACL            *aclDoc            `json:"acl,omitempty"`
 	Versioning     *versioningDoc     `json:"versioning,omitempty"`
-	LifecycleRules []lifecycleRuleDoc `json:"lifecycle_rules,omitempty"`
-	Policy         string             `json:"policy,omitempty"`
-	CORSRules      []corsRuleDoc      `json:"cors_rules,omitempty"`
+	LifecycleRules []lifecycleRuleDoc `json:"lifecycle_rules,omitzero"`
+	PolicyStatus   string             `json:"policy_status"`
+	// Policy is *policyField so that "no policy" encodes as null and
+	// "unread" is left out.
+	Policy    *policyField  `json:"policy,omitempty"`
+	CORSRules []corsRuleDoc `json:"cors_rules,omitzero"`
+}
+
+// policyField is the policy property: a normalised policy document, or
+// JSON null when the bucket has none.
+type policyField struct {
+	doc map[string]any
+}
+
+// MarshalJSON implements json.Marshaler.
+func (p *policyField) MarshalJSON() ([]byte, error) {
+	if p.doc == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(p.doc)
 }
 
 // collectSpaces lists the buckets of every Spaces region through the S3 API.
@@ -178,8 +209,8 @@ func collectSpaces(ctx context.Context, r *run) error {
 }
 
 // space reads one bucket's configuration. A failing call is recorded and
-// leaves its field absent; a configuration that does not exist (no
-// lifecycle, no policy, no CORS) is simply absent.
+// leaves its field absent; a configuration that does not exist is explicit
+// (see spaceDoc).
 func (r *run) space(ctx context.Context, cl spacesAPI, region, name string) (spaceDoc, error) {
 	doc := spaceDoc{Name: name, Region: region, Endpoint: name + "." + region + ".digitaloceanspaces.com"}
 	in := aws.String(name)
@@ -213,34 +244,41 @@ func (r *run) space(ctx context.Context, cl spacesAPI, region, name string) (spa
 	}
 
 	if lc, err := cl.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: in}); err != nil {
-		if s3Code(err) != "NoSuchLifecycleConfiguration" {
-			if err := fail("s3:GetBucketLifecycleConfiguration", err); err != nil {
-				return doc, err
-			}
+		if s3Code(err) == "NoSuchLifecycleConfiguration" {
+			doc.LifecycleRules = []lifecycleRuleDoc{}
+		} else if err := fail("s3:GetBucketLifecycleConfiguration", err); err != nil {
+			return doc, err
 		}
 	} else {
+		doc.LifecycleRules = []lifecycleRuleDoc{}
 		for _, rule := range lc.Rules {
 			doc.LifecycleRules = append(doc.LifecycleRules, lifecycleRuleOf(rule))
 		}
 	}
 
+	doc.PolicyStatus = policyUnread
 	if p, err := cl.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: in}); err != nil {
-		if s3Code(err) != "NoSuchBucketPolicy" {
-			if err := fail("s3:GetBucketPolicy", err); err != nil {
-				return doc, err
-			}
+		if s3Code(err) == "NoSuchBucketPolicy" {
+			doc.PolicyStatus, doc.Policy = policyNone, &policyField{}
+		} else if err := fail("s3:GetBucketPolicy", err); err != nil {
+			return doc, err
+		}
+	} else if pd, perr := parseBucketPolicy(aws.ToString(p.Policy)); perr != nil {
+		if err := fail("s3:GetBucketPolicy", fmt.Errorf("decode the policy of bucket %s: %w", name, perr)); err != nil {
+			return doc, err
 		}
 	} else {
-		doc.Policy = aws.ToString(p.Policy)
+		doc.PolicyStatus, doc.Policy = policyPresent, &policyField{doc: pd}
 	}
 
 	if c, err := cl.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: in}); err != nil {
-		if s3Code(err) != "NoSuchCORSConfiguration" {
-			if err := fail("s3:GetBucketCors", err); err != nil {
-				return doc, err
-			}
+		if s3Code(err) == "NoSuchCORSConfiguration" {
+			doc.CORSRules = []corsRuleDoc{}
+		} else if err := fail("s3:GetBucketCors", err); err != nil {
+			return doc, err
 		}
 	} else {
+		doc.CORSRules = []corsRuleDoc{}
 		for _, cr := range c.CORSRules {
 			doc.CORSRules = append(doc.CORSRules, corsRuleDoc{
 				AllowedOrigins: nonNil(cr.AllowedOrigins), AllowedMethods: nonNil(cr.AllowedMethods),

@@ -5,6 +5,7 @@ package dotest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -160,14 +161,38 @@ type Spaces struct {
 	mu       sync.Mutex
 	requests []string
 	nonGET   []string
+	fail     map[string]s3Failure
+}
+
+type s3Failure struct {
+	status int
+	code   string
+	body   string // answered with 200 when code is empty
 }
 
 // NewSpaces starts a fake Spaces endpoint answering from dir.
 func NewSpaces(t testing.TB, dir string) *Spaces {
-	s := &Spaces{dir: dir}
+	s := &Spaces{dir: dir, fail: map[string]s3Failure{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// Fail makes every request for one configuration of a bucket (sub is acl,
+// versioning, lifecycle, policy or cors) answer status with the S3 error
+// code, e.g. 403 AccessDenied.
+func (s *Spaces) Fail(bucket, sub string, status int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[bucket+"?"+sub] = s3Failure{status: status, code: code}
+}
+
+// Answer makes every request for one configuration of a bucket answer 200
+// with body (e.g. a policy that does not parse).
+func (s *Spaces) Answer(bucket, sub, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[bucket+"?"+sub] = s3Failure{status: http.StatusOK, body: body}
 }
 
 // Requests returns "METHOD REGION /path?query" for every request so far.
@@ -206,12 +231,26 @@ func (s *Spaces) serve(w http.ResponseWriter, r *http.Request) {
 		s3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed")
 		return
 	}
+	bucket := strings.Trim(r.URL.Path, "/")
+	var failure *s3Failure
+	for sub := range r.URL.Query() {
+		if f, ok := s.fail[bucket+"?"+sub]; ok {
+			failure = &f
+		}
+	}
 	s.mu.Unlock()
 	if region == "" {
 		s3Error(w, http.StatusForbidden, "AccessDenied")
 		return
 	}
-	bucket := strings.Trim(r.URL.Path, "/")
+	if failure != nil {
+		if failure.code == "" {
+			_, _ = io.WriteString(w, failure.body)
+			return
+		}
+		s3Error(w, failure.status, failure.code)
+		return
+	}
 	if strings.Contains(bucket, "..") || strings.Contains(bucket, "/") {
 		s3Error(w, http.StatusBadRequest, "InvalidRequest")
 		return
