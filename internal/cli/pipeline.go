@@ -29,6 +29,10 @@ type pipelineInput struct {
 	now       time.Time
 	progress  *report.Progress
 	log       *slog.Logger
+	// remote, when set, replaces collector: it fills the snapshot from
+	// other processes (distributed workers) and returns once it is
+	// complete; the streamed checks then run over the stored resources.
+	remote func(ctx context.Context, w store.Writer) error
 }
 
 type pipelineResult struct {
@@ -103,6 +107,9 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	sink := &streamSink{Sink: w, queue: queue, progress: in.progress}
 	g.Go(func() error {
 		defer close(queue)
+		if in.remote != nil {
+			return collectRemote(gctx, in, w, sink)
+		}
 		if err := in.collector.Collect(gctx, sink); err != nil {
 			return fmt.Errorf("collect: %w", err)
 		}
@@ -171,6 +178,31 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	})
 	res.mutes = mergeMuteResults(streamEngine.MuteResults(), deferredEngine.MuteResults())
 	return res, nil
+}
+
+// collectRemote runs in.remote, then queues the resources it stored for
+// evaluation, as streamSink does for resources collected in this process.
+func collectRemote(ctx context.Context, in pipelineInput, w store.Writer, sink *streamSink) error {
+	if err := in.remote(ctx, w); err != nil {
+		return fmt.Errorf("collect: %w", err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	in.progress.Phase("evaluating", "resources", 0)
+	for r, err := range in.store.Resources(ctx, w.ID(), store.ResourceFilter{}) {
+		if err != nil {
+			return fmt.Errorf("read collected resources: %w", err)
+		}
+		select {
+		case sink.queue <- r:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		sink.resources.Add(1)
+		in.progress.Add(1)
+	}
+	return nil
 }
 
 // drain yields the resources sent on queue until it is closed or ctx ends.
