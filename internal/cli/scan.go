@@ -37,6 +37,7 @@ type scanFlags struct {
 	maxRows    int
 	drift      scanDriftFlags
 	frameworks []string
+	dist       scanDistributedFlags
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -107,6 +108,7 @@ usage or runtime error.`,
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
 	fl.StringSliceVar(&f.frameworks, "framework", nil, "report only these frameworks' checks (comma-separated IDs), with per-requirement and per-section results and coverage; JSON findings carry their requirement IDs (see `cloudward frameworks`)")
 	addScanDriftFlags(cmd, &f.drift)
+	addScanDistributedFlags(fl, &f.dist)
 	return cmd
 }
 
@@ -186,6 +188,7 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	now := time.Now().UTC()
 	var (
 		col   collect.Collector
+		cols  []collect.Collector
 		scope string
 	)
 	if f.demo {
@@ -194,7 +197,6 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		col = demo.New(demo.Options{Seed: f.demoSeed, Size: f.demoSize, Now: now})
 		scope = fmt.Sprintf("demo (seed %d, size %d)", f.demoSeed, f.demoSize)
 	} else {
-		var cols []collect.Collector
 		var names []string
 		for _, p := range clouds {
 			c, err := p.Collector(ctx, e.log)
@@ -209,10 +211,20 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	}
 
 	prog := report.StartProgress(e.stderr, isTerminal(e.stderr), report.ProgressInterval)
-	res, err := pipeline(ctx, pipelineInput{
+	in := pipelineInput{
 		store: st, collector: col, catalog: cat, scope: scope,
 		now: now, progress: prog, log: e.log,
-	})
+	}
+	if f.dist.enabled {
+		d, err := newDistributedScan(ctx, f.dist, f.demo, dbPath, cols, prog, e.log)
+		if err != nil {
+			prog.Stop()
+			return err
+		}
+		defer d.Close()
+		in.remote = d.collect
+	}
+	res, err := pipeline(ctx, in)
 	prog.Stop()
 	if err != nil {
 		return err
