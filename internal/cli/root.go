@@ -108,6 +108,7 @@ Try it without a cloud account:
 		newServeCmd(e),
 		newTokenCmd(e),
 		newInitCmd(e),
+		newWorkerCmd(e),
 	)
 	return root
 }
