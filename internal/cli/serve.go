@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"cloudward/internal/report"
 	"cloudward/internal/server"
 	"cloudward/internal/serverstate"
+	"cloudward/internal/store"
 	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/sqlite"
 )
@@ -78,7 +80,7 @@ above --notify-min-severity.`,
 	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP on a non-loopback address")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM)")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
-	fl.StringVar(&f.db, "db", "", "SQLite database file (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
+	fl.StringVar(&f.db, "db", "", "SQLite database file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
 	fl.BoolVar(&f.demo, "demo", false, "scan the built-in demo estate")
 	fl.IntVar(&f.demoSize, "demo-size", 0, "grow the demo estate to this many resources (0: the base estate)")
 	fl.Uint64Var(&f.demoSeed, "demo-seed", 1, "seed of the demo estate")
@@ -158,15 +160,12 @@ func runServe(ctx context.Context, e *env, f serveFlags, providers []providerCLI
 	if err != nil {
 		return err
 	}
-	if postgres.IsDSN(path) {
-		return usagef("--db: serve keeps its tokens and sessions in SQLite; PostgreSQL is not supported by serve yet")
-	}
-	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
+	db, err := openServeStore(ctx, path, e.log)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, err)
+		return err
 	}
-	defer st.Close()
-	state := st.ServerState()
+	defer db.Close()
+	st, state := db.Store, db.ServerState()
 
 	// Scopes and the collector each one scans.
 	collectors := map[string]func(now time.Time) (collect.Collector, string, error){}
@@ -293,7 +292,7 @@ func runServe(ctx context.Context, e *env, f serveFlags, providers []providerCLI
 	if useTLS {
 		scheme = "https"
 	}
-	fmt.Fprintf(e.stdout, "cloudward serving %s://%s/ (database %s)\n", scheme, ln.Addr(), path)
+	fmt.Fprintf(e.stdout, "cloudward serving %s://%s/ (database %s)\n", scheme, ln.Addr(), displayDB(path))
 	for _, s := range schedules {
 		fmt.Fprintf(e.stdout, "  scope %s scanned on %q\n", s.Scope, s.Cron)
 	}
@@ -309,6 +308,33 @@ func runServe(ctx context.Context, e *env, f serveFlags, providers []providerCLI
 		return serveErr
 	}
 	return runErr
+}
+
+// serveDB is serve's database, a SQLite file or a PostgreSQL database:
+// the snapshot store and the server state kept next to the snapshots.
+type serveDB struct {
+	store.Store
+	state serverstate.State
+}
+
+// ServerState returns the server's tokens, sessions, mutes, runs and scores.
+func (d serveDB) ServerState() serverstate.State { return d.state }
+
+// openServeStore opens serve's database at path (a file or a postgres://
+// URL) and applies its migrations.
+func openServeStore(ctx context.Context, path string, log *slog.Logger) (serveDB, error) {
+	if postgres.IsDSN(path) {
+		st, err := postgres.Open(ctx, path, postgres.Options{Logger: log})
+		if err != nil {
+			return serveDB{}, fmt.Errorf("open store %s: %w", displayDB(path), err)
+		}
+		return serveDB{st, st.ServerState()}, nil
+	}
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Logger: log})
+	if err != nil {
+		return serveDB{}, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return serveDB{st, st.ServerState()}, nil
 }
 
 func isLoopbackHost(host string) bool {
