@@ -10,8 +10,6 @@ import (
 
 	"cloudward/internal/server"
 	"cloudward/internal/serverstate"
-	"cloudward/internal/store/postgres"
-	"cloudward/internal/store/sqlite"
 )
 
 func newTokenCmd(e *env) *cobra.Command {
@@ -24,16 +22,13 @@ it is created; only its SHA-256 hash is stored. Scopes: read (see everything)
 and admin (also mute findings, expire mutes and start scans).`,
 		Args: cobra.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&db, "db", "", "SQLite database file of cloudward serve (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
-	open := func(cmd *cobra.Command) (*sqlite.Store, error) {
+	cmd.PersistentFlags().StringVar(&db, "db", "", "database of cloudward serve, a SQLite file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
+	open := func(cmd *cobra.Command) (serveDB, error) {
 		path, err := dbPath(db)
 		if err != nil {
-			return nil, err
+			return serveDB{}, err
 		}
-		if postgres.IsDSN(path) {
-			return nil, usagef("--db: serve's tokens live in SQLite")
-		}
-		return sqlite.Open(cmd.Context(), path, sqlite.Options{Logger: e.log})
+		return openServeStore(cmd.Context(), path, e.log)
 	}
 
 	var name, scope string
