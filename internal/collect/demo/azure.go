@@ -137,6 +137,16 @@ type azStorageAccount struct {
 			IsVersioningEnabled            bool        `json:"is_versioning_enabled"`
 		} `json:"properties"`
 	} `json:"blob_service"`
+	Locks []azLock `json:"locks"`
+}
+
+// azLock is a management lock covering a resource.
+type azLock struct {
+	Name       string `json:"name"`
+	Properties struct {
+		Level string `json:"level"`
+		Notes string `json:"notes,omitempty"`
+	} `json:"properties"`
 }
 
 // azIPRule is a storage firewall rule: value is a CIDR for ip_rules, id a
@@ -476,6 +486,11 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	b.DeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
 	b.ContainerDeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
 	b.IsVersioningEnabled = true
+	var lock azLock
+	lock.Name = "rg-no-delete"
+	lock.Properties.Level = "CanNotDelete"
+	lock.Properties.Notes = "resource group protected from deletion"
+	s.Locks = []azLock{lock}
 	return s
 }
 
@@ -671,6 +686,9 @@ func (e *estate) azureBase() {
 	e.azureStorage()
 	e.azureCompute()
 	e.azurePaaS()
+	e.azureData()
+	e.azureTenant()
+	e.azureAIBase()
 	e.collectionError(resource.CollectionError{
 		Provider: resource.Azure, Account: azSandbox, Region: resource.GlobalRegion, Service: "aks",
 		Op: "Microsoft.ContainerService/managedClusters/read", Kind: resource.NotEnabled,
@@ -745,12 +763,18 @@ func (e *estate) azureAccounts() {
 			}}},
 			"diagnostic_settings": []azDiagSetting{azDiag(sub.id, "activity-to-law",
 				"Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth")},
+			"role_assignments":   azRoleAssignments(sub.id),
+			"policy_assignments": azPolicyAssignments(sub.id),
 		})
 		if sub.id == azSandbox {
 			e.plant(uid, "azure-defender-servers-on", "Defender for Servers left on the Free tier in the sandbox subscription")
 			e.plant(uid, "azure-defender-storage-on", "Defender for Storage left on the Free tier in the sandbox subscription")
 			e.plant(uid, "azure-monitor-alert-public-ip-delete", "the sandbox has no activity log alert for public IP deletion")
+			e.plant(uid, "azure-iam-subscription-owners-2-to-3", "the sandbox has a single Owner: nobody else can recover or review it")
+			e.plant(uid, "azure-policy-mcsb-assigned", "the system-updates policy of the Microsoft cloud security benchmark was set to Disabled")
+			e.plant(uid, "azure-iam-lock-admin-role", "no custom role for managing resource locks in the sandbox")
 		}
+		e.plant(uid, "azure-iam-no-root-user-access-admin", "a Global Administrator elevated to User Access Administrator at the root scope and never removed it; every subscription inherits it")
 
 		// Activity log alerts, one per administrative operation plus Service Health.
 		for _, op := range alertOps {
@@ -783,6 +807,18 @@ func (e *estate) azureAccounts() {
 			"created_on": e.ago(days(700)), "updated_on": e.ago(days(120)),
 		},
 	})
+	lockRole := "/subscriptions/" + azProd + "/providers/Microsoft.Authorization/roleDefinitions/2e4b8c0d-5a1f-4c3e-9d7b-6f8a0c2e4b19"
+	e.add(azRes(lockRole, azProd, resource.GlobalRegion, "azure_role_definition", "Acme Resource Lock Administrator", nil, e.now.Add(-days(650))), map[string]any{
+		"properties": map[string]any{
+			"role_name": "Acme Resource Lock Administrator", "type": "CustomRole", "description": "Create and remove management locks",
+			"assignable_scopes": []string{"/subscriptions/" + azProd},
+			"permissions": []any{map[string]any{
+				"actions":     []string{"Microsoft.Authorization/locks/*", "Microsoft.Resources/subscriptions/resourceGroups/read"},
+				"not_actions": []string{}, "data_actions": []string{}, "not_data_actions": []string{},
+			}},
+			"created_on": e.ago(days(650)), "updated_on": e.ago(days(650)),
+		},
+	})
 	sbxRole := "/subscriptions/" + azSandbox + "/providers/Microsoft.Authorization/roleDefinitions/c3e8a4b2-7d19-4f6a-b0e5-8f2c9d1a3b74"
 	e.add(azRes(sbxRole, azSandbox, resource.GlobalRegion, "azure_role_definition", "Sandbox Admin", nil, e.now.Add(-days(300))), map[string]any{
 		"properties": map[string]any{
@@ -795,6 +831,51 @@ func (e *estate) azureAccounts() {
 		},
 	})
 	e.plant(sbxRole, "azure-iam-no-custom-owner-roles", "custom role granting * at subscription scope: an owner role outside RBAC review")
+}
+
+// Built-in role GUIDs.
+const (
+	azRoleOwner       = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+	azRoleUAA         = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
+	azRoleContributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+)
+
+// azRoleAssignments lists the role assignments at or above a subscription:
+// production has two Owners, the sandbox one; both inherit a forgotten
+// root-scope User Access Administrator assignment.
+func azRoleAssignments(sub string) []any {
+	ra := func(guid, role, principal, ptype, scope string) map[string]any {
+		return map[string]any{"name": guid, "properties": map[string]any{
+			"role_definition_id": "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + role,
+			"principal_id":       principal, "principal_type": ptype, "scope": scope, "created_on": "2025-01-15T09:00:00Z",
+		}}
+	}
+	scope := "/subscriptions/" + sub
+	out := []any{ra("0c1f7a2e-5b3d-4e8f-9a60-2d4c6e8f0a11", azRoleUAA, "4f2a6c8e-0b1d-4e3f-a5c7-9e1b3d5f7a02", "User", "/")}
+	if sub == azProd {
+		return append(out,
+			ra("1a2b3c4d-0001-4e5f-8a9b-0c1d2e3f4a51", azRoleOwner, "6b8d0f2a-4c6e-4a1b-9d3f-5e7a9c1b3d04", "Group", scope),
+			ra("1a2b3c4d-0002-4e5f-8a9b-0c1d2e3f4a52", azRoleOwner, "8d0f2a4c-6e8a-4c3d-b5f7-7a9c1e3b5d06", "User", scope),
+			ra("1a2b3c4d-0003-4e5f-8a9b-0c1d2e3f4a53", azRoleContributor, "a0c2e4f6-8b1d-4e5f-9a7c-3e5b7d9f1a08", "ServicePrincipal", scope))
+	}
+	return append(out, ra("2b3c4d5e-0001-4f6a-9b0c-1d2e3f4a5b61", azRoleOwner, "c2e4a6f8-0d3b-4f7a-8c1e-5b7d9f1a3c0a", "User", scope))
+}
+
+// azPolicyAssignments lists the subscription's policy assignments: the
+// Microsoft cloud security benchmark (Defender for Cloud's default), with
+// one effect disabled in the sandbox.
+func azPolicyAssignments(sub string) []any {
+	params := map[string]any{"identityEnableMFAForWritePermissionsMonitoringEffect": map[string]any{"value": "AuditIfNotExists"}}
+	if sub == azSandbox {
+		params["systemUpdatesMonitoringEffect"] = map[string]any{"value": "Disabled"}
+	}
+	return []any{map[string]any{"name": "SecurityCenterBuiltIn", "properties": map[string]any{
+		"display_name":         "ASC Default (subscription: " + sub + ")",
+		"policy_definition_id": "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8",
+		"scope":                "/subscriptions/" + sub,
+		"enforcement_mode":     "Default",
+		"parameters":           params,
+	}}}
 }
 
 func (e *estate) azAlert(sub, action, name string, conds []map[string]any) {
@@ -931,7 +1012,9 @@ func (e *estate) azureStorage() {
 	pub.Properties.AllowBlobPublicAccess = true
 	pub.Properties.NetworkACLs.DefaultAction = "Allow"
 	pub.Properties.NetworkACLs.IPRules = []azIPRule{}
+	pub.Locks = []azLock{}
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxpublic", "growth-team", pub)
+	e.plant(u, "azure-storage-delete-lock", "no delete lock on the account or its resource group: one command deletes the shared downloads")
 	e.plant(u, "azure-storage-blob-public-access-disabled", "anonymous blob access allowed to share demo downloads")
 	e.plant(u, "azure-storage-default-network-deny", "storage firewall left open to all networks")
 	c := cont(u, azSandbox, "eastus", "downloads", e.azNewContainer("Blob", days(3)))
@@ -1099,6 +1182,137 @@ func (e *estate) azurePaaS() {
 	aks("eastus", "aks-acme-prod-eus", true)
 	u = aks("westeurope", "aks-acme-batch-weu", false)
 	e.plant(u, "azure-aks-api-server-restricted", "batch cluster's API server is public with no authorized IP ranges")
+}
+
+// azureTenant emits the Entra tenant behind both subscriptions. It runs on
+// security defaults, so the Conditional Access checks do not apply; its
+// tenant settings are left at several permissive defaults.
+func (e *estate) azureTenant() {
+	uid := "/tenants/" + azTenant
+	e.add(azRes(uid, azTenant, resource.GlobalRegion, "azure_entra_tenant", azTenant, nil, time.Time{}), map[string]any{
+		"tenant_id":         azTenant,
+		"security_defaults": map[string]any{"is_enabled": true},
+		"authorization_policy": map[string]any{
+			"allow_invites_from":                              "everyone",
+			"guest_user_role_id":                              "2af84b1e-32c8-42b7-82bc-daa82404023b",
+			"allowed_to_sign_up_email_based_subscriptions":    false,
+			"allowed_to_use_sspr":                             true,
+			"allow_email_verified_users_to_join_organization": false,
+			"block_msol_power_shell":                          true,
+			"default_user_role_permissions": map[string]any{
+				"allowed_to_create_apps":            false,
+				"allowed_to_create_security_groups": false,
+				"allowed_to_create_tenants":         true,
+				"allowed_to_read_other_users":       true,
+				"permission_grant_policies_assigned": []string{
+					"ManagePermissionGrantsForSelf.microsoft-user-default-low",
+					"ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team",
+				},
+			},
+		},
+		"conditional_access_policies": []any{},
+		"named_locations":             []any{map[string]any{"id": "5e1c9a7b-3d2f-4b8e-a6c4-0f9d7b5e3a21", "display_name": "Blocked countries"}},
+		"mfa_registration": map[string]any{
+			"users": 412, "users_mfa_registered": 409, "admins": 6, "admins_mfa_registered": 6, "admins_without_mfa": []string{},
+		},
+	})
+	e.plant(uid, "azure-entra-guest-invites-restricted", "any user, guests included, may invite external users (the tenant default)")
+	e.plant(uid, "azure-entra-users-cannot-create-tenants", "non-admin users may still create Entra tenants")
+	e.plant(uid, "azure-entra-user-consent-disabled", "users may consent to low-risk apps from verified publishers instead of going through admin consent")
+	e.plant(uid, "azure-entra-trusted-named-location", "only a country block list is defined: no trusted office ranges")
+	e.plant(uid, "azure-entra-mfa-registered-all-users", "three users never registered an MFA method")
+}
+
+// azureData emits the Network Watcher flow logs and the PostgreSQL and
+// MySQL flexible servers.
+func (e *estate) azureData() {
+	law := "/subscriptions/" + azProd + "/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
+	logs := azRID(azProd, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs")
+	flow := func(sub, region, name, target string, enabled bool, days int, ta bool) string {
+		watcher := azRID(sub, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_"+region)
+		uid := watcher + "/flowLogs/" + name
+		e.add(azRes(uid, sub, region, "azure_network_watcher_flow_log", name, azTags("network-team", azEnv(sub)), time.Time{}), map[string]any{
+			"properties": map[string]any{
+				"target_resource_id": target, "storage_id": logs, "enabled": enabled, "provisioning_state": "Succeeded",
+				"retention_policy": map[string]any{"enabled": true, "days": days},
+				"format":           map[string]any{"type": "JSON", "version": 2},
+				"flow_analytics_configuration": map[string]any{"network_watcher_flow_analytics_configuration": map[string]any{
+					"enabled": ta, "workspace_resource_id": law, "workspace_region": "eastus", "traffic_analytics_interval": 10,
+				}},
+			},
+		})
+		e.edge(uid, target, "monitors")
+		e.edge(uid, logs, "writes_to")
+		return uid
+	}
+	flow(azProd, "eastus", "fl-vnet-prod-eus", azRID(azProd, "rg-network-eus", "Microsoft.Network/virtualNetworks", "vnet-prod-eus"), true, 90, true)
+	u := flow(azSandbox, "eastus", "fl-vnet-sbx-eus", azRID(azSandbox, "rg-sandbox", "Microsoft.Network/virtualNetworks", "vnet-sbx-eus"), true, 30, false)
+	e.plant(u, "azure-network-flow-log-retention-90-days", "sandbox VNet flow records are deleted after 30 days")
+	e.plant(u, "azure-network-flow-log-traffic-analytics", "sandbox flow records stay in storage: traffic analytics is off")
+	u = flow(azSandbox, "eastus", "fl-nsg-sbx-jump", azRID(azSandbox, "rg-sandbox", "Microsoft.Network/networkSecurityGroups", "nsg-sbx-jump"), false, 90, true)
+	e.plant(u, "azure-network-flow-log-enabled", "the jump host's NSG flow log was switched off during a cost review")
+
+	type param struct{ name, value, def string }
+	server := func(kind, typ, sub, rg, region, name, owner string, sku azSKU, network map[string]any, fw [][3]string, params []param, extra map[string]any) string {
+		uid := azRID(sub, rg, typ, name)
+		rules := make([]any, 0, len(fw))
+		for _, r := range fw {
+			rules = append(rules, map[string]any{"name": r[0], "properties": map[string]any{"start_ip_address": r[1], "end_ip_address": r[2]}})
+		}
+		cfg := make([]any, 0, len(params))
+		for _, p := range params {
+			src := "system-default"
+			if p.value != p.def {
+				src = "user-override"
+			}
+			cfg = append(cfg, map[string]any{"name": p.name, "properties": map[string]any{"value": p.value, "default_value": p.def, "source": src, "data_type": "Enumeration"}})
+		}
+		props := map[string]any{
+			"version": extra["version"], "state": "Ready", "administrator_login": "dbadmin",
+			"fully_qualified_domain_name": name + extra["domain"].(string),
+			"network":                     network,
+			"data_encryption":             map[string]any{"type": "SystemManaged"},
+			"backup":                      map[string]any{"backup_retention_days": 14, "geo_redundant_backup": "Enabled"},
+			"high_availability":           map[string]any{"mode": "ZoneRedundant"},
+		}
+		if a, ok := extra["auth_config"]; ok {
+			props["auth_config"] = a
+		}
+		e.add(azRes(uid, sub, region, kind, name, azTags(owner, azEnv(sub)), time.Time{}), map[string]any{
+			"sku": sku, "properties": props, "firewall_rules": rules, "configurations": cfg,
+		})
+		return uid
+	}
+	pg := func(secure, throttle, retention string) []param {
+		return []param{{"require_secure_transport", secure, "on"}, {"ssl_min_protocol_version", "TLSv1.2", "TLSv1.2"}, {"log_checkpoints", "on", "on"},
+			{"log_connections", "on", "on"}, {"log_disconnections", "on", "off"}, {"connection_throttle.enable", throttle, "off"}, {"logfiles.retention_days", retention, "3"}}
+	}
+	pgExtra := map[string]any{"version": "16", "domain": ".postgres.database.azure.com",
+		"auth_config": map[string]any{"active_directory_auth": "Enabled", "password_auth": "Disabled"}}
+	private := func(sub, rg, vnet, subnet string) map[string]any {
+		return map[string]any{"public_network_access": "Disabled", "delegated_subnet_resource_id": azRID(sub, rg, "Microsoft.Network/virtualNetworks", vnet) + "/subnets/" + subnet}
+	}
+	server("azure_postgresql_flexible_server", "Microsoft.DBforPostgreSQL/flexibleServers", azProd, "rg-data-weu", "westeurope", "pg-acme-orders-weu", "orders-team",
+		azSKU{Name: "Standard_D4ds_v5", Tier: "GeneralPurpose"}, private(azProd, "rg-network-weu", "vnet-prod-weu", "snet-data"), nil, pg("on", "on", "7"), pgExtra)
+	u = server("azure_postgresql_flexible_server", "Microsoft.DBforPostgreSQL/flexibleServers", azSandbox, "rg-sandbox", "eastus", "pg-acme-sbx", "growth-team",
+		azSKU{Name: "Standard_B1ms", Tier: "Burstable"}, map[string]any{"public_network_access": "Enabled"},
+		[][3]string{{"AllowAllAzureServicesAndResourcesWithinAzureIps_2025-5-12", "0.0.0.0", "0.0.0.0"}}, pg("off", "off", "3"), pgExtra)
+	e.plant(u, "azure-postgresql-secure-transport", "require_secure_transport turned off for an old client library")
+	e.plant(u, "azure-postgresql-connection-throttling", "connection throttling left at its default (off)")
+	e.plant(u, "azure-postgresql-log-retention", "server logs kept only the default 3 days")
+	e.plant(u, "azure-postgresql-firewall-restricted", "'allow public access from any Azure service' is ticked: every Azure tenant can reach the login endpoint")
+
+	my := func(tls, audit string) []param {
+		return []param{{"require_secure_transport", "ON", "ON"}, {"tls_version", tls, "TLSv1.2"}, {"audit_log_enabled", audit, "OFF"}, {"audit_log_events", "CONNECTION", "CONNECTION"}}
+	}
+	myExtra := map[string]any{"version": "8.0.21", "domain": ".mysql.database.azure.com"}
+	server("azure_mysql_flexible_server", "Microsoft.DBforMySQL/flexibleServers", azProd, "rg-web-eus", "eastus", "mysql-acme-shop-eus", "web-team",
+		azSKU{Name: "Standard_D2ds_v4", Tier: "GeneralPurpose"}, private(azProd, "rg-network-eus", "vnet-prod-eus", "snet-data"), nil, my("TLSv1.2,TLSv1.3", "ON"), myExtra)
+	u = server("azure_mysql_flexible_server", "Microsoft.DBforMySQL/flexibleServers", azSandbox, "rg-sandbox", "eastus", "mysql-acme-sbx", "growth-team",
+		azSKU{Name: "Standard_B1ms", Tier: "Burstable"}, map[string]any{"public_network_access": "Enabled"},
+		[][3]string{{"office", "203.0.113.0", "203.0.113.255"}}, my("TLSv1.1,TLSv1.2", "OFF"), myExtra)
+	e.plant(u, "azure-mysql-tls-12", "TLS 1.1 still accepted for a legacy reporting tool")
+	e.plant(u, "azure-mysql-audit-log", "audit log never switched on")
 }
 
 // ---- filler ----
