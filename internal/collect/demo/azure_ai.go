@@ -136,7 +136,7 @@ func (e *estate) azureAIBase() {
 	e.edge(mlw, kvProd, "encrypted_with")
 	compute(mlw, azProd, "ci-data-science-01", "ml-team", map[string]any{
 		"vm_size": "STANDARD_DS3_V2", "state": "Stopped", "enable_node_public_ip": false,
-		"ssh_settings": map[string]any{"ssh_public_access": "Disabled", "admin_user_name": "azureuser"},
+		"ssh_settings":              map[string]any{"ssh_public_access": "Disabled", "admin_user_name": "azureuser"},
 		"idle_time_before_shutdown": "PT30M", "application_sharing_policy": "Personal",
 		"connectivity_endpoints": map[string]any{"private_ip_address": "10.10.1.20"},
 	})
@@ -154,7 +154,7 @@ func (e *estate) azureAIBase() {
 	e.plant(mls, "azure-ml-workspace-diagnostic-logs", "no diagnostic setting on the workspace")
 	u = compute(mls, azSandbox, "ci-growth-notebook", "growth-team", map[string]any{
 		"vm_size": "STANDARD_NC6S_V3", "state": "Running", "enable_node_public_ip": true,
-		"ssh_settings": map[string]any{"ssh_public_access": "Enabled", "admin_user_name": "azureuser"},
+		"ssh_settings":               map[string]any{"ssh_public_access": "Enabled", "admin_user_name": "azureuser"},
 		"application_sharing_policy": "Personal",
 		"connectivity_endpoints":     map[string]any{"public_ip_address": "198.51.100.24", "private_ip_address": "10.0.0.4"},
 	})
