@@ -1,6 +1,7 @@
 // Package config reads cloudward.yaml, the company-rules file: the
-// organisation's required tags and allowed regions, and the governed list of
-// mutes. It only parses and validates; the policy engine turns the rules into
+// organisation's required tags, allowed regions, forbidden kinds, forbidden
+// public exposure and customer-managed-key requirements, with their
+// exceptions, and the governed list of mutes. It only parses and validates; the policy engine turns the rules into
 // checks.
 //
 // The file is strict: unknown keys are errors naming file:line, so a typo
@@ -45,6 +46,15 @@ type Org struct {
 	// ForbiddenKinds are resource kinds the company does not allow at all
 	// (org-forbidden-kinds).
 	ForbiddenKinds []string `yaml:"forbidden_kinds"`
+	// ForbiddenPublicExposure lists the kinds whose resources must not be
+	// publicly exposed (org-no-public-exposure); AllKinds ("*") means every
+	// kind cloudward can tell is public. What "public" means for each kind
+	// is the policy package's reviewed table.
+	ForbiddenPublicExposure []string `yaml:"forbidden_public_exposure"`
+	// CustomerManagedKeys lists the kinds whose resources must be encrypted
+	// with a customer-managed key (org-customer-managed-keys); AllKinds
+	// ("*") means every kind cloudward can tell this for.
+	CustomerManagedKeys []string `yaml:"customer_managed_keys"`
 	// Exceptions exempt resources from the company rules.
 	Exceptions []OrgException `yaml:"exceptions"`
 	// File and Lines locate the rules for errors found after parsing
@@ -73,11 +83,17 @@ type OrgException struct {
 	Reason   string   `yaml:"reason"`
 }
 
+// AllKinds, as the only item of a kind list of forbidden_public_exposure or
+// customer_managed_keys, selects every kind the rule can be decided for.
+const AllKinds = "*"
+
 // OrgLines holds the line of each list item of the org section.
 type OrgLines struct {
-	TagRules       []int
-	ForbiddenKinds []int
-	Exceptions     []int
+	TagRules                []int
+	ForbiddenKinds          []int
+	ForbiddenPublicExposure []int
+	CustomerManagedKeys     []int
+	Exceptions              []int
 }
 
 // At returns lines[i], or fallback when the line is unknown.
@@ -90,7 +106,8 @@ func (OrgLines) At(lines []int, i, fallback int) int {
 
 // Empty reports whether o sets no rule.
 func (o Org) Empty() bool {
-	return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 && len(o.TagRules) == 0 && len(o.ForbiddenKinds) == 0
+	return len(o.RequiredTags) == 0 && len(o.AllowedRegions) == 0 && len(o.TagRules) == 0 && len(o.ForbiddenKinds) == 0 &&
+		len(o.ForbiddenPublicExposure) == 0 && len(o.CustomerManagedKeys) == 0
 }
 
 // Load reads and parses the file at name.
@@ -165,6 +182,10 @@ func parseOrg(ps *Problems, n ast.Node, org *Org) {
 				org.Lines.TagRules = lines
 			case "forbidden_kinds":
 				org.Lines.ForbiddenKinds = lines
+			case "forbidden_public_exposure":
+				org.Lines.ForbiddenPublicExposure = lines
+			case "customer_managed_keys":
+				org.Lines.CustomerManagedKeys = lines
 			case "exceptions":
 				org.Lines.Exceptions = lines
 			}
@@ -231,6 +252,23 @@ func ValidateOrg(ps *Problems, line int, lines map[string]int, org Org) {
 			ps.Add(org.Lines.At(org.Lines.ForbiddenKinds, i, at("forbidden_kinds")), "org.forbidden_kinds: empty kind")
 		}
 	}
+	kindList := func(name string, lines []int, list []string) {
+		seen := map[string]bool{}
+		for i, k := range list {
+			l := org.Lines.At(lines, i, at(name))
+			switch {
+			case strings.TrimSpace(k) == "":
+				ps.Add(l, "org.%s: empty kind", name)
+			case k == AllKinds && len(list) > 1:
+				ps.Add(l, "org.%s: %q selects every kind and must be the only item", name, AllKinds)
+			case seen[k]:
+				ps.Add(l, "org.%s: %q listed twice", name, k)
+			}
+			seen[k] = true
+		}
+	}
+	kindList("forbidden_public_exposure", org.Lines.ForbiddenPublicExposure, org.ForbiddenPublicExposure)
+	kindList("customer_managed_keys", org.Lines.CustomerManagedKeys, org.CustomerManagedKeys)
 	for i, x := range org.Exceptions {
 		l := org.Lines.At(org.Lines.Exceptions, i, at("exceptions"))
 		if strings.TrimSpace(x.Resource) == "" {

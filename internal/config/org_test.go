@@ -19,6 +19,8 @@ org:
       provider: aws
       kinds: [aws_s3_bucket]
   forbidden_kinds: [do_functions_namespace]
+  forbidden_public_exposure: ["*"]
+  customer_managed_keys: [aws_ebs_volume, gcp_compute_disk]
   exceptions:
     - resource: "arn:aws:s3:::legacy-*"
       checks: [org-required-tags]
@@ -30,6 +32,11 @@ org:
 		{"exception without reason", "org:\n  exceptions:\n    - resource: x\n    - resource: y\n      reason: ok\n      checks: [aws-s3-bucket-not-public]\n", []string{
 			"cfg.yaml:3: org.exceptions[0]: reason is required", `cfg.yaml:4: org.exceptions[1]: "aws-s3-bucket-not-public" is not a company-rule check`}},
 		{"empty forbidden kind", "org:\n  forbidden_kinds: [a, \"\"]\n", []string{"org.forbidden_kinds: empty kind"}},
+		{"public exposure kind lists", "org:\n  forbidden_public_exposure:\n    - aws_s3_bucket\n    - \"*\"\n    - aws_s3_bucket\n  customer_managed_keys: [\"\"]\n", []string{
+			`cfg.yaml:4: org.forbidden_public_exposure: "*" selects every kind and must be the only item`,
+			`cfg.yaml:5: org.forbidden_public_exposure: "aws_s3_bucket" listed twice`,
+			"cfg.yaml:6: org.customer_managed_keys: empty kind"}},
+		{"public exposure not a list", "org:\n  forbidden_public_exposure: all\n", []string{"cfg.yaml:2"}},
 		{"unknown rule field", "org:\n  tag_rules:\n    - key: a\n      value: b\n", []string{`unknown field "value"`}},
 	}
 	for _, tt := range tests {

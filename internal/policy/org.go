@@ -25,7 +25,7 @@ const (
 // are set.
 func IsOrgCheckID(id string) bool {
 	switch id {
-	case OrgRequiredTagsID, OrgAllowedRegionsID, OrgForbiddenKindsID:
+	case OrgRequiredTagsID, OrgAllowedRegionsID, OrgForbiddenKindsID, OrgNoPublicExposureID, OrgCustomerManagedKeysID:
 		return true
 	}
 	return false
@@ -39,10 +39,14 @@ func IsOrgCheckID(id string) bool {
 // checks.
 //
 // org.tag_rules add their clauses to org-required-tags, org.forbidden_kinds
-// generates org-forbidden-kinds (every resource of those kinds fails), and
+// generates org-forbidden-kinds (every resource of those kinds fails),
+// org.forbidden_public_exposure generates org-no-public-exposure and
+// org.customer_managed_keys org-customer-managed-keys (from the tables
+// PublicExposurePredicates and CustomerManagedKeyPredicates), and
 // org.exceptions become the checks' applies_if, so exempt resources get no
-// finding. Kinds the registry does not know, or that cannot carry tags, are
-// errors at the rule's file:line.
+// finding. Kinds the registry does not know, that cannot carry tags (tag
+// rules) or that a table has no predicate for are errors at the rule's
+// file:line.
 func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 	if err := e.validateOrgKinds(org); err != nil {
 		return nil, err
@@ -137,6 +141,7 @@ func (e *Env) OrgChecks(org config.Org) ([]*Check, error) {
 			Generated: true,
 		})
 	}
+	out = append(out, e.predicateChecks(org)...)
 	for _, c := range out {
 		c.AppliesIf = exceptionsCondition(c.ID, org.Exceptions)
 		prg, idx, err := e.cel.compile(c.Condition, true, true)
@@ -177,6 +182,7 @@ func (e *Env) validateOrgKinds(org config.Org) error {
 			ps.Add(org.Lines.At(org.Lines.ForbiddenKinds, i, 0), "org.forbidden_kinds: unknown kind %q (see `cloudward kinds`)", name)
 		}
 	}
+	e.validatePredicateRules(ps, org)
 	return ps.Err()
 }
 

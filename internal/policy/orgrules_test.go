@@ -110,3 +110,79 @@ func evalOne(t *testing.T, c *Check, r resource.Resource) []finding.Finding {
 	}
 	return fs
 }
+
+func TestOrgPredicateRuleErrors(t *testing.T) {
+	env := testEnv(t)
+	cfg, err := config.Parse("cw.yaml", []byte("org:\n  forbidden_public_exposure:\n    - aws_s3_bucket\n    - aws_iam_user\n    - nope\n  customer_managed_keys: [do_droplet, aws_kms_key]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = env.OrgChecks(cfg.Org)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{
+		"cw.yaml:4: org.forbidden_public_exposure: kind aws_iam_user has no public-exposure predicate (kinds with one: aws_s3_bucket)",
+		`cw.yaml:5: org.forbidden_public_exposure: unknown kind "nope"`,
+		"cw.yaml:6: org.customer_managed_keys: kind do_droplet has no customer-managed-key predicate (DigitalOcean offers no customer-managed keys)",
+		"cw.yaml:6: org.customer_managed_keys: kind aws_kms_key has no customer-managed-key predicate (kinds with one: aws_s3_bucket, aws_cloudtrail_trail)",
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+}
+
+func TestOrgPredicateRulesEvaluate(t *testing.T) {
+	env := testEnv(t)
+	cfg, err := config.Parse("cw.yaml", []byte(`
+org:
+  forbidden_public_exposure: ["*"]
+  customer_managed_keys: [aws_s3_bucket]
+  exceptions:
+    - resource: "arn:aws:s3:::www-*"
+      checks: [org-no-public-exposure]
+      reason: static web site, public by design
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, err := env.OrgChecks(cfg.Org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 2 || checks[0].ID != OrgNoPublicExposureID || checks[1].ID != OrgCustomerManagedKeysID {
+		t.Fatalf("checks %v", checks)
+	}
+	// "*" selects the registered kinds of the table only.
+	if want := []string{"aws_s3_bucket", "do_droplet", "gcp_storage_bucket"}; strings.Join(checks[0].Kinds, ",") != strings.Join(want, ",") {
+		t.Errorf("public kinds %v, want %v", checks[0].Kinds, want)
+	}
+	bucket := func(name, props string) resource.Resource {
+		return resource.Resource{UID: "arn:aws:s3:::" + name, Provider: resource.AWS, Account: "1", Region: "us-east-1",
+			Kind: "aws_s3_bucket", Name: name, Properties: []byte(props)}
+	}
+	public := `{"policy_status": {"is_public": true}, "public_access_block": {"restrict_public_buckets": false, "ignore_public_acls": false}, "acl": {"grants": []},
+		"server_side_encryption_configuration": {"rules": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}]}}`
+	got := map[string]finding.Status{}
+	for _, r := range []resource.Resource{bucket("data", public), bucket("www-site", public)} {
+		for _, c := range checks {
+			for _, f := range evalOne(t, c, r) {
+				got[c.ID+" "+r.Name] = f.Status
+			}
+		}
+	}
+	want := map[string]finding.Status{
+		"org-no-public-exposure data":        finding.Fail,
+		"org-customer-managed-keys data":     finding.Fail,
+		"org-customer-managed-keys www-site": finding.Fail,
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s", k, got[k], v)
+		}
+	}
+}
