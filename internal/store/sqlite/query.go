@@ -75,7 +75,15 @@ func prepareQueryConn(ctx context.Context, conn *sql.Conn, snapshot int64) error
 			f.reason, r.uid AS resource_uid, r.kind, r.provider, r.account, r.region,
 			r.name AS resource_name
 			FROM main.snap_findings f JOIN main.snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
-			WHERE f.snapshot_id = ` + id,
+			WHERE f.snapshot_id = ` + id + `
+			UNION ALL
+			SELECT p.check_id, 'PASS',
+			CASE p.severity WHEN 0 THEN 'info' WHEN 1 THEN 'low' WHEN 2 THEN 'medium'
+				WHEN 3 THEN 'high' WHEN 4 THEN 'critical' END,
+			'', r.uid, r.kind, r.provider, r.account, r.region, r.name
+			FROM main.snap_passes p CROSS JOIN json_each(p.uids) j
+				CROSS JOIN main.snap_resources r ON r.snapshot_id = p.snapshot_id AND r.uid = j.value
+			WHERE p.snapshot_id = ` + id,
 		`CREATE TEMP VIEW collection_errors AS SELECT provider, account, region, service, op, kind, message
 			FROM main.snap_errors WHERE snapshot_id = ` + id,
 		`PRAGMA query_only = 1`,

@@ -168,29 +168,8 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 			yield(finding.Finding{}, fmt.Errorf("list findings: %w", err))
 			return
 		}
-		var q strings.Builder
-		q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
-				r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
-			FROM snap_findings f JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
-			LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = r.uid
-			WHERE f.snapshot_id = ?`)
-		if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, finding.Pass) {
-			// The same expression as the partial index's, so SQLite uses it.
-			q.WriteString(" AND f.status <> 'PASS'")
-		}
-		args := []any{snapshot}
-		if f.MinSeverity > finding.Info {
-			q.WriteString(" AND f.severity >= ?")
-			args = append(args, int64(f.MinSeverity))
-		}
-		statuses := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			statuses[i] = string(st)
-		}
-		args = inList(&q, args, "f.status", statuses)
-		args = inList(&q, args, "f.check_id", f.CheckIDs)
-		q.WriteString(" ORDER BY f.severity DESC, f.check_id, f.resource_uid")
-		rows, err := s.rdb.QueryContext(ctx, q.String(), args...)
+		q, args := findingsQuery(snapshot, f)
+		rows, err := s.rdb.QueryContext(ctx, q, args...)
 		if err != nil {
 			yield(finding.Finding{}, fmt.Errorf("list findings of snapshot %d: %w", snapshot, err))
 			return
@@ -222,4 +201,50 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 			yield(finding.Finding{}, fmt.Errorf("list findings of snapshot %d: %w", snapshot, err))
 		}
 	}
+}
+
+// findingsQuery returns the statement and arguments of Findings: the rows
+// of snap_findings and, when PASS findings are wanted, the expansion of
+// snap_passes (one finding per UID of each row), merged in order.
+func findingsQuery(snapshot int64, f store.FindingFilter) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
+			r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
+		FROM snap_findings f JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
+		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = r.uid
+		WHERE f.snapshot_id = ?`)
+	passes := len(f.Statuses) == 0 || slices.Contains(f.Statuses, finding.Pass)
+	if !passes {
+		// The same expression as the partial index's, so SQLite uses it.
+		q.WriteString(" AND f.status <> 'PASS'")
+	}
+	args := []any{snapshot}
+	if f.MinSeverity > finding.Info {
+		q.WriteString(" AND f.severity >= ?")
+		args = append(args, int64(f.MinSeverity))
+	}
+	statuses := make([]string, len(f.Statuses))
+	for i, st := range f.Statuses {
+		statuses[i] = string(st)
+	}
+	args = inList(&q, args, "f.status", statuses)
+	args = inList(&q, args, "f.check_id", f.CheckIDs)
+	if passes {
+		q.WriteString(`
+		UNION ALL
+		SELECT p.check_id, p.severity, 'PASS', '', r.uid, r.name, r.kind, r.provider, r.account, r.region, NULL
+		FROM snap_passes p CROSS JOIN json_each(p.uids) j
+			CROSS JOIN snap_resources r ON r.snapshot_id = p.snapshot_id AND r.uid = j.value
+		WHERE p.snapshot_id = ?`)
+		args = append(args, snapshot)
+		if f.MinSeverity > finding.Info {
+			q.WriteString(" AND p.severity >= ?")
+			args = append(args, int64(f.MinSeverity))
+		}
+		args = inList(&q, args, "p.check_id", f.CheckIDs)
+		q.WriteString(" ORDER BY 2 DESC, 1, 5")
+	} else {
+		q.WriteString(" ORDER BY f.severity DESC, f.check_id, f.resource_uid")
+	}
+	return q.String(), args
 }

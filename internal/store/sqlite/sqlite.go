@@ -12,12 +12,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -54,6 +56,11 @@ type Store struct {
 	batch int
 	host  string
 
+	// writers are the open snapshot writers, stopped by Close.
+	writersMu sync.Mutex
+	writers   map[*writer]struct{}
+	closed    bool
+
 	db  *sql.DB // read-write, one connection: migrations, snapshots, batches
 	rdb *sql.DB // read-only pool for the streaming readers
 	qdb *sql.DB // read-only pool for Query, with per-query views and an authorizer
@@ -75,7 +82,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("open sqlite store: create directory: %w", err)
 	}
-	s := &Store{path: abs, log: opts.Logger, batch: opts.BatchSize}
+	s := &Store{path: abs, log: opts.Logger, batch: opts.BatchSize, writers: map[*writer]struct{}{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,7 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	uri := "file://" + (&url.URL{Path: slashed}).EscapedPath()
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	s.db, err = sql.Open("sqlite", uri+"?"+common+
-		"&_pragma=page_size(16384)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate"+
+		"&_pragma=page_size(16384)&_pragma=temp_store(MEMORY)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4096)&_txlock=immediate"+
 		"&_pragma=cache_size(-"+strconv.Itoa(cache*1024)+")")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store %s: %w", abs, err)
@@ -130,8 +137,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // Path returns the absolute path of the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes every connection. Writers still open are not committed.
+// Close closes every connection. Writers still open are stopped, not
+// committed: their snapshots are failed when the store is next opened.
 func (s *Store) Close() error {
+	s.writersMu.Lock()
+	s.closed = true
+	ws := slices.Collect(maps.Keys(s.writers))
+	s.writersMu.Unlock()
+	for _, w := range ws {
+		w.close()
+	}
 	return errors.Join(s.qdb.Close(), s.rdb.Close(), s.db.Close())
 }
 
@@ -160,19 +175,32 @@ func loadMigrations() ([]migration, error) {
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d", m.name, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s: same version %d", ms[i-1].name, ms[i].name, ms[i].version)
 		}
 	}
 	return ms, nil
 }
 
-// migrate applies pending migrations in one transaction.
+// migrate applies pending migrations in one transaction, in version order.
+// A migration is pending when its version is not recorded in
+// schema_migrations, so versions need not be contiguous: migrations written
+// concurrently on separate branches (0005 and 0006, say) apply in any order
+// they arrive, as long as each is independent of the other's tables.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return err
+	}
+	return s.applyMigrations(ctx, ms)
+}
+
+// applyMigrations applies those of ms (sorted by version) not yet recorded.
+func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
+	known := make(map[int]bool, len(ms))
+	for _, m := range ms {
+		known[m.version] = true
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -183,14 +211,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.path, err)
 	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied, err := appliedVersions(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("migrate %s: read schema version: %w", s.path, err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("open sqlite store %s: database schema version %d is newer than this cloudward supports (%d): upgrade cloudward", s.path, current, len(ms))
+	for v := range applied {
+		if !known[v] {
+			return fmt.Errorf("open sqlite store %s: database schema version %d is newer than this cloudward supports (%d): upgrade cloudward", s.path, v, ms[len(ms)-1].version)
+		}
 	}
-	for _, m := range ms[current:] {
+	for _, m := range ms {
+		if applied[m.version] {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migrate %s: apply %s: %w", s.path, m.name, err)
 		}
@@ -204,6 +237,24 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate %s: commit: %w", s.path, err)
 	}
 	return nil
+}
+
+// appliedVersions returns the versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 // recover fails running snapshots whose writer is gone and deletes their rows.
@@ -246,6 +297,7 @@ func (s *Store) fail(ctx context.Context, id int64) error {
 	defer tx.Rollback()
 	for _, q := range []string{
 		`DELETE FROM snap_findings WHERE snapshot_id = ?`,
+		`DELETE FROM snap_passes WHERE snapshot_id = ?`,
 		`DELETE FROM snap_edges WHERE snapshot_id = ?`,
 		`DELETE FROM snap_errors WHERE snapshot_id = ?`,
 		`DELETE FROM snap_resources WHERE snapshot_id = ?`,

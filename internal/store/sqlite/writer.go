@@ -1,14 +1,18 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cloudward/internal/finding"
@@ -16,7 +20,10 @@ import (
 	"cloudward/internal/store"
 )
 
-// Begin inserts a running snapshot and returns its Writer.
+// Begin inserts a running snapshot and returns its Writer. The Writer
+// writes full batches on a goroutine of its own, so that the callers
+// (collectors, the engine) go on while SQLite writes; that goroutine ends at
+// Commit, Rollback or Close.
 func (s *Store) Begin(ctx context.Context, scope string, started time.Time) (store.Writer, error) {
 	if started.IsZero() {
 		started = time.Now()
@@ -30,8 +37,21 @@ func (s *Store) Begin(ctx context.Context, scope string, started time.Time) (sto
 	if err != nil {
 		return nil, fmt.Errorf("begin snapshot %q: %w", scope, err)
 	}
-	return &writer{s: s, id: id, cur: &batch{}}, nil
+	w := &writer{s: s, id: id, cur: newBatch(), queue: make(chan job, writeQueue), done: make(chan struct{})}
+	s.writersMu.Lock()
+	if s.closed {
+		s.writersMu.Unlock()
+		return nil, fmt.Errorf("begin snapshot %q: store is closed", scope)
+	}
+	s.writers[w] = struct{}{}
+	s.writersMu.Unlock()
+	go w.loop()
+	return w, nil
 }
+
+// writeQueue is how many full batches may wait for the write goroutine
+// before producers block: enough to keep it busy, few enough to bound memory.
+const writeQueue = 2
 
 // resourceRow is a resource ready to bind.
 type resourceRow struct {
@@ -46,6 +66,12 @@ type findingRow struct {
 	severity                   int64
 }
 
+// passKey groups PASS findings: one snap_passes row per key and batch.
+type passKey struct {
+	check    string
+	severity int64
+}
+
 // batch holds rows not yet written. Resources go first so that findings in
 // the same batch can refer to them.
 type batch struct {
@@ -53,72 +79,136 @@ type batch struct {
 	edges     []resource.Edge
 	errs      []resource.CollectionError
 	findings  []findingRow
+	// passes holds the UIDs of PASS findings without a reason, by check:
+	// they are stored compactly (see migrations/0006_compact_passes.sql).
+	passes map[passKey][]string
+	npass  int
 }
 
-func (b *batch) len() int { return len(b.resources) + len(b.edges) + len(b.errs) + len(b.findings) }
+func newBatch() *batch { return &batch{passes: map[passKey][]string{}} }
 
-// writer buffers rows under mu and writes full batches under flushMu. A
-// goroutine that fills the buffer takes flushMu before it releases mu, so
-// batches are written in the order they were filled (findings never reach
-// the database before the resources they refer to) while other goroutines
-// fill the next batch.
+// passesPerRow weighs a PASS finding against a row in the batch size: one
+// compact row carries many of them.
+const passesPerRow = 16
+
+func (b *batch) len() int {
+	return len(b.resources) + len(b.edges) + len(b.errs) + len(b.findings) + b.npass/passesPerRow
+}
+
+// job is one unit of work for the write goroutine: a batch to write (may
+// be empty), then, when commit is set, the snapshot's commit; ack receives
+// the writer's first error once the job is done.
+type job struct {
+	b      *batch
+	commit bool
+	ack    chan error
+}
+
+// writer buffers rows under mu and hands full batches to its write
+// goroutine (loop) through queue, in the order they were filled, so
+// findings never reach the database before the resources they refer to.
+// A producer that fills a batch while the queue is full waits: memory
+// stays bounded by writeQueue batches.
 type writer struct {
 	s  *Store
 	id int64
 
-	mu     sync.Mutex
+	mu     sync.Mutex // guards cur and closed, and orders sends on queue
 	cur    *batch
 	closed string // "committed" or "rolled back" once the writer is done
-	err    error  // first write error: the snapshot is incomplete from then on
 
-	flushMu sync.Mutex
+	queue chan job
+	done  chan struct{} // closed when loop returns
+
+	errMu sync.Mutex
+	err   error // first write error: the snapshot is incomplete from then on
+	abort atomic.Bool
 }
 
 func (w *writer) ID() int64 { return w.id }
 
-// add appends to the current batch and writes it once it is full.
+func (w *writer) firstErr() error {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	return w.err
+}
+
+func (w *writer) setErr(err error) {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// loop writes the queued batches, one transaction each, until queue is
+// closed. After an error (or an abort) it writes nothing more but still
+// answers acks.
+func (w *writer) loop() {
+	defer close(w.done)
+	ctx := context.Background()
+	for j := range w.queue {
+		if w.firstErr() == nil && !w.abort.Load() && (j.b.len() > 0 || j.commit) {
+			err := w.s.inTx(ctx, func(tx *sql.Tx) error {
+				if err := w.write(ctx, tx, j.b); err != nil {
+					return err
+				}
+				if j.commit {
+					return w.commit(ctx, tx)
+				}
+				return nil
+			})
+			if err != nil {
+				w.setErr(fmt.Errorf("write snapshot %d: %w", w.id, err))
+			}
+		}
+		if j.ack != nil {
+			j.ack <- w.firstErr()
+		}
+	}
+}
+
+// send queues j. It is called with mu held, which keeps batches in order.
+func (w *writer) send(ctx context.Context, j job) error {
+	select {
+	case w.queue <- j:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("snapshot %d: %w", w.id, ctx.Err())
+	}
+}
+
+// wait waits for ack.
+func (w *writer) wait(ctx context.Context, ack chan error) error {
+	select {
+	case err := <-ack:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("snapshot %d: %w", w.id, ctx.Err())
+	}
+}
+
+// add appends to the current batch and queues it once it is full.
 func (w *writer) add(ctx context.Context, fill func(b *batch)) error {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	if err := w.usableLocked(); err != nil {
-		w.mu.Unlock()
 		return err
 	}
 	fill(w.cur)
 	if w.cur.len() < w.s.batch {
-		w.mu.Unlock()
 		return nil
 	}
-	return w.flushLocked(ctx)
-}
-
-// flushLocked swaps out the current batch and writes it. It is called with
-// mu held and releases it.
-func (w *writer) flushLocked(ctx context.Context) error {
 	b := w.cur
-	w.cur = &batch{}
-	w.flushMu.Lock()
-	w.mu.Unlock()
-	defer w.flushMu.Unlock()
-	if b.len() == 0 {
-		return nil
-	}
-	err := w.s.inTx(ctx, func(tx *sql.Tx) error { return w.write(ctx, tx, b) })
-	if err != nil {
-		err = fmt.Errorf("write snapshot %d: %w", w.id, err)
-		w.mu.Lock()
-		if w.err == nil {
-			w.err = err
-		}
-		w.mu.Unlock()
-	}
-	return err
+	w.cur = newBatch()
+	return w.send(ctx, job{b: b})
 }
 
 func (w *writer) usableLocked() error {
 	if w.closed != "" {
 		return fmt.Errorf("snapshot %d: writer already %s", w.id, w.closed)
 	}
-	return w.err
+	return w.firstErr()
 }
 
 // Resource buffers one resource. A resource written twice in one snapshot
@@ -163,26 +253,44 @@ func (w *writer) Error(ctx context.Context, e resource.CollectionError) error {
 // Findings buffers findings. Each must name a resource of this snapshot by
 // UID (the engine only evaluates resources it read from the snapshot); the
 // store does not look the resource up on write, which would cost an index
-// search per finding, and reads join findings to resources.
+// search per finding, and reads join findings to resources. PASS findings
+// without a reason, most of a scan's findings, are kept by check and
+// stored compactly.
 func (w *writer) Findings(ctx context.Context, fs []finding.Finding) error {
-	rows := make([]findingRow, len(fs))
-	for i, f := range fs {
+	for _, f := range fs {
 		if err := f.Validate(); err != nil {
 			return fmt.Errorf("snapshot %d: %w", w.id, err)
 		}
-		rows[i] = findingRow{uid: f.ResourceUID, check: f.CheckID, status: string(f.Status), reason: f.Reason, severity: int64(f.Severity)}
 	}
-	return w.add(ctx, func(b *batch) { b.findings = append(b.findings, rows...) })
+	return w.add(ctx, func(b *batch) {
+		for _, f := range fs {
+			if f.Status == finding.Pass && f.Reason == "" {
+				k := passKey{check: f.CheckID, severity: int64(f.Severity)}
+				b.passes[k] = append(b.passes[k], f.ResourceUID)
+				b.npass++
+				continue
+			}
+			b.findings = append(b.findings, findingRow{uid: f.ResourceUID, check: f.CheckID, status: string(f.Status), reason: f.Reason, severity: int64(f.Severity)})
+		}
+	})
 }
 
-// Flush writes buffered rows.
+// Flush writes buffered rows and waits until every queued batch is written.
 func (w *writer) Flush(ctx context.Context) error {
 	w.mu.Lock()
 	if err := w.usableLocked(); err != nil {
 		w.mu.Unlock()
 		return err
 	}
-	return w.flushLocked(ctx)
+	b := w.cur
+	w.cur = newBatch()
+	ack := make(chan error, 1)
+	err := w.send(ctx, job{b: b, ack: ack})
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return w.wait(ctx, ack)
 }
 
 // Commit writes the last batch, the counts and the end time, and marks the
@@ -193,67 +301,89 @@ func (w *writer) Commit(ctx context.Context) error {
 		w.mu.Unlock()
 		return fmt.Errorf("commit: %w", err)
 	}
-	w.closed = "committed"
 	b := w.cur
-	w.cur = &batch{}
-	w.flushMu.Lock()
+	w.cur = newBatch()
+	ack := make(chan error, 1)
+	if err := w.send(ctx, job{b: b, commit: true, ack: ack}); err != nil {
+		w.mu.Unlock()
+		return fmt.Errorf("commit: %w", err)
+	}
+	w.closed = "committing"
 	w.mu.Unlock()
-	defer w.flushMu.Unlock()
-	// A write that failed while this Commit waited for flushMu poisons it.
+	// Wait even if ctx ends: the commit job is queued and the writer must
+	// know its outcome (Rollback after a failed Commit is still possible).
+	err := <-ack
 	w.mu.Lock()
-	err := w.err
-	w.mu.Unlock()
+	defer w.mu.Unlock()
 	if err != nil {
 		w.closed = ""
 		return fmt.Errorf("commit: %w", err)
 	}
-	err = w.s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := w.write(ctx, tx, b); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE snapshots SET status = 'complete', finished_at = ?2,
-			resources = (SELECT count(*) FROM snap_resources WHERE snapshot_id = ?1),
-			edges = (SELECT count(*) FROM snap_edges WHERE snapshot_id = ?1),
-			errors = (SELECT count(*) FROM snap_errors WHERE snapshot_id = ?1),
-			findings = (SELECT count(*) FROM snap_findings WHERE snapshot_id = ?1)
-			WHERE id = ?1 AND status = 'running'`, w.id, formatTime(time.Now()))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return errors.New("snapshot is no longer running")
-		}
-		return recordFirstSeen(ctx, tx, w.id)
-	})
-	if err != nil {
-		w.mu.Lock()
-		w.closed = ""
-		w.err = fmt.Errorf("commit snapshot %d: %w", w.id, err)
-		w.mu.Unlock()
-		return fmt.Errorf("commit snapshot %d: %w", w.id, err)
-	}
+	w.closed = "committed"
+	w.stopLocked()
 	return nil
+}
+
+// commit records counts and end time and marks the snapshot complete.
+func (w *writer) commit(ctx context.Context, tx *sql.Tx) error {
+	res, err := tx.ExecContext(ctx, `UPDATE snapshots SET status = 'complete', finished_at = ?2,
+		resources = (SELECT count(*) FROM snap_resources WHERE snapshot_id = ?1),
+		edges = (SELECT count(*) FROM snap_edges WHERE snapshot_id = ?1),
+		errors = (SELECT count(*) FROM snap_errors WHERE snapshot_id = ?1),
+		findings = (SELECT count(*) FROM snap_findings WHERE snapshot_id = ?1)
+			+ (SELECT coalesce(sum(n), 0) FROM snap_passes WHERE snapshot_id = ?1)
+		WHERE id = ?1 AND status = 'running'`, w.id, formatTime(time.Now()))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return errors.New("snapshot is no longer running")
+	}
+	return recordFirstSeen(ctx, tx, w.id)
+}
+
+// stopLocked closes the queue and waits for the write goroutine to end.
+// It is called with mu held, once.
+func (w *writer) stopLocked() {
+	close(w.queue)
+	<-w.done
+	w.s.writersMu.Lock()
+	delete(w.s.writers, w)
+	w.s.writersMu.Unlock()
 }
 
 // Rollback marks the snapshot failed and deletes its rows; it is a no-op
 // after Commit or a previous Rollback.
 func (w *writer) Rollback() error {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.closed != "" {
-		w.mu.Unlock()
 		return nil
 	}
 	w.closed = "rolled back"
-	w.cur = &batch{}
-	w.flushMu.Lock()
-	w.mu.Unlock()
-	defer w.flushMu.Unlock()
+	w.cur = newBatch()
+	w.abort.Store(true)
+	w.stopLocked()
 	if err := w.s.fail(context.Background(), w.id); err != nil {
 		return fmt.Errorf("roll back snapshot %d: %w", w.id, err)
 	}
 	return nil
+}
+
+// close stops the writer without committing (Store.Close): its snapshot
+// stays running, and is failed when the store is next opened.
+func (w *writer) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed != "" {
+		// Done already, or committing: Commit stops the goroutine.
+		return
+	}
+	w.closed = "closed"
+	w.abort.Store(true)
+	w.stopLocked()
 }
 
 // inTx runs fn in a write transaction.
@@ -274,6 +404,7 @@ const (
 	resourcesPerInsert = 32
 	edgesPerInsert     = 64
 	findingsPerInsert  = 128
+	passesPerInsert    = 32
 )
 
 const (
@@ -290,6 +421,8 @@ const (
 	edgeTuple   = `(?, ?, ?, ?)`
 	insertError = `INSERT INTO snap_errors (snapshot_id, provider, account, region, service, op, kind, message)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	insertPass    = `INSERT INTO snap_passes (snapshot_id, check_id, severity, n, uids) VALUES `
+	passTuple     = `(?, ?, ?, ?, ?)`
 	insertFinding = `INSERT INTO snap_findings (snapshot_id, resource_uid, check_id, status, severity, reason) VALUES `
 	findingTuple  = `(?, ?, ?, ?, ?, ?)`
 )
@@ -380,6 +513,11 @@ func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 			}
 		}
 	}
+	if len(b.passes) > 0 {
+		if err := w.writePasses(ctx, tx, b.passes); err != nil {
+			return fmt.Errorf("insert passed checks: %w", err)
+		}
+	}
 	if len(b.findings) > 0 {
 		err := insertRows(ctx, done, tx, insertFinding, findingTuple, "", len(b.findings), findingsPerInsert,
 			func(i int, a []any) []any {
@@ -391,6 +529,30 @@ func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 		}
 	}
 	return nil
+}
+
+// writePasses writes one snap_passes row per check: the UIDs that passed
+// it, sorted and without duplicates, as a JSON array.
+func (w *writer) writePasses(ctx context.Context, tx *sql.Tx, passes map[passKey][]string) error {
+	keys := slices.SortedFunc(maps.Keys(passes), func(a, b passKey) int {
+		return cmp.Or(cmp.Compare(a.check, b.check), cmp.Compare(a.severity, b.severity))
+	})
+	uids := make([]string, len(keys))
+	ns := make([]int, len(keys))
+	for i, k := range keys {
+		us := passes[k]
+		slices.Sort(us)
+		us = slices.Compact(us)
+		b, err := json.Marshal(us)
+		if err != nil {
+			return err
+		}
+		uids[i], ns[i] = string(b), len(us)
+	}
+	return insertRows(ctx, ctx, tx, insertPass, passTuple, "", len(keys), passesPerInsert,
+		func(i int, a []any) []any {
+			return append(a, w.id, keys[i].check, keys[i].severity, ns[i], uids[i])
+		})
 }
 
 func hasDuplicateUIDs(rs []resourceRow) bool {
