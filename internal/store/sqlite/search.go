@@ -310,13 +310,23 @@ func (s *Store) FindingGroups(ctx context.Context, snapshot int64) ([]store.Find
 	if err := s.exists(ctx, snapshot); err != nil {
 		return nil, fmt.Errorf("count findings: %w", err)
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
-			count(*), count(fs.first_seen)
+	// PASS findings are in snap_findings and, compactly, in snap_passes
+	// (see migrations/0006_compact_passes.sql).
+	rows, err := s.rdb.QueryContext(ctx, `SELECT check_id, status, severity, provider, account, region, kind, sum(n), sum(nw) FROM (
+		SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
+			count(*) AS n, count(fs.first_seen) AS nw
 		FROM snap_findings f JOIN snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid
 		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id
 			AND fs.resource_uid = f.resource_uid AND f.status <> 'PASS'
 			AND fs.first_seen = (SELECT started_at FROM snapshots WHERE id = f.snapshot_id)
-		WHERE f.snapshot_id = ?
+		WHERE f.snapshot_id = ?1
+		GROUP BY 1, 2, 3, 4, 5, 6, 7
+		UNION ALL
+		SELECT p.check_id, 'PASS', p.severity, r.provider, r.account, r.region, r.kind, count(*), 0
+		FROM snap_passes p CROSS JOIN json_each(p.uids) j
+			CROSS JOIN snap_resources r ON r.snapshot_id = p.snapshot_id AND r.uid = j.value
+		WHERE p.snapshot_id = ?1
+		GROUP BY 1, 2, 3, 4, 5, 6, 7)
 		GROUP BY 1, 2, 3, 4, 5, 6, 7`, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
