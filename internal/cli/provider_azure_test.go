@@ -23,6 +23,7 @@ func TestScanAzure(t *testing.T) {
 	}
 	db := filepath.Join(dir, "az.db")
 	const prod, sbx = "3f2a9c61-8b4e-4d7a-a5c2-1e9f0b6d7a42", "b81d4e07-6c35-4f9e-8e2a-5d7c3a1f9b60"
+	const tenant = "7d3e5b1a-2f4c-4e8b-9a61-0c5d2e8f4b17"
 
 	code, stdout, stderr := run(t, "scan", "--provider", "azure", "--azure-endpoint", srv.URL,
 		"--azure-graph-endpoint", srv.URL+aztest.GraphPrefix, "--azure-token-file", tokenFile,
@@ -38,8 +39,8 @@ func TestScanAzure(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 47 {
-		t.Errorf("snapshot holds %d resources, want the 47 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 61 {
+		t.Errorf("snapshot holds %d resources, want the 61 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -76,6 +77,25 @@ func TestScanAzure(t *testing.T) {
 		"azure-activity-log-diagnostic-setting /subscriptions/" + sbx,
 		"azure-security-contact-emails /subscriptions/" + sbx,
 		"azure-entra-security-defaults /subscriptions/" + prod,
+		// Governance, identity, flow logs, databases and AI.
+		"azure-iam-subscription-owners-2-to-3 /subscriptions/" + sbx,
+		"azure-iam-no-root-user-access-admin /subscriptions/" + sbx,
+		"azure-policy-mcsb-assigned /subscriptions/" + sbx,
+		"azure-storage-delete-lock " + rg(sbx, "rg-sandbox", "Microsoft.Storage/storageAccounts", "acmesbxpublic"),
+		"azure-entra-guest-invites-restricted /tenants/" + tenant,
+		"azure-entra-user-consent-low-risk-only /tenants/" + tenant,
+		"azure-entra-admins-mfa-registered /tenants/" + tenant,
+		"azure-entra-users-cannot-create-apps /tenants/" + tenant,
+		"azure-network-flow-log-retention-90-days " + rg(sbx, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus") + "/flowLogs/fl-vnet-sbx",
+		"azure-mysql-secure-transport " + rg(sbx, "rg-sandbox", "Microsoft.DBforMySQL/flexibleServers", "mysql-acme-sbx"),
+		"azure-mysql-tls-12 " + rg(sbx, "rg-sandbox", "Microsoft.DBforMySQL/flexibleServers", "mysql-acme-sbx"),
+		"azure-mysql-firewall-restricted " + rg(sbx, "rg-sandbox", "Microsoft.DBforMySQL/flexibleServers", "mysql-acme-sbx"),
+		"azure-cognitiveservices-public-network-disabled " + rg(sbx, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx"),
+		"azure-cognitiveservices-local-auth-disabled " + rg(sbx, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx"),
+		"azure-cognitiveservices-diagnostic-logs " + rg(sbx, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx"),
+		"azure-openai-deployment-content-filter " + rg(sbx, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx") + "/deployments/whisper",
+		"azure-ml-compute-ssh-disabled " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod") + "/computes/cpu-cluster",
+		"azure-search-local-auth-disabled " + rg(sbx, "rg-sandbox", "Microsoft.Search/searchServices", "srch-acme-sbx"),
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -95,6 +115,19 @@ func TestScanAzure(t *testing.T) {
 		"azure-monitor-alert-public-ip-delete /subscriptions/" + prod,
 		"azure-activity-log-categories /subscriptions/" + prod,
 		"azure-security-alert-notifications /subscriptions/" + prod,
+		"azure-iam-subscription-owners-2-to-3 /subscriptions/" + prod,
+		"azure-policy-mcsb-assigned /subscriptions/" + prod,
+		"azure-storage-delete-lock " + rg(prod, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs"),
+		"azure-entra-ca-mfa-all-users /tenants/" + tenant,
+		"azure-entra-ca-mfa-azure-management /tenants/" + tenant,
+		"azure-entra-trusted-named-location /tenants/" + tenant,
+		"azure-network-flow-log-traffic-analytics " + rg(prod, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus") + "/flowLogs/fl-nsg-app-eus",
+		"azure-postgresql-secure-transport " + rg(prod, "rg-data-eus", "Microsoft.DBforPostgreSQL/flexibleServers", "pg-acme-orders"),
+		"azure-postgresql-log-retention " + rg(prod, "rg-data-eus", "Microsoft.DBforPostgreSQL/flexibleServers", "pg-acme-orders"),
+		"azure-cognitiveservices-cmk " + rg(prod, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-prod"),
+		"azure-openai-deployment-content-filter " + rg(prod, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-prod") + "/deployments/gpt-4o",
+		"azure-ml-workspace-managed-network-isolation " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod"),
+		"azure-ml-compute-no-public-ip " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod") + "/computes/ci-alice",
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])
