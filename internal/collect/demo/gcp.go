@@ -37,6 +37,7 @@ package demo
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"cloudward/internal/resource"
@@ -108,6 +109,7 @@ type gcpProject struct {
 	Labels                 map[string]string `json:"labels"`
 	IAMPolicy              gcpPolicy         `json:"iam_policy"`
 	CommonInstanceMetadata gcpMetadata       `json:"common_instance_metadata"`
+	Collected              map[string]bool   `json:"collected"`
 }
 
 type gcpSAKey struct {
@@ -530,6 +532,7 @@ func (e *estate) gcpBase() {
 			CommonInstanceMetadata: gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{
 				{Key: "enable-oslogin", Value: "TRUE"},
 			}},
+			Collected: gcpCollectedAll(),
 		})
 		if p == data {
 			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
@@ -791,7 +794,10 @@ func (e *estate) gcpBase() {
 		{p: data, name: "etl-worker-2", zone: "europe-west1-c", network: "data-vpc", subnet: "data-europe-west1"},
 		{p: data, name: "ml-train-1", zone: "us-central1-f", network: "data-vpc", subnet: "data-us-central1"},
 		{p: data, name: "etl-worker-1", zone: "us-central1-a", network: "data-vpc", subnet: "data-us-central1", defaultSA: true,
-			plants: [][2]string{{"gcp-compute-instance-default-sa-full-scope", "default compute service account with the cloud-platform scope"}}},
+			plants: [][2]string{
+				{"gcp-compute-instance-default-sa-full-scope", "default compute service account with the cloud-platform scope"},
+				{"gcp-compute-instance-no-default-sa", "runs as the default compute service account"},
+			}},
 		{p: data, name: "debug-vm", zone: "us-central1-b", network: "default", subnet: "default", serial: true, noBlockKeys: true,
 			plants: [][2]string{
 				{"gcp-compute-instance-serial-port-disabled", "interactive serial console left on after debugging"},
@@ -847,24 +853,60 @@ func (e *estate) gcpBase() {
 		name, version, region    string
 		public, openNet, noSSL   bool
 		noBackup                 bool
+		noDeletionProtection     bool
 		plants                   [][2]string
 		flags                    []gcpSQLFlag
 		availability, tier, zone string
 	}
-	pgFlags := []gcpSQLFlag{{Name: "log_connections", Value: "on"}, {Name: "log_disconnections", Value: "on"}, {Name: "cloudsql.enable_pgaudit", Value: "on"}}
-	myFlags := []gcpSQLFlag{{Name: "local_infile", Value: "off"}, {Name: "skip_show_database", Value: "on"}}
+	pgFlags := []gcpSQLFlag{{Name: "log_connections", Value: "on"}, {Name: "log_disconnections", Value: "on"}, {Name: "cloudsql.enable_pgaudit", Value: "on"},
+		{Name: "log_statement", Value: "ddl"}, {Name: "cloudsql.iam_authentication", Value: "on"}}
+	msFlags := []gcpSQLFlag{{Name: "3625", Value: "on"}, {Name: "remote access", Value: "off"}}
 	sqls := []sqlSpec{
 		{p: prod, name: "prod-pg-main", version: "POSTGRES_16", region: "us-central1", flags: pgFlags, availability: "REGIONAL"},
-		{p: prod, name: "prod-mysql-legacy", version: "MYSQL_8_0", region: "us-east1", public: true, openNet: true, flags: myFlags,
+		{p: prod, name: "prod-mysql-legacy", version: "MYSQL_8_0", region: "us-east1", public: true, openNet: true,
+			flags: []gcpSQLFlag{{Name: "local_infile", Value: "on"}, {Name: "skip_show_database", Value: "on"}},
 			plants: [][2]string{
 				{"gcp-sql-instance-no-public-ip", "public IPv4 address enabled for a reporting tool"},
 				{"gcp-sql-instance-no-public-authorized-network", "0.0.0.0/0 added as an authorized network"},
+				{"gcp-sql-mysql-local-infile-off", "local_infile turned on for a CSV import script"},
+				{"gcp-sql-instance-iam-authentication", "only built-in MySQL users with passwords"},
 			}},
-		{p: data, name: "data-mysql-reports", version: "MYSQL_8_0", region: "europe-west1", flags: myFlags},
-		{p: data, name: "data-pg-analytics", version: "POSTGRES_15", region: "europe-west1", noSSL: true, flags: pgFlags,
-			plants: [][2]string{{"gcp-sql-instance-ssl-required", "unencrypted connections allowed"}}},
-		{p: data, name: "data-pg-staging", version: "POSTGRES_15", region: "us-central1", noBackup: true, flags: pgFlags,
-			plants: [][2]string{{"gcp-sql-instance-backups-enabled", "automated backups turned off on a staging copy that became important"}}},
+		{p: prod, name: "prod-mssql-erp", version: "SQLSERVER_2022_STANDARD", region: "us-central1", flags: msFlags},
+		{p: data, name: "data-mysql-reports", version: "MYSQL_8_0", region: "europe-west1",
+			flags:  []gcpSQLFlag{{Name: "local_infile", Value: "off"}, {Name: "cloudsql_iam_authentication", Value: "on"}},
+			plants: [][2]string{{"gcp-sql-mysql-skip-show-database-on", "skip_show_database never set"}}},
+		{p: data, name: "data-pg-analytics", version: "POSTGRES_15", region: "europe-west1", noSSL: true,
+			flags: append(append([]gcpSQLFlag(nil), pgFlags...), gcpSQLFlag{Name: "log_min_duration_statement", Value: "0"}, gcpSQLFlag{Name: "log_error_verbosity", Value: "verbose"}),
+			plants: [][2]string{
+				{"gcp-sql-instance-ssl-required", "unencrypted connections allowed"},
+				{"gcp-sql-postgres-log-min-duration-statement-off", "every statement logged with its text while tuning a slow report"},
+				{"gcp-sql-postgres-log-error-verbosity", "verbose error logging left on after debugging"},
+			}},
+		{p: data, name: "data-pg-staging", version: "POSTGRES_15", region: "us-central1", noBackup: true, noDeletionProtection: true,
+			flags: []gcpSQLFlag{{Name: "log_connections", Value: "off"}, {Name: "log_statement", Value: "none"}, {Name: "log_min_messages", Value: "debug1"},
+				{Name: "log_min_error_statement", Value: "notice"}, {Name: "cloudsql.iam_authentication", Value: "on"}},
+			plants: [][2]string{
+				{"gcp-sql-instance-backups-enabled", "automated backups turned off on a staging copy that became important"},
+				{"gcp-sql-instance-deletion-protection", "deletion protection off on a staging copy that became important"},
+				{"gcp-sql-postgres-log-connections-on", "connection logging off"},
+				{"gcp-sql-postgres-log-disconnections-on", "disconnection logging never set"},
+				{"gcp-sql-postgres-log-statement-ddl", "log_statement set to none"},
+				{"gcp-sql-postgres-log-min-messages", "debug logging left on"},
+				{"gcp-sql-postgres-log-min-error-statement", "log_min_error_statement lowered to notice"},
+				{"gcp-sql-postgres-pgaudit-on", "pgAudit never enabled"},
+			}},
+		{p: data, name: "data-mssql-legacy", version: "SQLSERVER_2019_STANDARD", region: "europe-west1",
+			flags: []gcpSQLFlag{{Name: "external scripts enabled", Value: "on"}, {Name: "cross db ownership chaining", Value: "on"},
+				{Name: "user connections", Value: "100"}, {Name: "user options", Value: "32"}, {Name: "contained database authentication", Value: "on"}},
+			plants: [][2]string{
+				{"gcp-sql-sqlserver-external-scripts-off", "R scripts enabled for a forecasting experiment"},
+				{"gcp-sql-sqlserver-cross-db-ownership-chaining-off", "ownership chaining kept from the on-premises server"},
+				{"gcp-sql-sqlserver-user-connections-unlimited", "connections capped at 100"},
+				{"gcp-sql-sqlserver-user-options-unset", "user options set to 32 for a legacy client"},
+				{"gcp-sql-sqlserver-remote-access-off", "remote access left at its default (on)"},
+				{"gcp-sql-sqlserver-trace-flag-3625-on", "trace flag 3625 not set"},
+				{"gcp-sql-sqlserver-contained-db-auth-off", "contained database users migrated from on-premises"},
+			}},
 	}
 	for n, s := range sqls {
 		labels := gcpLabels(s.p.owner, gcpEnv(s.p))
@@ -892,9 +934,9 @@ func (e *estate) gcpBase() {
 			State: "RUNNABLE", InstanceType: "CLOUD_SQL_INSTANCE", ConnectionName: s.p.id + ":" + s.region + ":" + s.name,
 			CreateTime: e.ago(days(420 - 50*n)), IPAddresses: addrs,
 			Settings: gcpSQLSettings{
-				Tier: "db-custom-2-7680", AvailabilityType: avail, UserLabels: labels, DeletionProtectionEnabled: s.p == prod,
+				Tier: "db-custom-2-7680", AvailabilityType: avail, UserLabels: labels, DeletionProtectionEnabled: !s.noDeletionProtection,
 				IPConfiguration:     ipc,
-				BackupConfiguration: gcpSQLBackup{Enabled: !s.noBackup, StartTime: "03:00", PointInTimeRecoveryEnabled: !s.noBackup && s.version[0] == 'P', BinaryLogEnabled: s.version[0] == 'M'},
+				BackupConfiguration: gcpSQLBackup{Enabled: !s.noBackup, StartTime: "03:00", PointInTimeRecoveryEnabled: !s.noBackup && s.version[0] != 'S', BinaryLogEnabled: s.version[0] == 'M'},
 				DatabaseFlags:       s.flags,
 			},
 		}
@@ -944,6 +986,11 @@ func (e *estate) gcpBase() {
 			e.plant(uid, "gcp-gke-cluster-node-auto-upgrade", "batch-pool pinned with auto-upgrade off")
 		}
 	}
+
+	e.gcpLoggingBase()
+	e.gcpDNSBase()
+	e.gcpBigQueryBase()
+	e.gcpAIBase()
 
 	e.collectionError(resource.CollectionError{
 		Provider: resource.GCP, Account: data.id, Region: resource.GlobalRegion, Service: "cloudfunctions",
@@ -1096,3 +1143,285 @@ func gcpInternalIP(id string) string {
 	n, _ := strconv.Atoi(id[len(id)-6:])
 	return "10." + strconv.Itoa(n/62500%250) + "." + strconv.Itoa(n/250%250) + "." + strconv.Itoa(2+n%250)
 }
+
+// gcpCollectedAll is the "collected" record of a project whose every
+// service was read completely.
+func gcpCollectedAll() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring", "aiplatform", "notebooks"} {
+		out[s] = true
+	}
+	return out
+}
+
+type gcpSink struct {
+	Name            string `json:"name"`
+	Destination     string `json:"destination"`
+	Filter          string `json:"filter,omitempty"`
+	Disabled        bool   `json:"disabled"`
+	WriterIdentity  string `json:"writer_identity"`
+	IncludeChildren bool   `json:"include_children"`
+	CreateTime      string `json:"create_time,omitempty"`
+	UpdateTime      string `json:"update_time,omitempty"`
+}
+
+type gcpLogMetric struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Filter      string `json:"filter"`
+	Disabled    bool   `json:"disabled"`
+	MetricType  string `json:"metric_type"`
+	CreateTime  string `json:"create_time"`
+	UpdateTime  string `json:"update_time"`
+}
+
+type gcpThreshold struct {
+	Filter     string `json:"filter"`
+	Comparison string `json:"comparison"`
+	Duration   string `json:"duration"`
+}
+
+type gcpAlertCondition struct {
+	Name               string       `json:"name"`
+	DisplayName        string       `json:"display_name"`
+	ConditionThreshold gcpThreshold `json:"condition_threshold"`
+}
+
+type gcpMutation struct {
+	MutateTime string `json:"mutate_time"`
+}
+
+type gcpAlertPolicy struct {
+	Name                 string              `json:"name"`
+	DisplayName          string              `json:"display_name"`
+	Enabled              bool                `json:"enabled"`
+	Combiner             string              `json:"combiner"`
+	UserLabels           map[string]string   `json:"user_labels"`
+	NotificationChannels []string            `json:"notification_channels"`
+	Conditions           []gcpAlertCondition `json:"conditions"`
+	CreationRecord       gcpMutation         `json:"creation_record"`
+}
+
+// gcpCISMetrics are the CIS 2.x log-based metrics: name and filter.
+var gcpCISMetrics = [...][2]string{
+	{"cis-project-ownership-changes", `(protoPayload.serviceName="cloudresourcemanager.googleapis.com") AND (ProjectOwnership OR projectOwnerInvitee) OR (protoPayload.serviceData.policyDelta.bindingDeltas.action="REMOVE" AND protoPayload.serviceData.policyDelta.bindingDeltas.role="roles/owner") OR (protoPayload.serviceData.policyDelta.bindingDeltas.action="ADD" AND protoPayload.serviceData.policyDelta.bindingDeltas.role="roles/owner")`},
+	{"cis-audit-config-changes", `protoPayload.methodName="SetIamPolicy" AND protoPayload.serviceData.policyDelta.auditConfigDeltas:*`},
+	{"cis-custom-role-changes", `resource.type="iam_role" AND (protoPayload.methodName="google.iam.admin.v1.CreateRole" OR protoPayload.methodName="google.iam.admin.v1.DeleteRole" OR protoPayload.methodName="google.iam.admin.v1.UpdateRole")`},
+	{"cis-firewall-changes", `resource.type="gce_firewall_rule" AND (protoPayload.methodName:"compute.firewalls.patch" OR protoPayload.methodName:"compute.firewalls.insert" OR protoPayload.methodName:"compute.firewalls.delete")`},
+	{"cis-route-changes", `resource.type="gce_route" AND (protoPayload.methodName:"compute.routes.delete" OR protoPayload.methodName:"compute.routes.insert")`},
+	{"cis-network-changes", `resource.type="gce_network" AND (protoPayload.methodName:"compute.networks.insert" OR protoPayload.methodName:"compute.networks.patch" OR protoPayload.methodName:"compute.networks.delete" OR protoPayload.methodName:"compute.networks.removePeering" OR protoPayload.methodName:"compute.networks.addPeering")`},
+	{"cis-bucket-iam-changes", `resource.type="gcs_bucket" AND protoPayload.methodName="storage.setIamPermissions"`},
+	{"cis-sql-config-changes", `protoPayload.methodName="cloudsql.instances.update"`},
+}
+
+// gcpLoggingBase adds log sinks, log-based metrics and alert policies:
+// acme-prod-4821 exports every entry to its locked audit-logs bucket and
+// alerts on every CIS 2.x change; acme-data-1177 exports only errors, to a
+// bucket without a locked retention policy, and its one CIS metric's alert
+// is disabled.
+func (e *estate) gcpLoggingBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+	for _, p := range gcpProjects {
+		writer := "serviceAccount:service-" + p.number + "@gcp-sa-logging.iam.gserviceaccount.com"
+		sinks := []gcpSink{
+			{Name: "_Required", Destination: "logging.googleapis.com/projects/" + p.id + "/locations/global/buckets/_Required",
+				Filter: `LOG_ID("cloudaudit.googleapis.com/activity") OR LOG_ID("externalaudit.googleapis.com/activity") OR LOG_ID("cloudaudit.googleapis.com/system_event")`},
+			{Name: "_Default", Destination: "logging.googleapis.com/projects/" + p.id + "/locations/global/buckets/_Default",
+				Filter: `NOT LOG_ID("cloudaudit.googleapis.com/activity") AND NOT LOG_ID("externalaudit.googleapis.com/activity")`, WriterIdentity: writer},
+		}
+		if p == prod {
+			sinks = append(sinks, gcpSink{Name: "all-to-audit-bucket", Destination: "storage.googleapis.com/acme-prod-4821-audit-logs", WriterIdentity: writer,
+				CreateTime: e.ago(days(600)), UpdateTime: e.ago(days(200))})
+		} else {
+			sinks = append(sinks, gcpSink{Name: "errors-to-raw", Destination: "storage.googleapis.com/acme-data-1177-raw", Filter: "severity>=ERROR",
+				WriterIdentity: writer, CreateTime: e.ago(days(300)), UpdateTime: e.ago(days(300))})
+		}
+		for _, k := range sinks {
+			uid := "//logging.googleapis.com/projects/" + p.id + "/sinks/" + k.Name
+			e.gcpAdd("gcp_logging_sink", uid, p.id, resource.GlobalRegion, k.Name, nil, days(600), k)
+			if b, ok := strings.CutPrefix(k.Destination, "storage.googleapis.com/"); ok {
+				e.edge(uid, "//storage.googleapis.com/projects/_/buckets/"+b, "exports_to")
+			}
+			if k.Name == "errors-to-raw" {
+				e.plant(uid, "gcp-logging-sink-bucket-retention-locked", "exports to the raw data bucket, which has no retention policy")
+			}
+		}
+	}
+	e.plant("//cloudresourcemanager.googleapis.com/projects/"+data.number, "gcp-logging-sink-exports-all-logs", "the only export sink keeps errors only")
+
+	metric := func(p gcpProjectRef, name, filter string, n int) {
+		uid := "//logging.googleapis.com/projects/" + p.id + "/metrics/" + name
+		e.gcpAdd("gcp_logging_metric", uid, p.id, resource.GlobalRegion, name, nil, days(500-n), gcpLogMetric{
+			Name: name, Description: "CIS Google Cloud 2.x", Filter: filter, MetricType: "logging.googleapis.com/user/" + name,
+			CreateTime: e.ago(days(500 - n)), UpdateTime: e.ago(days(500 - n)),
+		})
+	}
+	alert := func(p gcpProjectRef, id, metricName string, enabled bool, n int) {
+		name := "projects/" + p.id + "/alertPolicies/" + id
+		uid := "//monitoring.googleapis.com/" + name
+		labels := gcpLabels("security-team", gcpEnv(p))
+		e.gcpAdd("gcp_monitoring_alert_policy", uid, p.id, resource.GlobalRegion, metricName+" alert", labels, days(490-n), gcpAlertPolicy{
+			Name: name, DisplayName: metricName + " alert", Enabled: enabled, Combiner: "OR", UserLabels: labels,
+			NotificationChannels: []string{"projects/" + p.id + "/notificationChannels/" + strconv.Itoa(9100+n)},
+			Conditions: []gcpAlertCondition{{Name: name + "/conditions/1", DisplayName: metricName + " > 0", ConditionThreshold: gcpThreshold{
+				Filter: `metric.type="logging.googleapis.com/user/` + metricName + `" AND resource.type="global"`, Comparison: "COMPARISON_GT", Duration: "0s",
+			}}},
+			CreationRecord: gcpMutation{MutateTime: e.ago(days(490 - n))},
+		})
+		e.edge(uid, "//logging.googleapis.com/projects/"+p.id+"/metrics/"+metricName, "watches")
+	}
+	for n, m := range gcpCISMetrics {
+		metric(prod, m[0], m[1], n)
+		alert(prod, strconv.Itoa(4000+n), m[0], true, n)
+	}
+	metric(data, gcpCISMetrics[3][0], gcpCISMetrics[3][1], 20)
+	alert(data, "5003", gcpCISMetrics[3][0], false, 20)
+	dataUID := "//cloudresourcemanager.googleapis.com/projects/" + data.number
+	for _, m := range gcpCISMetrics {
+		id := "gcp-logging-metric-alert-" + strings.TrimPrefix(m[0], "cis-")
+		why := "no log-based metric with an alert for this change"
+		if m == gcpCISMetrics[3] {
+			why = "the firewall-change metric exists but its alert policy is disabled"
+		}
+		e.plant(dataUID, id, why)
+	}
+}
+
+type gcpDNSKeySpec struct {
+	KeyType   string `json:"key_type"`
+	Algorithm string `json:"algorithm"`
+	KeyLength int    `json:"key_length"`
+}
+
+type gcpDNSSEC struct {
+	State           string          `json:"state"`
+	NonExistence    string          `json:"non_existence,omitempty"`
+	DefaultKeySpecs []gcpDNSKeySpec `json:"default_key_specs"`
+}
+
+type gcpDNSZone struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	DNSName      string            `json:"dns_name"`
+	Description  string            `json:"description"`
+	Visibility   string            `json:"visibility"`
+	CreationTime string            `json:"creation_time"`
+	Labels       map[string]string `json:"labels"`
+	DNSSECConfig *gcpDNSSEC        `json:"dnssec_config,omitempty"`
+}
+
+// gcpDNSBase adds Cloud DNS zones: a signed public zone and a private one
+// in production; in the data project a public zone without DNSSEC and one
+// signed with RSASHA1.
+func (e *estate) gcpDNSBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+	strong := []gcpDNSKeySpec{{KeyType: "keySigning", Algorithm: "rsasha256", KeyLength: 2048}, {KeyType: "zoneSigning", Algorithm: "rsasha256", KeyLength: 1024}}
+	weak := []gcpDNSKeySpec{{KeyType: "keySigning", Algorithm: "rsasha1", KeyLength: 2048}, {KeyType: "zoneSigning", Algorithm: "rsasha1", KeyLength: 1024}}
+	zones := []struct {
+		p              gcpProjectRef
+		name, dns, vis string
+		dnssec         *gcpDNSSEC
+		plants         [][2]string
+	}{
+		{p: prod, name: "acme-example", dns: "acme.example.", vis: "public", dnssec: &gcpDNSSEC{State: "on", NonExistence: "nsec3", DefaultKeySpecs: strong}},
+		{p: prod, name: "internal", dns: "internal.acme.example.", vis: "private"},
+		{p: data, name: "data-acme-example", dns: "data.acme.example.", vis: "public", dnssec: &gcpDNSSEC{State: "off", DefaultKeySpecs: []gcpDNSKeySpec{}},
+			plants: [][2]string{{"gcp-dns-zone-dnssec-enabled", "DNSSEC never turned on for the data portal's zone"}}},
+		{p: data, name: "reports-acme-example", dns: "reports.acme.example.", vis: "public", dnssec: &gcpDNSSEC{State: "on", NonExistence: "nsec", DefaultKeySpecs: weak},
+			plants: [][2]string{
+				{"gcp-dns-zone-ksk-not-rsasha1", "zone signed in 2019 with RSASHA1 keys"},
+				{"gcp-dns-zone-zsk-not-rsasha1", "zone signed in 2019 with RSASHA1 keys"},
+			}},
+	}
+	for n, z := range zones {
+		labels := gcpLabels(z.p.owner, gcpEnv(z.p))
+		uid := "//dns.googleapis.com/projects/" + z.p.id + "/managedZones/" + z.name
+		e.gcpAdd("gcp_dns_managed_zone", uid, z.p.id, resource.GlobalRegion, z.name, labels, days(700-90*n), gcpDNSZone{
+			ID: gcpID(uint64(700 + n)), Name: z.name, DNSName: z.dns, Description: "Managed by the platform team", Visibility: z.vis,
+			CreationTime: e.ago(days(700 - 90*n)), Labels: labels, DNSSECConfig: z.dnssec,
+		})
+		for _, pl := range z.plants {
+			e.plant(uid, pl[0], pl[1])
+		}
+	}
+}
+
+type gcpDatasetRef struct {
+	ProjectID string `json:"project_id"`
+	DatasetID string `json:"dataset_id"`
+}
+
+type gcpDatasetAccess struct {
+	Role         string `json:"role"`
+	UserByEmail  string `json:"user_by_email,omitempty"`
+	GroupByEmail string `json:"group_by_email,omitempty"`
+	SpecialGroup string `json:"special_group,omitempty"`
+	IAMMember    string `json:"iam_member,omitempty"`
+}
+
+type gcpKMSRef struct {
+	KmsKeyName string `json:"kms_key_name"`
+}
+
+type gcpDataset struct {
+	ID                             string             `json:"id"`
+	DatasetReference               gcpDatasetRef      `json:"dataset_reference"`
+	FriendlyName                   string             `json:"friendly_name"`
+	Location                       string             `json:"location"`
+	CreationTime                   string             `json:"creation_time"`
+	Labels                         map[string]string  `json:"labels"`
+	DefaultEncryptionConfiguration *gcpKMSRef         `json:"default_encryption_configuration,omitempty"`
+	Access                         []gcpDatasetAccess `json:"access"`
+}
+
+// gcpBigQueryBase adds BigQuery datasets: a CMEK-encrypted analytics
+// dataset in production; in the data project a dataset shared with every
+// Google account and one on Google-managed keys.
+func (e *estate) gcpBigQueryBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+	sets := []struct {
+		p            gcpProjectRef
+		id, region   string
+		cmek, public bool
+		plants       [][2]string
+	}{
+		{p: prod, id: "analytics", region: "us-central1", cmek: true},
+		{p: data, id: "marketing_share", region: "europe-west1", public: true, plants: [][2]string{
+			{"gcp-bigquery-dataset-not-public", "shared with allAuthenticatedUsers for an agency"},
+			{"gcp-bigquery-dataset-cmek", "no default customer-managed key"},
+		}},
+		{p: data, id: "raw_events", region: "us-central1", plants: [][2]string{{"gcp-bigquery-dataset-cmek", "no default customer-managed key"}}},
+		{p: data, id: "curated", region: "europe-west1", cmek: true},
+	}
+	for n, d := range sets {
+		labels := gcpLabels(d.p.owner, gcpEnv(d.p))
+		access := []gcpDatasetAccess{
+			{Role: "OWNER", SpecialGroup: "projectOwners"},
+			{Role: "READER", GroupByEmail: "analysts@acme.example"},
+			{Role: "WRITER", UserByEmail: gcpSAEmail(d.p, "app-backend")},
+		}
+		if d.public {
+			access = append(access, gcpDatasetAccess{Role: "READER", SpecialGroup: "allAuthenticatedUsers"})
+		}
+		props := gcpDataset{
+			ID: d.p.id + ":" + d.id, DatasetReference: gcpDatasetRef{ProjectID: d.p.id, DatasetID: d.id}, FriendlyName: d.id,
+			Location: d.region, CreationTime: strconv.FormatInt(e.now.Add(-days(400-60*n)).UnixMilli(), 10), Labels: labels, Access: access,
+		}
+		uid := "//bigquery.googleapis.com/projects/" + d.p.id + "/datasets/" + d.id
+		if d.cmek {
+			key := gcpKeyName(prod, "us-central1", "prod-keyring", "bucket-key")
+			if d.p == data {
+				key = gcpKeyName(data, "europe-west1", "data-keyring", "etl-key")
+			}
+			props.DefaultEncryptionConfiguration = &gcpKMSRef{KmsKeyName: key}
+			e.edge(uid, kmsKeyUID(props.DefaultEncryptionConfiguration.KmsKeyName), "encrypted_with")
+		}
+		e.gcpAdd("gcp_bigquery_dataset", uid, d.p.id, d.region, d.id, labels, days(400-60*n), props)
+		for _, pl := range d.plants {
+			e.plant(uid, pl[0], pl[1])
+		}
+	}
+}
+
+// kmsKeyUID is the UID of a Cloud KMS crypto key name.
+func kmsKeyUID(name string) string { return "//cloudkms.googleapis.com/" + name }

@@ -92,6 +92,11 @@ func TestDemoShapedLikeCollector(t *testing.T) {
 		}
 		var missing []string
 		for p := range want.paths[k] {
+			// Every project of the fixtures misses some service (that is
+			// what they test), so "collected" is held to the schema.
+			if svc, ok := strings.CutPrefix(p, ".collected."); ok && k == "gcp_project" && collectedField(svc) {
+				continue
+			}
 			if !got.paths[k][p] {
 				missing = append(missing, p)
 			}
@@ -101,4 +106,19 @@ func TestDemoShapedLikeCollector(t *testing.T) {
 			t.Errorf("%s: demo path %s never produced by the collector", k, p)
 		}
 	}
+}
+
+// collectedField reports whether gcp_project's "collected" schema names svc.
+func collectedField(svc string) bool {
+	for _, k := range gcp.Kinds() {
+		if k.Name != "gcp_project" {
+			continue
+		}
+		for _, f := range k.Schema {
+			if f.Name == "collected" {
+				return slices.ContainsFunc(f.Fields, func(x resource.Field) bool { return x.Name == svc })
+			}
+		}
+	}
+	return false
 }

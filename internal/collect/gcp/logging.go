@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"strings"
 
 	logging "google.golang.org/api/logging/v2"
 )
@@ -36,6 +37,7 @@ func (s *scope) sinks(ctx context.Context) error {
 		if err := s.r.emit(ctx, "gcp_logging_sink", uid, s.id, "", k.Name, nil, k.CreateTime, doc); err != nil {
 			return err
 		}
+		s.r.edge(uid, sinkDestinationUID(k.Destination), "exports_to")
 	}
 	return nil
 }
@@ -67,4 +69,16 @@ func (s *scope) logMetrics(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// sinkDestinationUID returns the UID of a sink's Cloud Storage bucket or
+// BigQuery dataset destination, or "" for other destinations.
+func sinkDestinationUID(dest string) string {
+	if b, ok := strings.CutPrefix(dest, "storage.googleapis.com/"); ok && b != "" {
+		return "//storage.googleapis.com/projects/_/buckets/" + b
+	}
+	if d, ok := strings.CutPrefix(dest, "bigquery.googleapis.com/"); ok && strings.Contains(d, "/datasets/") {
+		return "//bigquery.googleapis.com/" + d
+	}
+	return ""
 }
