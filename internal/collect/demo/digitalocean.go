@@ -22,6 +22,8 @@ package demo
 //     PUT (CORS); Spaces key legacy-all with full access to every bucket.
 //   - CDN endpoint shop-images.acme.example on the expiring custom
 //     certificate.
+//   - Company rules (cloudward.yaml): the public Spaces buckets and the
+//     database without trusted sources fail org-no-public-exposure.
 //   - Load balancer legacy-lb serving plain HTTP without a redirect.
 //   - Reserved IP 174.138.110.20 not assigned to anything (info).
 //   - Firewall debug-db-fw admits PostgreSQL (5432) from anywhere.
@@ -611,6 +613,9 @@ func (e *estate) doBase() {
 		}
 		uid := "do:dbaas:" + id
 		e.doAdd("do_database_cluster", uid, db.region, db.name, tags, days(600-90*n), props)
+		if len(rules) == 0 {
+			e.plant(uid, "org-no-public-exposure", "cloudward.yaml forbids public databases; no trusted sources makes it reachable from anywhere")
+		}
 		if db.plant != "" {
 			e.plant(uid, db.plant, db.why)
 		}
@@ -665,6 +670,7 @@ func (e *estate) doBase() {
 		public, noVersioning, noL bool
 		edit                      func(*doSpace)
 		plant, why                string
+		orgPublic                 bool // public: fails org-no-public-exposure too
 	}{
 		{name: "acme-assets", region: "nyc3", edit: func(d *doSpace) {
 			d.CORSRules = []doCORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET", "HEAD"}, AllowedHeaders: []string{"*"}, MaxAgeSeconds: 3000}}
@@ -678,7 +684,7 @@ func (e *estate) doBase() {
 			d.CORSRules = []doCORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET", "PUT", "POST"}, AllowedHeaders: []string{"*"}, MaxAgeSeconds: 3000}}
 		}, plant: "do-spaces-bucket-cors-restricted", why: "browser uploads allowed from any origin instead of the app's"},
 		{name: "acme-public-downloads", region: "nyc3", public: true,
-			plant: "do-spaces-bucket-not-public", why: "public-read ACL for customer downloads, listing included"},
+			plant: "do-spaces-bucket-not-public", why: "public-read ACL for customer downloads, listing included", orgPublic: true},
 		{name: "acme-backups", region: "fra1", noVersioning: true,
 			plant: "do-spaces-bucket-versioning", why: "versioning suspended to cut storage costs"},
 		{name: "acme-logs-archive", region: "nyc3", noL: true,
@@ -688,7 +694,7 @@ func (e *estate) doBase() {
 			d.Policy = map[string]any{"Version": "2012-10-17", "Statement": []map[string]any{
 				doPolicyStatement("PublicRead", []string{"*"}, []string{"s3:GetObject", "s3:ListBucket"}, []string{"arn:aws:s3:::acme-press-kit", "arn:aws:s3:::acme-press-kit/*"}, nil),
 			}}
-		}, plant: "do-spaces-bucket-policy-not-public", why: "bucket policy lets anyone list and download the press kit, drafts included"},
+		}, plant: "do-spaces-bucket-policy-not-public", why: "bucket policy lets anyone list and download the press kit, drafts included", orgPublic: true},
 	}
 	for n, s := range spaces {
 		props := e.doSpaceProps(s.name, s.region, days(700-100*n), s.public, s.noVersioning, s.noL)
@@ -698,6 +704,9 @@ func (e *estate) doBase() {
 		e.doAdd("do_spaces_bucket", "do:space:"+s.region+":"+s.name, s.region, s.name, nil, days(700-100*n), props)
 		if s.plant != "" {
 			e.plant("do:space:"+s.region+":"+s.name, s.plant, s.why)
+		}
+		if s.orgPublic {
+			e.plant("do:space:"+s.region+":"+s.name, "org-no-public-exposure", "cloudward.yaml forbids public Spaces buckets")
 		}
 	}
 
@@ -748,6 +757,7 @@ func (e *estate) doBase() {
 		Message: "403 Forbidden: You are not authorized to perform this operation (token lacks the function:read scope)",
 	})
 	e.doBaseMore(dropletUID)
+	e.orgRulePlants()
 }
 
 // doSpaceProps returns a Spaces bucket: private, versioned, with a lifecycle
@@ -821,6 +831,7 @@ func (e *estate) doFill(i int) {
 		e.doAdd("do_spaces_bucket", uid, region, name, nil, age, e.doSpaceProps(name, region, age, planted, false, false))
 		if planted {
 			e.plant(uid, "do-spaces-bucket-not-public", "filler bucket with a public-read ACL")
+			e.plant(uid, "org-no-public-exposure", "cloudward.yaml forbids public Spaces buckets")
 		}
 	}
 }
