@@ -46,7 +46,7 @@ func TestDemoDoc(t *testing.T) {
 	b.WriteString("# The demo estate\n\n")
 	b.WriteString("`cloudward scan --demo` scans a deterministic, generated multi-cloud estate: no cloud account needed.\n")
 	b.WriteString("Its resources are shaped exactly like the real collectors' output, so the same checks run on both.\n")
-	b.WriteString("It comes with company rules (`internal/collect/demo/cloudward.yaml`: required tags `owner` and `environment`, allowed regions per cloud).\n")
+	b.WriteString("It comes with company rules (`internal/collect/demo/cloudward.yaml`: required tags `owner` and `environment`, allowed regions per cloud, no public storage or databases of the listed kinds, customer-managed keys for S3 and EFS, with two reviewed exceptions).\n")
 	b.WriteString("`--demo-size N` grows it to N resources with more clean resources and about 1–2% planted ones; `--demo-seed` changes it.\n\n")
 	b.WriteString("This file is generated from the generator by `go test ./internal/collect/demo -run TestDemoDoc -update`;\n")
 	b.WriteString("the end-to-end test (`internal/cli`, `TestDemoScanFindsExactlyThePlants`) asserts that a scan fails exactly these, and nothing else.\n\n")
