@@ -470,6 +470,10 @@ func regionalJobs() []regionalJob {
 		{"cloudwatch", collectAlarms},
 		{"sns", collectSNS},
 		{"efs", collectEFS},
+		{"sqs", collectSQS},
+		{"secretsmanager", collectSecretsManager},
+		{"events", collectEventBridge},
+		{"glacier", collectGlacier},
 	}, aiJobs()...)
 }
 

@@ -14,6 +14,10 @@
 //     normalised: Statement is always a list; Action, NotAction and Resource
 //     are always lists of strings; Principal "*" becomes {"AWS": ["*"]} and
 //     every principal and condition value is a list of strings.
+//   - Resource-based policies of the kinds added for CIS AWS v7.0 2.21
+//     (SQS, Secrets Manager, EventBridge, Glacier, Lambda, SNS, KMS) are
+//     null when the resource has none and absent when they could not be
+//     read, so checks ERROR rather than pass on missing data.
 //   - Secrets never enter a document: Lambda environment variables keep only
 //     their names and a looks_like_secret flag.
 package aws
@@ -30,6 +34,7 @@ func Kinds() []resource.Kind {
 		accessAnalyzerKind(), securityHubKind(),
 		metricFilterKind(), alarmKind(), snsTopicKind(), serverCertificateKind(), networkACLKind(),
 		efsKind(), iamGroupKind(),
+		sqsQueueKind(), secretKind(), eventBusKind(), glacierVaultKind(),
 	}, aiKinds()...)
 }
 
@@ -71,6 +76,7 @@ func policyDocument(name, desc string) resource.Field {
 			str("Sid", "statement ID; absent when the statement has none"),
 			str("Effect", "Allow or Deny"),
 			anyField("Principal", `principals by type, e.g. {"AWS": ["*"]}, {"Service": ["cloudtrail.amazonaws.com"]}; each value a list of strings; absent in identity policies`),
+			anyField("NotPrincipal", `principals excluded, same shape as Principal; absent unless used (an Allow with NotPrincipal grants everyone else)`),
 			list("Action", "actions (list of strings); absent when the statement uses NotAction"),
 			list("NotAction", "excluded actions (list of strings); absent unless used"),
 			list("Resource", "resource ARNs or patterns (list of strings); absent in trust policies"),
@@ -447,7 +453,7 @@ func kmsKeyKind() resource.Kind {
 		Name: "aws_kms_key", Provider: resource.AWS, Service: "kms", Model: resource.PaaS,
 		Taggable:    true,
 		Description: "KMS key with its rotation status (DescribeKey + GetKeyRotationStatus)",
-		Permissions: []string{"kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:ListAliases"},
+		Permissions: []string{"kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy", "kms:ListResourceTags", "kms:ListAliases"},
 		Schema: []resource.Field{
 			str("key_id", "key ID (UUID)"),
 			str("arn", "key ARN"),
@@ -462,6 +468,7 @@ func kmsKeyKind() resource.Kind {
 			boolean("key_rotation_enabled", "automatic rotation on (GetKeyRotationStatus)"),
 			integer("rotation_period_in_days", "rotation period; absent when rotation is off"),
 			list("aliases", "alias names (list of strings)"),
+			policyDocument("key_policy", "key policy (GetKeyPolicy default, normalised); absent when it could not be read"),
 		},
 	}
 }
@@ -560,7 +567,7 @@ func lambdaKind() resource.Kind {
 		Name: "aws_lambda_function", Provider: resource.AWS, Service: "lambda", Model: resource.FaaS,
 		Taggable:    true,
 		Description: "Lambda function with its configuration and function URL; environment variable values are never stored",
-		Permissions: []string{"lambda:ListFunctions", "lambda:GetFunctionUrlConfig", "lambda:ListTags"},
+		Permissions: []string{"lambda:ListFunctions", "lambda:GetFunctionUrlConfig", "lambda:GetPolicy", "lambda:ListTags"},
 		Schema: []resource.Field{
 			str("function_name", "function name"),
 			str("function_arn", "function ARN"),
@@ -584,6 +591,7 @@ func lambdaKind() resource.Kind {
 				list("subnet_ids", "subnets (list of strings)"),
 				list("security_group_ids", "security groups (list of strings)")),
 			object("tracing_config", "X-Ray tracing", str("mode", "Active or PassThrough")),
+			resourcePolicy("policy", "resource-based policy (lambda:GetPolicy, normalised): who may invoke or manage the function"),
 		},
 	}
 }
@@ -730,6 +738,7 @@ func snsTopicKind() resource.Kind {
 			str("kms_master_key_id", "KMS key for encryption at rest; absent when not encrypted"),
 			integer("subscriptions_confirmed", "confirmed subscriptions (GetTopicAttributes SubscriptionsConfirmed)"),
 			integer("subscriptions_pending", "subscriptions waiting for confirmation"),
+			resourcePolicy("policy", "topic access policy (GetTopicAttributes Policy, normalised)"),
 			list("subscriptions", "subscriptions (ListSubscriptionsByTopic)",
 				str("subscription_arn", `subscription ARN, or "PendingConfirmation" while unconfirmed`),
 				str("protocol", "email, https, sqs, lambda, sms…"),
@@ -819,6 +828,97 @@ func iamGroupKind() resource.Kind {
 			timestamp("create_date", "when the group was created"),
 			attachedPolicies(),
 			list("inline_policy_names", "names of inline policies (list of strings)"),
+		},
+	}
+}
+
+// resourcePolicy is a resource-based policy that is null when the resource
+// has none and absent when it could not be read.
+func resourcePolicy(name, desc string) resource.Field {
+	return policyDocument(name, desc+"; null when the resource has none, absent when it could not be read")
+}
+
+func sqsQueueKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_sqs_queue", Provider: resource.AWS, Service: "sqs", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "SQS queue with its access policy and encryption (ListQueues, GetQueueAttributes All, ListQueueTags); messages are never read",
+		Permissions: []string{"sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags"},
+		Schema: []resource.Field{
+			str("queue_url", "queue URL"),
+			str("queue_arn", "queue ARN (QueueArn)"),
+			str("queue_name", "queue name"),
+			timestamp("created_timestamp", "when it was created (CreatedTimestamp)"),
+			boolean("fifo_queue", "FIFO queue"),
+			boolean("sqs_managed_sse_enabled", "encrypted with SQS-managed keys (SSE-SQS)"),
+			str("kms_master_key_id", "KMS key for SSE-KMS; absent when not used"),
+			integer("visibility_timeout", "visibility timeout in seconds"),
+			integer("message_retention_period", "retention in seconds"),
+			resourcePolicy("policy", "queue access policy (Policy attribute, normalised)"),
+		},
+	}
+}
+
+func secretKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_secretsmanager_secret", Provider: resource.AWS, Service: "secretsmanager", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "Secrets Manager secret: metadata (ListSecrets) and resource policy (GetResourcePolicy); the secret value is never read",
+		Permissions: []string{"secretsmanager:ListSecrets", "secretsmanager:GetResourcePolicy"},
+		Schema: []resource.Field{
+			str("arn", "secret ARN"),
+			str("name", "secret name"),
+			str("description", "description; absent when none"),
+			str("kms_key_id", "KMS key; absent when the AWS managed key aws/secretsmanager is used"),
+			boolean("rotation_enabled", "automatic rotation on"),
+			str("rotation_lambda_arn", "rotation function; absent when none"),
+			object("rotation_rules", "rotation schedule; absent when rotation was never configured",
+				integer("automatically_after_days", "days between rotations; absent with a schedule expression"),
+				str("schedule_expression", "cron or rate expression; absent when not used")),
+			str("owning_service", "service that manages the secret (e.g. rds); absent for user secrets"),
+			str("primary_region", "primary region of a replicated secret; absent otherwise"),
+			timestamp("created_date", "when it was created"),
+			timestamp("last_changed_date", "last change; absent when never changed"),
+			timestamp("last_rotated_date", "last rotation; absent when never rotated"),
+			timestamp("last_accessed_date", "last day the value was read; absent when never read"),
+			timestamp("next_rotation_date", "next scheduled rotation; absent without rotation"),
+			timestamp("deleted_date", "scheduled deletion; absent unless pending deletion"),
+			resourcePolicy("policy", "resource policy (GetResourcePolicy, normalised)"),
+		},
+	}
+}
+
+func eventBusKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_eventbridge_event_bus", Provider: resource.AWS, Service: "events", Model: resource.SaaS,
+		Description: "EventBridge event bus with its resource policy (ListEventBuses), including the default bus",
+		Permissions: []string{"events:ListEventBuses"},
+		Schema: []resource.Field{
+			str("name", `bus name; "default" for the account's default bus`),
+			str("arn", "bus ARN"),
+			str("description", "description; absent when none"),
+			str("managed_by", "service managing the bus; absent for customer buses"),
+			timestamp("creation_time", "when it was created; absent when the API omits it"),
+			timestamp("last_modified_time", "last change; absent when the API omits it"),
+			resourcePolicy("policy", "resource policy (Policy, normalised): who may put events on the bus"),
+		},
+	}
+}
+
+func glacierVaultKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_glacier_vault", Provider: resource.AWS, Service: "glacier", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "S3 Glacier vault with its access policy (ListVaults, GetVaultAccessPolicy, ListTagsForVault)",
+		Permissions: []string{"glacier:ListVaults", "glacier:GetVaultAccessPolicy", "glacier:ListTagsForVault"},
+		Schema: []resource.Field{
+			str("vault_name", "vault name"),
+			str("vault_arn", "vault ARN"),
+			timestamp("creation_date", "when it was created"),
+			timestamp("last_inventory_date", "last inventory; absent before the first"),
+			integer("number_of_archives", "archives at the last inventory"),
+			integer("size_in_bytes", "size at the last inventory"),
+			resourcePolicy("policy", "vault access policy (normalised)"),
 		},
 	}
 }

@@ -16,6 +16,7 @@ type kmsAPI interface {
 	DescribeKey(ctx context.Context, in *kms.DescribeKeyInput, optFns ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
 	GetKeyRotationStatus(ctx context.Context, in *kms.GetKeyRotationStatusInput, optFns ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
 	ListResourceTags(ctx context.Context, in *kms.ListResourceTagsInput, optFns ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error)
+	GetKeyPolicy(ctx context.Context, in *kms.GetKeyPolicyInput, optFns ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
 // collectKMS emits the region's customer managed keys with rotation status
@@ -98,6 +99,16 @@ func collectKey(ctx context.Context, s *scope, api kmsAPI, id string, aliases ma
 		}
 	} else {
 		p["key_rotation_enabled"] = false
+	}
+	// The key policy (its only policy, "default"); a key without one
+	// cannot exist, so a failure leaves key_policy out and checks ERROR.
+	kp, err := api.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(id)})
+	if err != nil {
+		if ferr := s.fail(ctx, "kms:GetKeyPolicy", err); ferr != nil {
+			return ferr
+		}
+	} else if err := setResourcePolicy(ctx, s, p, "key_policy", "kms:GetKeyPolicy", aws.ToString(kp.Policy)); err != nil {
+		return err
 	}
 	var tags map[string]string
 	tpages := kms.NewListResourceTagsPaginator(api, &kms.ListResourceTagsInput{KeyId: aws.String(id)})

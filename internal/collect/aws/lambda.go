@@ -17,6 +17,7 @@ import (
 type lambdaAPI interface {
 	ListFunctions(ctx context.Context, in *lambda.ListFunctionsInput, optFns ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error)
 	GetFunctionUrlConfig(ctx context.Context, in *lambda.GetFunctionUrlConfigInput, optFns ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error)
+	GetPolicy(ctx context.Context, in *lambda.GetPolicyInput, optFns ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
 	ListTags(ctx context.Context, in *lambda.ListTagsInput, optFns ...func(*lambda.Options)) (*lambda.ListTagsOutput, error)
 }
 
@@ -76,6 +77,20 @@ func collectFunction(ctx context.Context, s *scope, api lambdaAPI, f lambdatypes
 		}
 	default:
 		p["function_url_config"] = obj{"function_url": aws.ToString(url.FunctionUrl), "auth_type": string(url.AuthType)}
+	}
+	// The resource-based policy: who may invoke or manage the function.
+	pol, err := api.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: f.FunctionArn})
+	switch {
+	case isCode(err, "ResourceNotFoundException"):
+		p["policy"] = nil
+	case err != nil:
+		if ferr := s.fail(ctx, "lambda:GetPolicy", err); ferr != nil {
+			return ferr
+		}
+	default:
+		if err := setResourcePolicy(ctx, s, p, "policy", "lambda:GetPolicy", aws.ToString(pol.Policy)); err != nil {
+			return err
+		}
 	}
 	var tags map[string]string
 	tg, err := api.ListTags(ctx, &lambda.ListTagsInput{Resource: f.FunctionArn})

@@ -35,6 +35,10 @@ func clientInterfaces() []clientInterface {
 		{"cloudwatch", reflect.TypeFor[cloudwatchAPI]()},
 		{"sns", reflect.TypeFor[snsAPI]()},
 		{"elasticfilesystem", reflect.TypeFor[efsAPI]()},
+		{"sqs", reflect.TypeFor[sqsAPI]()},
+		{"secretsmanager", reflect.TypeFor[secretsManagerAPI]()},
+		{"events", reflect.TypeFor[eventBridgeAPI]()},
+		{"glacier", reflect.TypeFor[glacierAPI]()},
 	}
 }
 

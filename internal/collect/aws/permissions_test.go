@@ -75,3 +75,21 @@ func TestKindPermissionsCalled(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretValuesNeverRead guards the rule that secret values never leave
+// the account: no client interface may hold an operation that returns one,
+// although such operations are named Get*.
+func TestSecretValuesNeverRead(t *testing.T) {
+	bad := map[string]bool{
+		"GetSecretValue": true, "BatchGetSecretValue": true, "GetParameter": true, "GetParameters": true,
+		"GetParametersByPath": true, "Decrypt": true, "GetObject": true, "ReceiveMessage": true,
+		"GetFunction": true, "GetPasswordData": true, "GetConsoleOutput": true, "GetLaunchTemplateData": true,
+	}
+	for _, ci := range clientInterfaces() {
+		for i := range ci.typ.NumMethod() {
+			if name := ci.typ.Method(i).Name; bad[name] {
+				t.Errorf("%s.%s reads secret or customer data", ci.typ.Name(), name)
+			}
+		}
+	}
+}

@@ -136,6 +136,9 @@ func parsePolicy(doc string) (obj, error) {
 		if p, ok := m["Principal"]; ok {
 			n["Principal"] = principal(p)
 		}
+		if p, ok := m["NotPrincipal"]; ok {
+			n["NotPrincipal"] = principal(p)
+		}
 		if c, ok := m["Condition"].(map[string]any); ok {
 			cond := map[string]map[string][]string{}
 			for op, kv := range c {

@@ -52,6 +52,9 @@ func collectTopic(ctx context.Context, s *scope, api snsAPI, arn string) error {
 	p := obj{"topic_arn": arn, "display_name": a["DisplayName"],
 		"subscriptions_confirmed": count("SubscriptionsConfirmed"), "subscriptions_pending": count("SubscriptionsPending")}
 	setNonEmpty(p, "kms_master_key_id", a["KmsMasterKeyId"])
+	if err := setResourcePolicy(ctx, s, p, "policy", "sns:GetTopicAttributes", a["Policy"]); err != nil {
+		return err
+	}
 
 	subs := []obj{}
 	subPages := sns.NewListSubscriptionsByTopicPaginator(api, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})

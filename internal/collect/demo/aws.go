@@ -426,19 +426,20 @@ type awsRegionalSettings struct {
 }
 
 type awsKMSKeyProps struct {
-	KeyID                string   `json:"key_id"`
-	Arn                  string   `json:"arn"`
-	Description          string   `json:"description"`
-	KeyManager           string   `json:"key_manager"`
-	KeySpec              string   `json:"key_spec"`
-	KeyUsage             string   `json:"key_usage"`
-	KeyState             string   `json:"key_state"`
-	Origin               string   `json:"origin"`
-	CreationDate         string   `json:"creation_date"`
-	MultiRegion          bool     `json:"multi_region"`
-	KeyRotationEnabled   bool     `json:"key_rotation_enabled"`
-	RotationPeriodInDays int      `json:"rotation_period_in_days,omitempty"`
-	Aliases              []string `json:"aliases"`
+	KeyID                string        `json:"key_id"`
+	Arn                  string        `json:"arn"`
+	Description          string        `json:"description"`
+	KeyManager           string        `json:"key_manager"`
+	KeySpec              string        `json:"key_spec"`
+	KeyUsage             string        `json:"key_usage"`
+	KeyState             string        `json:"key_state"`
+	Origin               string        `json:"origin"`
+	CreationDate         string        `json:"creation_date"`
+	MultiRegion          bool          `json:"multi_region"`
+	KeyRotationEnabled   bool          `json:"key_rotation_enabled"`
+	RotationPeriodInDays int           `json:"rotation_period_in_days,omitempty"`
+	Aliases              []string      `json:"aliases"`
+	KeyPolicy            *awsPolicyDoc `json:"key_policy,omitempty"`
 }
 
 type awsDataResource struct {
@@ -550,6 +551,8 @@ type awsLambdaProps struct {
 	TracingConfig struct {
 		Mode string `json:"mode"`
 	} `json:"tracing_config"`
+	// Policy is the resource-based policy; nil marshals to null (none).
+	Policy *awsPolicyDoc `json:"policy"`
 }
 
 type awsEKSLogging struct {
@@ -856,6 +859,7 @@ func (e *estate) awsBase() {
 	e.awsGroups()
 	e.awsNetworkAndCompute()
 	e.awsApps()
+	e.awsResourcePolicies()
 
 	e.collectionError(resource.CollectionError{
 		Provider: resource.AWS, Account: awsAccts[2].id, Region: "eu-central-1", Service: "lambda",
@@ -1237,6 +1241,18 @@ func (e *estate) awsRegional(ai, ri int) {
 		KeyManager: "CUSTOMER", KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT", KeyState: "Enabled",
 		Origin: "AWS_KMS", CreationDate: e.ago(days(700)), KeyRotationEnabled: true, RotationPeriodInDays: 365,
 		Aliases: []string{"alias/acme-" + a.env + "-data"},
+		KeyPolicy: &awsPolicyDoc{Version: "2012-10-17", Statement: []awsStatement{{
+			Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: map[string][]string{"AWS": {"arn:aws:iam::" + a.id + ":root"}},
+			Action: []string{"kms:*"}, Resource: []string{"*"},
+		}}},
+	}
+	if a.env == "development" && region == "us-east-1" {
+		k.KeyPolicy.Statement = append(k.KeyPolicy.Statement, awsStatement{
+			Sid: "AllowUseViaS3", Effect: "Allow", Principal: map[string][]string{"AWS": {"*"}},
+			Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{"*"},
+			Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"s3.us-east-1.amazonaws.com"}}},
+		})
+		e.plant(keyARN, "aws-kms-key-policy-not-public", "key policy lets any AWS account use the key through S3 (kms:ViaService alone does not name the caller)")
 	}
 	if a.env == "production" && region == "eu-west-1" {
 		k.KeyRotationEnabled = false
@@ -1495,6 +1511,7 @@ type awsTopicProps struct {
 	SubscriptionsConfirmed int               `json:"subscriptions_confirmed"`
 	SubscriptionsPending   int               `json:"subscriptions_pending"`
 	Subscriptions          []awsSubscription `json:"subscriptions"`
+	Policy                 *awsPolicyDoc     `json:"policy"`
 }
 
 // awsAddTopic adds an SNS topic in us-east-1 with one e-mail subscription,
@@ -1502,7 +1519,7 @@ type awsTopicProps struct {
 func (e *estate) awsAddTopic(ai int, name, email string, confirmed bool) string {
 	a := awsAccts[ai]
 	arn := fmt.Sprintf("arn:aws:sns:us-east-1:%s:%s", a.id, name)
-	p := awsTopicProps{TopicArn: arn, DisplayName: name, KMSMasterKeyID: "alias/aws/sns"}
+	p := awsTopicProps{TopicArn: arn, DisplayName: name, KMSMasterKeyID: "alias/aws/sns", Policy: awsDefaultTopicPolicy(a, arn)}
 	sub := awsSubscription{SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: email}
 	if confirmed {
 		sub.SubscriptionArn = arn + ":5f1c0e2a-7b3d-4e8f-9a01-" + a.id
@@ -1813,6 +1830,11 @@ func (e *estate) awsApps() {
 
 	f = e.awsLambda(1, 0, "order-events", "nodejs22.x", days(20))
 	f.Handler = "index.handler"
+	f.Policy = &awsPolicyDoc{Version: "2012-10-17", Statement: []awsStatement{{
+		Sid: "sns-invoke", Effect: "Allow", Principal: map[string][]string{"Service": {"sns.amazonaws.com"}},
+		Action: []string{"lambda:InvokeFunction"}, Resource: []string{f.FunctionArn},
+		Condition: map[string]map[string][]string{"ArnLike": {"AWS:SourceArn": {"arn:aws:sns:us-east-1:" + prod.id + ":acme-security-alerts"}}},
+	}}}
 	e.awsAddLambda(1, 0, &f, awsTags(prod, "payments-team"), days(20))
 
 	f = e.awsLambda(1, 0, "billing-sync", awsCurrentRuntime, days(45))
@@ -1829,6 +1851,12 @@ func (e *estate) awsApps() {
 		FunctionURL string `json:"function_url"`
 		AuthType    string `json:"auth_type"`
 	}{"https://w3bh00kdev7x2.lambda-url.us-west-2.on.aws/", "NONE"}
+	f.Policy = &awsPolicyDoc{Version: "2012-10-17", Statement: []awsStatement{{
+		Sid: "FunctionURLAllowPublicAccess", Effect: "Allow", Principal: map[string][]string{"AWS": {"*"}},
+		Action: []string{"lambda:InvokeFunctionUrl"}, Resource: []string{f.FunctionArn},
+		Condition: map[string]map[string][]string{"StringEquals": {"lambda:FunctionUrlAuthType": {"NONE"}}},
+	}}}
+	e.plant(f.FunctionArn, "aws-lambda-function-policy-not-public", "resource policy lets anyone invoke the function URL")
 	e.awsAddLambda(2, 1, &f, awsTags(dev, "web-team"), days(60))
 	e.plant(f.FunctionArn, "aws-lambda-url-requires-auth", "function URL callable by anyone without signing")
 }
@@ -1924,4 +1952,152 @@ func (e *estate) awsFill(i int) {
 		}
 		e.awsAddRDS(ai, ri, &r, tags, age)
 	}
+}
+
+// ---- resource-based policies (CIS AWS v7.0 2.21) ----
+
+// awsDefaultTopicPolicy is the policy SNS gives a new topic: everyone, but
+// only on behalf of the owning account (AWS:SourceOwner).
+func awsDefaultTopicPolicy(a awsAcct, arn string) *awsPolicyDoc {
+	return &awsPolicyDoc{Version: "2008-10-17", Statement: []awsStatement{{
+		Sid: "__default_statement_ID", Effect: "Allow", Principal: map[string][]string{"AWS": {"*"}},
+		Action:    []string{"SNS:GetTopicAttributes", "SNS:Subscribe", "SNS:Publish"},
+		Resource:  []string{arn},
+		Condition: map[string]map[string][]string{"StringEquals": {"AWS:SourceOwner": {a.id}}},
+	}}}
+}
+
+type awsQueueProps struct {
+	QueueURL               string        `json:"queue_url"`
+	QueueArn               string        `json:"queue_arn"`
+	QueueName              string        `json:"queue_name"`
+	CreatedTimestamp       string        `json:"created_timestamp"`
+	FifoQueue              bool          `json:"fifo_queue"`
+	SqsManagedSseEnabled   bool          `json:"sqs_managed_sse_enabled"`
+	KMSMasterKeyID         string        `json:"kms_master_key_id,omitempty"`
+	VisibilityTimeout      int           `json:"visibility_timeout"`
+	MessageRetentionPeriod int           `json:"message_retention_period"`
+	Policy                 *awsPolicyDoc `json:"policy"`
+}
+
+type awsSecretProps struct {
+	Arn              string        `json:"arn"`
+	Name             string        `json:"name"`
+	Description      string        `json:"description,omitempty"`
+	KMSKeyID         string        `json:"kms_key_id,omitempty"`
+	RotationEnabled  bool          `json:"rotation_enabled"`
+	CreatedDate      string        `json:"created_date"`
+	LastChangedDate  string        `json:"last_changed_date,omitempty"`
+	LastAccessedDate string        `json:"last_accessed_date,omitempty"`
+	Policy           *awsPolicyDoc `json:"policy"`
+}
+
+type awsEventBusProps struct {
+	Name   string        `json:"name"`
+	Arn    string        `json:"arn"`
+	Policy *awsPolicyDoc `json:"policy"`
+}
+
+type awsVaultProps struct {
+	VaultName        string        `json:"vault_name"`
+	VaultArn         string        `json:"vault_arn"`
+	CreationDate     string        `json:"creation_date"`
+	NumberOfArchives int           `json:"number_of_archives"`
+	SizeInBytes      int           `json:"size_in_bytes"`
+	Policy           *awsPolicyDoc `json:"policy"`
+}
+
+// awsOneStatement is a policy of one Allow statement.
+func awsOneStatement(sid string, principal map[string][]string, actions []string, res string, cond map[string]map[string][]string) *awsPolicyDoc {
+	return &awsPolicyDoc{Version: "2012-10-17", Statement: []awsStatement{{
+		Sid: sid, Effect: "Allow", Principal: principal, Action: actions, Resource: []string{res}, Condition: cond,
+	}}}
+}
+
+// awsResourcePolicies adds the resources whose resource-based policies CIS
+// AWS v7.0 2.21 reviews: SQS queues, Secrets Manager secrets, EventBridge
+// buses, Glacier vaults and one more SNS topic. Plants: the production
+// queue partner-drop open to everyone, the production secret
+// partner/api-token readable by any account's root, the development bus
+// dev-webhooks open to everyone, the development vault dev-exports whose
+// org condition is a wildcard and the development topic
+// dev-build-notifications anyone may publish to.
+func (e *estate) awsResourcePolicies() {
+	everyone := map[string][]string{"AWS": {"*"}}
+	orgOnly := map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgID": {awsOrgID}}}
+	for ai, a := range awsAccts {
+		const region = "us-east-1"
+		ri := 0
+		tags := awsTags(a, "platform-team")
+
+		// Every account's default event bus; production lets the
+		// organization put events on it.
+		bus := awsEventBusProps{Name: "default", Arn: fmt.Sprintf("arn:aws:events:%s:%s:event-bus/default", region, a.id)}
+		if a.env == "production" {
+			bus.Policy = awsOneStatement("OrgPutEvents", everyone, []string{"events:PutEvents"}, bus.Arn, orgOnly)
+		}
+		e.add(e.awsResource(a, region, "aws_eventbridge_event_bus", bus.Arn, bus.Name, nil, 0), &bus)
+
+		// A work queue fed by the account's SNS alerts topic.
+		q := awsQueueProps{
+			QueueName: "acme-" + a.env + "-work", CreatedTimestamp: e.ago(days(300 + 10*ai)),
+			SqsManagedSseEnabled: true, VisibilityTimeout: 30, MessageRetentionPeriod: 345600,
+		}
+		q.QueueURL = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, a.id, q.QueueName)
+		q.QueueArn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", region, a.id, q.QueueName)
+		q.Policy = awsOneStatement("FromAlerts", map[string][]string{"Service": {"sns.amazonaws.com"}}, []string{"sqs:SendMessage"}, q.QueueArn,
+			map[string]map[string][]string{"ArnEquals": {"aws:SourceArn": {fmt.Sprintf("arn:aws:sns:%s:%s:acme-security-alerts", region, a.id)}}})
+		e.add(e.awsResource(a, region, "aws_sqs_queue", q.QueueArn, q.QueueName, tags, days(300+10*ai)), &q)
+
+		// The account's database credentials, rotated, without a policy.
+		sec := awsSecretProps{
+			Arn:  fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s/db-credentials-%c%c%c%c%c%c", region, a.id, a.env, 'A'+ai, 'b', 'C', 'd', 'E', 'f'),
+			Name: a.env + "/db-credentials", Description: "application database credentials", KMSKeyID: awsKeyARN(ai, ri),
+			RotationEnabled: true, CreatedDate: e.ago(days(400)), LastChangedDate: e.ago(days(20)), LastAccessedDate: e.ago(days(1)),
+		}
+		e.add(e.awsResource(a, region, "aws_secretsmanager_secret", sec.Arn, sec.Name, tags, days(400)), &sec)
+		e.edge(sec.Arn, sec.KMSKeyID, "encrypted_with")
+
+		// An archive vault without an access policy.
+		v := awsVaultProps{VaultName: "acme-" + a.env + "-archive", CreationDate: e.ago(days(900)), NumberOfArchives: 1200 + ai, SizeInBytes: 734003200}
+		v.VaultArn = fmt.Sprintf("arn:aws:glacier:%s:%s:vaults/%s", region, a.id, v.VaultName)
+		e.add(e.awsResource(a, region, "aws_glacier_vault", v.VaultArn, v.VaultName, tags, days(900)), &v)
+	}
+
+	prod, dev := awsAccts[1], awsAccts[2]
+	const region = "us-east-1"
+
+	q := awsQueueProps{QueueName: "partner-drop", CreatedTimestamp: e.ago(days(90)), VisibilityTimeout: 60, MessageRetentionPeriod: 86400, KMSMasterKeyID: "alias/aws/sqs"}
+	q.QueueURL = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, prod.id, q.QueueName)
+	q.QueueArn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", region, prod.id, q.QueueName)
+	q.Policy = awsOneStatement("PartnersSend", everyone, []string{"sqs:SendMessage"}, q.QueueArn, nil)
+	e.add(e.awsResource(prod, region, "aws_sqs_queue", q.QueueArn, q.QueueName, awsTags(prod, "payments-team"), days(90)), &q)
+	e.plant(q.QueueArn, "aws-sqs-queue-policy-not-public", "queue policy lets anyone send messages, meant for three partners")
+
+	sec := awsSecretProps{
+		Arn:  fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:partner/api-token-GhIjKl", region, prod.id),
+		Name: "partner/api-token", Description: "token shared with the payment partner", CreatedDate: e.ago(days(200)),
+	}
+	sec.Policy = awsOneStatement("PartnerRead", map[string][]string{"AWS": {"arn:aws:iam::*:root"}}, []string{"secretsmanager:GetSecretValue"}, "*", nil)
+	e.add(e.awsResource(prod, region, "aws_secretsmanager_secret", sec.Arn, sec.Name, awsTags(prod, "payments-team"), days(200)), &sec)
+	e.plant(sec.Arn, "aws-secretsmanager-secret-policy-not-public", "secret readable by the root of any AWS account")
+
+	bus := awsEventBusProps{Name: "dev-webhooks", Arn: fmt.Sprintf("arn:aws:events:%s:%s:event-bus/dev-webhooks", region, dev.id)}
+	bus.Policy = awsOneStatement("AnyonePuts", everyone, []string{"events:PutEvents"}, bus.Arn, nil)
+	e.add(e.awsResource(dev, region, "aws_eventbridge_event_bus", bus.Arn, bus.Name, nil, 0), &bus)
+	e.plant(bus.Arn, "aws-eventbridge-bus-policy-not-public", "any AWS account can put events on the bus")
+
+	v := awsVaultProps{VaultName: "dev-exports", CreationDate: e.ago(days(150)), NumberOfArchives: 14, SizeInBytes: 10485760}
+	v.VaultArn = fmt.Sprintf("arn:aws:glacier:%s:%s:vaults/%s", region, dev.id, v.VaultName)
+	v.Policy = awsOneStatement("ShareExports", everyone, []string{"glacier:InitiateJob", "glacier:GetJobOutput"}, v.VaultArn,
+		map[string]map[string][]string{"StringLike": {"aws:PrincipalOrgID": {"*"}}})
+	e.add(e.awsResource(dev, region, "aws_glacier_vault", v.VaultArn, v.VaultName, awsTags(dev, "data-team"), days(150)), &v)
+	e.plant(v.VaultArn, "aws-glacier-vault-policy-not-public", "the organization condition is a wildcard, so any account can retrieve archives")
+
+	arn := fmt.Sprintf("arn:aws:sns:%s:%s:dev-build-notifications", region, dev.id)
+	t := awsTopicProps{TopicArn: arn, DisplayName: "builds", SubscriptionsConfirmed: 1,
+		Subscriptions: []awsSubscription{{SubscriptionArn: arn + ":0b1c2d3e-0000-4000-8000-" + dev.id, Protocol: "https", Endpoint: "https://ci.acme.example/hooks/sns"}},
+		Policy:        awsOneStatement("AnyonePublishes", everyone, []string{"SNS:Publish"}, arn, nil)}
+	e.add(e.awsResource(dev, region, "aws_sns_topic", arn, "dev-build-notifications", awsTags(dev, "platform-team"), days(120)), &t)
+	e.plant(arn, "aws-sns-topic-policy-not-public", "anyone can publish to the topic")
 }

@@ -38,6 +38,9 @@ func policyFunctions() []cel.EnvOption {
 // nativeValue converts a CEL value (maps, lists, scalars) to plain Go
 // values: map[string]any, []any, string, bool, int64, float64.
 func nativeValue(v ref.Val) any {
+	if v.Type() == types.NullType {
+		return nil
+	}
 	switch t := v.(type) {
 	case traits.Mapper:
 		out := map[string]any{}

@@ -72,6 +72,7 @@ func TestPolicyFunctionsInCEL(t *testing.T) {
 		{`policy_allows_public({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Condition": {"StringEquals": {"aws:SourceAccount": ["111122223333"]}}}]})`, false},
 		{`public_policy_statements({"Statement": [{"Sid": "A", "Effect": "Allow", "Principal": "*"}, {"Effect": "Allow", "Principal": "*"}]}) == ["A", "#2"]`, true},
 		{`policy_allows_public(properties.port)`, "error:policy is int64"},
+		{`policy_allows_public(null)`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

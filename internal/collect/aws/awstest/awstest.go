@@ -322,26 +322,34 @@ func decodeS3(req *request, r *http.Request) error {
 	return fmt.Errorf("unknown S3 request %s %s", r.Method, r.URL)
 }
 
+// restRoutes map REST requests to operations: the first route whose
+// service and method match, whose path starts with prefix and (when set)
+// ends with suffix wins; the path segments in between are parameters.
 var restRoutes = []struct {
-	service, method, prefix, op string
+	service, method, prefix, op, suffix string
 }{
-	{"lambda", "GET", "/2015-03-31/functions", "ListFunctions"},
-	{"lambda", "GET", "/2021-10-31/functions/", "GetFunctionUrlConfig"},
-	{"lambda", "GET", "/2017-03-31/tags/", "ListTags"},
-	{"securityhub", "GET", "/accounts", "DescribeHub"},
-	{"securityhub", "GET", "/tags/", "ListTagsForResource"},
-	{"access-analyzer", "GET", "/analyzer", "ListAnalyzers"},
-	{"account", "POST", "/getAlternateContact", "GetAlternateContact"},
-	{"account", "POST", "/getContactInformation", "GetContactInformation"},
-	{"elasticfilesystem", "GET", "/2015-02-01/file-systems", "DescribeFileSystems"},
+	{"lambda", "GET", "/2015-03-31/functions/", "GetPolicy", "/policy"},
+	{"glacier", "GET", "/-/vaults/", "GetVaultAccessPolicy", "/access-policy"},
+	{"glacier", "GET", "/-/vaults/", "ListTagsForVault", "/tags"},
+	{"glacier", "GET", "/-/vaults", "ListVaults", ""},
+	{"lambda", "GET", "/2015-03-31/functions", "ListFunctions", ""},
+	{"lambda", "GET", "/2021-10-31/functions/", "GetFunctionUrlConfig", ""},
+	{"lambda", "GET", "/2017-03-31/tags/", "ListTags", ""},
+	{"securityhub", "GET", "/accounts", "DescribeHub", ""},
+	{"securityhub", "GET", "/tags/", "ListTagsForResource", ""},
+	{"access-analyzer", "GET", "/analyzer", "ListAnalyzers", ""},
+	{"account", "POST", "/getAlternateContact", "GetAlternateContact", ""},
+	{"account", "POST", "/getContactInformation", "GetContactInformation", ""},
+	{"elasticfilesystem", "GET", "/2015-02-01/file-systems", "DescribeFileSystems", ""},
 }
 
 func decodeREST(req *request, r *http.Request, body []byte) error {
 	path := r.URL.EscapedPath()
 	for _, rt := range restRoutes {
-		if rt.service == req.service && rt.method == r.Method && strings.HasPrefix(path, rt.prefix) {
+		if rt.service == req.service && rt.method == r.Method && strings.HasPrefix(path, rt.prefix) &&
+			strings.HasSuffix(path, rt.suffix) && len(path) >= len(rt.prefix)+len(rt.suffix) {
 			req.op = rt.op
-			rest := strings.Trim(strings.TrimPrefix(path, rt.prefix), "/")
+			rest := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(path, rt.prefix), rt.suffix), "/")
 			for _, seg := range strings.Split(rest, "/") {
 				if seg == "" || seg == "url" {
 					continue
