@@ -18,7 +18,7 @@ import (
 	"cloudward/internal/responsibility"
 )
 
-//go:embed html/report.tmpl html/report.css html/report.js
+//go:embed html/report.tmpl html/ai.tmpl html/report.css html/report.js
 var htmlAssets embed.FS
 
 // DefaultHTMLPageSize is how many findings rows one page of the HTML
@@ -75,7 +75,7 @@ func htmlTemplate() (*template.Template, error) {
 		"sev":  func(s finding.Severity) string { return clampSeverity(s).String() },
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") },
 	}
-	return template.New("report.tmpl").Funcs(funcs).ParseFS(htmlAssets, "html/report.tmpl")
+	return template.New("report.tmpl").Funcs(funcs).ParseFS(htmlAssets, "html/report.tmpl", "html/ai.tmpl")
 }
 
 func formatPercent(v float64, ok bool) string {
@@ -256,6 +256,7 @@ type (
 		Errors     []resource.CollectionError
 		MoreErrors int
 		Trend      *htmlTrend
+		AI         *htmlAIInventory
 	}
 	htmlSegment struct {
 		Class string
@@ -415,6 +416,7 @@ func newHTMLView(s *Summary, opts HTMLOptions, css string) htmlView {
 	v.Accounts = htmlGroupTable{Column: "Account", Filter: "account", Rows: htmlGroups(s.Accounts(), func(g Group) string { return g.Account })}
 	v.Regions = htmlGroupTable{Column: "Region", Filter: "region", Rows: htmlGroups(s.Regions(), func(g Group) string { return g.Region })}
 	v.Trend = trendChart(opts.Trend, s.Frameworks())
+	v.AI = newHTMLAIInventory(s.ai)
 	return v
 }
 

@@ -242,6 +242,12 @@ func writeJSONHead(w *bufio.Writer, s *Summary) error {
 		{"summary", summaryJSON(s)},
 		{"collection_errors", errs},
 	}
+	if s.ai != nil {
+		parts = append(parts, struct {
+			key string
+			v   any
+		}{"ai_inventory", newAIInventoryJSON(s.ai)})
+	}
 	w.WriteString("{\n")
 	for _, p := range parts {
 		var b bytes.Buffer

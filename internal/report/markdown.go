@@ -75,6 +75,8 @@ func WriteMarkdown(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, e
 		}
 	}
 
+	writeAIInventoryMarkdown(ew, s.ai, opts.MaxRows)
+
 	if errs := m.CollectionErrors; len(errs) > 0 {
 		ew.printf("\n### Collection errors (%d)\n\nThe resources they cover were not checked.\n\n| Provider | Account | Region | Operation | Message |\n|---|---|---|---|---|\n", len(errs))
 		for i, e := range errs {

@@ -141,6 +141,8 @@ type Summary struct {
 	requirementsOf map[string]map[string][]string
 	meta           Meta
 	frameworks     []FrameworkInfo
+	// ai is the AI inventory section, when attached (ai.go).
+	ai *AIInventory
 
 	checkIndex map[string]int
 	checks     []CheckSummary

@@ -232,6 +232,8 @@ func WriteText(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, error
 		ew.err = cmp.Or(ew.err, t.write(ew, "  ", c))
 	}
 
+	writeAIInventoryText(ew, s.ai, opts.MaxRows, c)
+
 	// Collection errors.
 	writeCollectionErrors(ew, m.CollectionErrors, c)
 
