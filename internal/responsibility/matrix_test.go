@@ -80,3 +80,48 @@ func TestCompute(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderAreas(t *testing.T) {
+	m := builtin(t)
+	reg := registry(t)
+	e := responsibility.Estate{
+		Kinds:     reg.All(),
+		Resources: map[string]int64{"aws_ec2_instance": 3, "aws_account": 1, "aws_lambda_function": 4, "do_droplet": 2},
+		Checks: []responsibility.CheckArea{
+			{ID: "imds", Area: responsibility.Configuration, Kinds: []string{"aws_ec2_instance"}},
+			{ID: "root-mfa", Area: responsibility.AccountsIdentities, Kinds: []string{"aws_account"}},
+			{ID: "org-tags", Area: responsibility.Configuration, Kinds: []string{"aws_ec2_instance", "aws_lambda_function", "do_droplet"}},
+		},
+		Results: map[string]map[string]responsibility.Counts{
+			"imds":     {"aws_ec2_instance": {Pass: 2, Fail: 1}},
+			"root-mfa": {"aws_account": {Fail: 1}},
+			"org-tags": {"aws_ec2_instance": {Pass: 3}, "aws_lambda_function": {Fail: 4}, "do_droplet": {Pass: 2}},
+		},
+	}
+	pas := m.ProviderAreas(e)
+	got := map[string]responsibility.ProviderArea{}
+	for _, pa := range pas {
+		got[string(pa.Provider)+" "+string(pa.Area)] = pa
+	}
+	if len(pas) != 2*len(responsibility.Areas) {
+		t.Fatalf("%d lines, want one per area for aws and digitalocean", len(pas))
+	}
+	// The account-wide check counts once although it covers IaaS and FaaS.
+	if a := got["aws accounts-identities"]; a.Counts != (responsibility.Counts{Fail: 1}) || len(a.Checks) != 1 || len(a.Uncovered) != 0 {
+		t.Errorf("aws accounts %+v", a)
+	}
+	// Configuration: both checks, counts of aws kinds only.
+	if c := got["aws configuration"]; c.Counts != (responsibility.Counts{Pass: 5, Fail: 5}) || len(c.Checks) != 2 {
+		t.Errorf("aws configuration %+v", c)
+	}
+	if c := got["digitalocean configuration"]; c.Counts != (responsibility.Counts{Pass: 2}) {
+		t.Errorf("digitalocean configuration %+v", c)
+	}
+	// Guest OS: yours on EC2 (IaaS) and unchecked; the provider's for Lambda.
+	if g := got["aws guest-os"]; g.Owner != responsibility.Customer || len(g.Uncovered) != 1 || g.Uncovered[0] != resource.IaaS {
+		t.Errorf("aws guest-os %+v", g)
+	}
+	if p := got["aws physical"]; p.Owner != responsibility.Provider || p.Yours() || len(p.Uncovered) != 0 {
+		t.Errorf("aws physical %+v", p)
+	}
+}
