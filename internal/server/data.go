@@ -157,9 +157,14 @@ func (c *dataCache) build(ctx context.Context, id int64) (*snapData, error) {
 	areas := map[areaKey]*areaRow{}
 	areaChecks := map[areaKey]map[string]bool{}
 	// The store counts the findings in SQL: a few thousand groups come
-	// back instead of every finding (seconds instead of a minute at
-	// 1,000,000 resources).
-	groups, err := c.s.searcher.FindingGroups(ctx, id)
+	// back instead of every finding. Its search index keeps these counts,
+	// so the index is built first (once per snapshot; the counts come
+	// with it) and the counts read from it; should that fail, they are
+	// computed directly.
+	if err := s.index.wait(ctx, id); err != nil {
+		s.log.Warn("count findings without a search index", "snapshot", id, "err", err)
+	}
+	groups, err := s.searcher.FindingGroups(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d findings: %w", id, err)
 	}

@@ -1,63 +1,90 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"time"
 )
 
 // indexer builds snapshots' search indexes (store.Searcher.IndexSnapshot)
-// in the background, one at a time and once per snapshot: after each scan
-// the server runs, for the newest snapshot of each scope when the server
-// starts, and when a search meets the newest snapshot of a scope without
-// one. Until an index is built, search gives the same answers, slower.
+// in the background, one at a time and once per snapshot: when a snapshot
+// is first summarised (after each scan the server runs, and for the newest
+// snapshot when the server starts: the index keeps the snapshot's counts),
+// and when a search meets the newest snapshot of a scope without one.
+// Until an index is built, search gives the same answers, slower.
 type indexer struct {
 	s *Server
 
 	build sync.Mutex // held while a build runs: one at a time
 
-	mu      sync.Mutex
-	started map[int64]bool // builds started or done, so each runs once
+	mu     sync.Mutex
+	builds map[int64]*indexBuild // started or done, so each runs once
+}
+
+// errServerClosing is why no index build starts during shutdown.
+var errServerClosing = errors.New("server is shutting down")
+
+type indexBuild struct {
+	done chan struct{}
+	err  error
 }
 
 func newIndexer(s *Server) *indexer {
-	return &indexer{s: s, started: map[int64]bool{}}
+	return &indexer{s: s, builds: map[int64]*indexBuild{}}
+}
+
+// wait starts the build of snapshot id's index unless it was started, and
+// waits for it. It returns the build's error, or ctx's.
+func (ix *indexer) wait(ctx context.Context, id int64) error {
+	b := ix.start(id)
+	if b == nil {
+		return errServerClosing
+	}
+	select {
+	case <-b.done:
+		return b.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // start builds snapshot id's index in the background unless a build of it
 // was started already. The build belongs to the server's scans: shutdown
 // waits for it for the grace period, then cancels it (its transaction
 // rolls back and leaves no index).
-func (ix *indexer) start(id int64) {
+func (ix *indexer) start(id int64) *indexBuild {
 	s := ix.s
 	ix.mu.Lock()
-	if ix.started[id] {
-		ix.mu.Unlock()
-		return
+	defer ix.mu.Unlock()
+	if b := ix.builds[id]; b != nil {
+		return b
 	}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		ix.mu.Unlock()
-		return
+		return nil
 	}
 	s.scans.Add(1)
 	s.mu.Unlock()
-	ix.started[id] = true
-	ix.mu.Unlock()
+	b := &indexBuild{done: make(chan struct{})}
+	ix.builds[id] = b
 	go func() {
 		defer s.scans.Done()
+		defer close(b.done)
 		ix.build.Lock()
 		defer ix.build.Unlock()
 		t0 := time.Now()
-		if err := s.searcher.IndexSnapshot(s.scanCtx, id); err != nil {
-			s.log.Warn("build search index", "snapshot", id, "err", err)
+		if b.err = s.searcher.IndexSnapshot(s.scanCtx, id); b.err != nil {
+			s.log.Warn("build search index", "snapshot", id, "err", b.err)
 			ix.mu.Lock()
-			delete(ix.started, id) // try again next time
+			delete(ix.builds, id) // try again next time
 			ix.mu.Unlock()
 			return
 		}
 		s.log.Info("search index ready", "snapshot", id, "duration", time.Since(t0).Round(time.Millisecond))
 	}()
+	return b
 }
 
 // startNewest starts the builds of the newest snapshot of each scope.

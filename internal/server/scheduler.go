@@ -176,6 +176,5 @@ func (s *Server) scan(run serverstate.Run) {
 	}
 	s.metrics.scanResources.WithLabelValues(run.Scope).Set(float64(d.Snapshot.Resources))
 	s.metrics.collectionErrors.WithLabelValues(run.Scope).Set(float64(d.Snapshot.Errors))
-	s.index.start(id)
 	s.notify(ctx, d)
 }
