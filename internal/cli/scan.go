@@ -38,6 +38,8 @@ type scanFlags struct {
 	drift      scanDriftFlags
 	frameworks []string
 	dist       scanDistributedFlags
+	// aiInventory adds the AI inventory section to the reports.
+	aiInventory bool
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -107,6 +109,7 @@ usage or runtime error.`,
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a check of this severity or above fails: critical, high, medium, low, info")
 	fl.IntVar(&f.maxRows, "max-rows", report.DefaultMaxRows, "rows in the terminal findings table (0: all)")
 	fl.StringSliceVar(&f.frameworks, "framework", nil, "report only these frameworks' checks (comma-separated IDs), with per-requirement and per-section results and coverage; JSON findings carry their requirement IDs (see `cloudward frameworks`)")
+	fl.BoolVar(&f.aiInventory, "ai-inventory", false, "add the AI inventory section to the reports: every AI resource, the data it reaches, its failing checks (on with --framework ai-security)")
 	addScanDriftFlags(cmd, &f.drift)
 	addScanDistributedFlags(fl, &f.dist)
 	return cmd
@@ -237,6 +240,14 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		if res.summary, err = frameworkSummary(ctx, st, res, cat, fws); err != nil {
 			return err
 		}
+	}
+	if wantAIInventory(f.aiInventory, fws) {
+		checks, _ := cat.reportInfo()
+		inv, err := buildAIInventory(ctx, st, res.snapshot.ID, cat.registry, checks)
+		if err != nil {
+			return err
+		}
+		res.summary.SetAIInventory(inv)
 	}
 	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows, fws); err != nil {
 		return err
