@@ -150,6 +150,11 @@ type Summary struct {
 	// arrive grouped by check, so this skips most map lookups.
 	last int
 
+	// byKind counts each check's findings per resource kind (for the
+	// shared-responsibility section); resp is that section, once set.
+	byKind map[checkKind]*Counts
+	resp   *ResponsibilitySection
+
 	total      Counts
 	bySeverity [finding.Critical + 1]Counts
 	providers  map[string]*Counts
@@ -168,6 +173,7 @@ func NewSummary(meta Meta, checks []CheckInfo, frameworks []FrameworkInfo) *Summ
 		checks:     make([]CheckSummary, 0, len(checks)),
 		last:       -1,
 		providers:  map[string]*Counts{},
+		byKind:     map[checkKind]*Counts{},
 		accounts:   map[groupKey]*Counts{},
 		regions:    map[groupKey]*Counts{},
 	}
@@ -198,6 +204,7 @@ func (s *Summary) Add(f finding.Finding) {
 		s.last = i
 	}
 	s.checks[i].Counts.add(f.Status)
+	counter(s.byKind, checkKind{i, f.Kind}).add(f.Status)
 
 	counter(s.providers, f.Provider).add(f.Status)
 	counter(s.accounts, groupKey{f.Provider, f.Account}).add(f.Status)
