@@ -45,6 +45,8 @@ type (
 		ByRegion   []jsonGroup     `json:"by_region"`
 		Checks     []jsonCheck     `json:"checks"`
 		Frameworks []jsonFramework `json:"frameworks"`
+		// Responsibility is set when the summary has the section.
+		Responsibility *jsonResponsibility `json:"responsibility,omitempty"`
 	}
 	jsonSeverity struct {
 		Severity finding.Severity `json:"severity"`
@@ -162,6 +164,7 @@ func summaryJSON(s *Summary) jsonSummary {
 		}
 		js.Frameworks = append(js.Frameworks, jf)
 	}
+	js.Responsibility = responsibilityJSON(s.Responsibility())
 	return js
 }
 
