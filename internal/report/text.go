@@ -218,6 +218,8 @@ func WriteText(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, error
 		}
 	}
 
+	writeResponsibility(ew, s.Responsibility(), c)
+
 	// Top failing checks.
 	if top := s.TopFailing(topFailingChecks); len(top) > 0 {
 		ew.printf("\n%s\n", paint("Top failing checks", styleBold, c))
