@@ -313,15 +313,25 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 }
 
 // findingGroupsSQL aggregates snapshot id's findings joined to their
-// resources through join ("<table> r ON …").
+// resources through join ("<table> r ON …"). PASS findings are in
+// snap_findings and, compactly, in snap_passes (migration 0006): the same
+// join, on each UID of a snap_passes row, counts those.
 func findingGroupsSQL(join, id string) string {
-	return `SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
+	passJoin := strings.NewReplacer("f.snapshot_id", "p.snapshot_id", "f.resource_uid", "j.value").Replace(join)
+	return `SELECT check_id, status, severity, provider, account, region, kind, sum(n) AS n, sum(new) AS new FROM (
+		SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
 			count(*) AS n, count(fs.first_seen) AS new
 		FROM snap_findings f JOIN ` + join + `
 		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id
 			AND fs.resource_uid = f.resource_uid AND f.status <> 'PASS'
 			AND fs.first_seen = (SELECT started_at FROM snapshots WHERE id = ` + id + `)
 		WHERE f.snapshot_id = ` + id + `
+		GROUP BY 1, 2, 3, 4, 5, 6, 7
+		UNION ALL
+		SELECT p.check_id, 'PASS', p.severity, r.provider, r.account, r.region, r.kind, count(*), 0
+		FROM snap_passes p CROSS JOIN json_each(p.uids) j CROSS JOIN ` + passJoin + `
+		WHERE p.snapshot_id = ` + id + `
+		GROUP BY 1, 2, 3, 4, 5, 6, 7)
 		GROUP BY 1, 2, 3, 4, 5, 6, 7`
 }
 
