@@ -65,7 +65,9 @@ func prepareQueryConn(ctx context.Context, conn *sql.Conn, snapshot int64) error
 		`DROP VIEW IF EXISTS temp.findings`,
 		`DROP VIEW IF EXISTS temp.collection_errors`,
 		`CREATE TEMP VIEW resources AS SELECT uid, provider, account, region, kind, name,
-			coalesce(tags, '{}') AS tags, created_at, properties
+			coalesce(tags, '{}') AS tags, created_at,
+			CASE WHEN doc_hash IS NULL THEN properties
+				ELSE (SELECT d.body FROM main.resource_docs d WHERE d.hash = doc_hash) END AS properties
 			FROM main.snap_resources WHERE snapshot_id = ` + id,
 		`CREATE TEMP VIEW edges AS SELECT from_uid, to_uid, type
 			FROM main.snap_edges WHERE snapshot_id = ` + id,

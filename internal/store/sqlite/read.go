@@ -14,6 +14,12 @@ import (
 	"cloudward/internal/store"
 )
 
+// propertiesColumn is the SQL expression of a snap_resources row's
+// properties: its document in resource_docs, or the inline column for rows
+// written before migration 0007.
+const propertiesColumn = `CASE WHEN doc_hash IS NULL THEN properties
+	ELSE (SELECT d.body FROM resource_docs d WHERE d.hash = doc_hash) END`
+
 // Resources streams a snapshot's resources ordered by account then UID,
 // through the (snapshot_id, account, uid) index. Rows flushed by a running
 // snapshot's Writer are visible.
@@ -24,7 +30,7 @@ func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceF
 			return
 		}
 		var q strings.Builder
-		q.WriteString(`SELECT uid, provider, account, region, kind, name, tags, created_at, properties
+		q.WriteString(`SELECT uid, provider, account, region, kind, name, tags, created_at, ` + propertiesColumn + `
 			FROM snap_resources INDEXED BY snap_resources_order WHERE snapshot_id = ?`)
 		args := []any{snapshot}
 		if f.Provider != "" {

@@ -296,6 +296,13 @@ func (s *Store) fail(ctx context.Context, id int64) error {
 	}
 	defer tx.Rollback()
 	for _, q := range []string{
+		// Documents this snapshot introduced and no other snapshot uses.
+		// Only a snapshot running after this one began can have found
+		// one of them already stored (see migrations/0007_resource_docs.sql).
+		`DELETE FROM resource_docs WHERE first_snapshot = ?1 AND hash NOT IN (
+			SELECT r.doc_hash FROM snap_resources r WHERE r.doc_hash IS NOT NULL AND r.snapshot_id IN (
+				SELECT o.id FROM snapshots o WHERE o.id <> ?1 AND (o.finished_at IS NULL
+					OR o.finished_at >= (SELECT started_at FROM snapshots WHERE id = ?1))))`,
 		`DELETE FROM snap_findings WHERE snapshot_id = ?`,
 		`DELETE FROM snap_passes WHERE snapshot_id = ?`,
 		`DELETE FROM snap_edges WHERE snapshot_id = ?`,

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -58,6 +59,7 @@ type resourceRow struct {
 	uid, provider, account, region, kind, name string
 	tags, created                              any // string or nil
 	props                                      string
+	hash                                       []byte // SHA-256 of props: the resource_docs key
 }
 
 // findingRow is a finding ready to bind.
@@ -224,6 +226,8 @@ func (w *writer) Resource(ctx context.Context, r resource.Resource) error {
 		uid: r.UID, provider: string(r.Provider), account: r.Account, region: r.Region,
 		kind: r.Kind, name: r.Name, props: string(r.Properties),
 	}
+	sum := sha256.Sum256(r.Properties)
+	row.hash = sum[:]
 	if len(r.Tags) > 0 {
 		b, err := json.Marshal(r.Tags)
 		if err != nil {
@@ -402,21 +406,25 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // cost of the driver, which dominates single-row inserts.
 const (
 	resourcesPerInsert = 32
+	docsPerInsert      = 64
 	edgesPerInsert     = 64
 	findingsPerInsert  = 128
 	passesPerInsert    = 32
 )
 
 const (
+	insertDoc      = `INSERT INTO resource_docs (hash, first_snapshot, body) VALUES `
+	docTuple       = `(?, ?, ?)`
+	docConflict    = ` ON CONFLICT (hash) DO NOTHING`
 	insertResource = `INSERT INTO snap_resources
-		(snapshot_id, uid, provider, account, region, kind, name, tags, created_at, properties)
+		(snapshot_id, uid, provider, account, region, kind, name, tags, created_at, properties, doc_hash)
 		VALUES `
-	resourceTuple  = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	resourceTuple  = `(?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`
 	upsertResource = `
 		ON CONFLICT (snapshot_id, uid) DO UPDATE SET provider = excluded.provider,
 			account = excluded.account, region = excluded.region, kind = excluded.kind,
 			name = excluded.name, tags = excluded.tags, created_at = excluded.created_at,
-			properties = excluded.properties`
+			properties = excluded.properties, doc_hash = excluded.doc_hash`
 	insertEdge  = `INSERT OR IGNORE INTO snap_edges (snapshot_id, from_uid, type, to_uid) VALUES `
 	edgeTuple   = `(?, ?, ?, ?)`
 	insertError = `INSERT INTO snap_errors (snapshot_id, provider, account, region, service, op, kind, message)
@@ -482,10 +490,19 @@ func (w *writer) write(ctx context.Context, tx *sql.Tx, b *batch) error {
 			// last version of each UID, in order.
 			rs = lastByUID(rs)
 		}
-		err := insertRows(ctx, done, tx, insertResource, resourceTuple, upsertResource, len(rs), resourcesPerInsert,
+		// Documents first: an unchanged one (same hash) is not written again.
+		err := insertRows(ctx, done, tx, insertDoc, docTuple, docConflict, len(rs), docsPerInsert,
 			func(i int, a []any) []any {
 				r := &rs[i]
-				return append(a, w.id, r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.props)
+				return append(a, r.hash, w.id, r.props)
+			})
+		if err != nil {
+			return fmt.Errorf("insert property documents: %w", err)
+		}
+		err = insertRows(ctx, done, tx, insertResource, resourceTuple, upsertResource, len(rs), resourcesPerInsert,
+			func(i int, a []any) []any {
+				r := &rs[i]
+				return append(a, w.id, r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.hash)
 			})
 		if err != nil {
 			return fmt.Errorf("insert resources: %w", err)

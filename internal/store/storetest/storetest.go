@@ -90,6 +90,9 @@ func RunWith(t *testing.T, opts Options, open func(t *testing.T) store.Store) {
 		{"RoundTripExact", func(t *testing.T, s store.Store) { testRoundTripExact(t, s, opts) }},
 		{"UnknownSnapshot", testUnknownSnapshot},
 		{"FirstSeen", testFirstSeen},
+		{"RepeatedSnapshots", testRepeatedSnapshots},
+		{"ChangedDocuments", testChangedDocuments},
+		{"ManyPassFindings", testManyPassFindings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
