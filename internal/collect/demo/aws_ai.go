@@ -19,9 +19,10 @@ import (
 //	           AdministratorAccess; Studio domain acme-dev-studio with public
 //	           internet access and no customer managed key; endpoint config
 //	           churn-poc without a customer managed key; model churn-poc-model
-//	           outside any VPC and without network isolation; training job
-//	           churn-poc-train without network isolation, inter-container
-//	           encryption or a customer managed output key; custom model
+//	           outside any VPC and without network isolation, with a token in
+//	           its environment; training job churn-poc-train without network
+//	           isolation, inter-container encryption or a customer managed
+//	           output key, with an API key in its environment; custom model
 //	           dev-summarizer without a customer managed key; agent it-triage
 //	           without a guardrail or customer managed key; Bedrock model
 //	           invocation logging off in us-east-1.
@@ -349,6 +350,7 @@ func (e *estate) awsAIDev() {
 	})
 	e.awsAIEdges(model, []string{data}, nil, "", mlRole, nil, "")
 	e.plant(model, "aws-sagemaker-model-network-isolation", "inference container outside any VPC and with network access")
+	e.plant(model, "aws-sagemaker-model-environment-no-secrets", "Hugging Face token passed in the container environment")
 	epc := arn("sagemaker", "endpoint-config/churn-poc")
 	e.add(e.awsResource(a, region, "aws_sagemaker_endpoint_config", epc, "churn-poc", nil, days(20)), obj{
 		"endpoint_config_name": "churn-poc", "endpoint_config_arn": epc,
@@ -377,6 +379,7 @@ func (e *estate) awsAIDev() {
 	e.plant(job, "aws-sagemaker-training-job-network-isolation", "training containers could send the training data anywhere")
 	e.plant(job, "aws-sagemaker-training-job-inter-container-encryption", "two-instance job with unencrypted traffic between instances")
 	e.plant(job, "aws-sagemaker-training-job-output-kms-cmk", "model artifacts written without a customer managed key")
+	e.plant(job, "aws-sagemaker-training-job-environment-no-secrets", "experiment-tracker API key passed in the environment")
 
 	base := fmt.Sprintf("arn:aws:bedrock:%s::foundation-model/meta.llama3-8b-instruct-v1:0", region)
 	custom := arn("bedrock", "custom-model/meta.llama3-8b-instruct-v1:0/dev-summarizer")
