@@ -468,7 +468,7 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	p.AccessTier = "Hot"
 	p.SupportsHTTPSTrafficOnly = true
 	p.MinimumTLSVersion = "TLS1_2"
-	p.AllowSharedKeyAccess = true
+	p.AllowSharedKeyAccess = false
 	p.DefaultToOAuthAuthentication = true
 	p.PublicNetworkAccess = "Enabled"
 	p.NetworkACLs.DefaultAction = "Deny"
@@ -479,6 +479,9 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	p.Encryption.RequireInfrastructureEncryption = true
 	p.Encryption.Services.Blob = azEncService{Enabled: true, KeyType: "Account"}
 	p.Encryption.Services.File = azEncService{Enabled: true, KeyType: "Account"}
+	p.KeyPolicy = &struct {
+		KeyExpirationPeriodInDays int `json:"key_expiration_period_in_days"`
+	}{90}
 	p.KeyCreationTime.Key1 = e.ago(days(40))
 	p.KeyCreationTime.Key2 = e.ago(days(40))
 	p.PrivateEndpointConnections = []azPrivateEndpointConnection{}
@@ -607,7 +610,10 @@ func (e *estate) azCleanVault(sub, name string) *azKeyVault {
 	p.PublicNetworkAccess = "Disabled"
 	p.NetworkACLs.DefaultAction = "Deny"
 	p.NetworkACLs.Bypass = "AzureServices"
-	p.PrivateEndpointConnections = []azPrivateEndpointConnection{}
+	var pe azPrivateEndpointConnection
+	pe.ID = azRID(sub, "rg-network", "Microsoft.Network/privateEndpoints", "pe-"+name) + "/privateEndpointConnections/" + name
+	pe.Properties.State.Status = "Approved"
+	p.PrivateEndpointConnections = []azPrivateEndpointConnection{pe}
 	v.Keys = []azKVItem{e.azKVItemOf("cmk-storage", days(200), days(165))}
 	v.Secrets = []azKVItem{e.azKVItemOf("db-password", days(30), days(60))}
 	v.DiagnosticSettings = []azDiagSetting{azDiag(sub, "audit-to-law", "AuditEvent")}
@@ -962,6 +968,7 @@ func (e *estate) azureNetwork() {
 	dev.Properties.DestinationPortRanges = []string{"22", "8080"}
 	u := nsg(azSandbox, "rg-sandbox", "eastus", "nsg-sbx-dev", azNSGOf("1b7e7c4e-0006-4a8e-9c1d-5f2a3b4c5d06", sn(azSandbox, "rg-sandbox", "vnet-sbx-eus", "snet-dev"), dev))
 	e.plant(u, "azure-nsg-ssh-restricted", "allows SSH (22) from any source (*) for developer convenience")
+	e.plant(u, "azure-nsg-udp-restricted", "the developer rule allows every protocol, UDP included, from any source")
 	u = nsg(azSandbox, "rg-sandbox", "eastus", "nsg-sbx-jump", azNSGOf("1b7e7c4e-0007-4a8e-9c1d-5f2a3b4c5d07", sn(azSandbox, "rg-sandbox", "vnet-sbx-eus", "snet-jump"),
 		azRuleOf("allow-rdp", 300, "Inbound", "Allow", "Tcp", "Internet", "3389")))
 	e.plant(u, "azure-nsg-rdp-restricted", "jump host NSG allows RDP from the Internet service tag")
@@ -1014,6 +1021,7 @@ func (e *estate) azureStorage() {
 	pub.Properties.NetworkACLs.IPRules = []azIPRule{}
 	pub.Locks = []azLock{}
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxpublic", "growth-team", pub)
+	e.plant(u, "azure-storage-geo-redundant", "shared downloads kept in a single region (LRS)")
 	e.plant(u, "azure-storage-delete-lock", "no delete lock on the account or its resource group: one command deletes the shared downloads")
 	e.plant(u, "azure-storage-blob-public-access-disabled", "anonymous blob access allowed to share demo downloads")
 	e.plant(u, "azure-storage-default-network-deny", "storage firewall left open to all networks")
@@ -1026,13 +1034,28 @@ func (e *estate) azureStorage() {
 	leg.SKU.Name = "Standard_LRS"
 	leg.Properties.SupportsHTTPSTrafficOnly = false
 	leg.Properties.MinimumTLSVersion = "TLS1_0"
+	leg.Properties.AllowSharedKeyAccess = true
+	leg.Properties.DefaultToOAuthAuthentication = false
+	leg.Properties.KeyPolicy = nil
+	leg.Properties.KeyCreationTime.Key1 = e.ago(days(2100))
+	leg.Properties.KeyCreationTime.Key2 = e.ago(days(700))
+	leg.BlobService.Properties.IsVersioningEnabled = false
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxlegacy", "growth-team", leg)
+	e.plant(u, "azure-storage-geo-redundant", "legacy account kept in a single region (LRS)")
+	e.plant(u, "azure-storage-shared-key-disabled", "old deployment scripts still sign requests with the account key")
+	e.plant(u, "azure-storage-default-oauth", "the portal still reads data with the account key")
+	e.plant(u, "azure-storage-key-expiration-policy", "no key expiration policy on the legacy account")
+	e.plant(u, "azure-storage-keys-rotated-90-days", "key1 has not been regenerated since the account was created")
+	e.plant(u, "azure-storage-blob-versioning", "blob versioning never enabled on the legacy account")
 	e.plant(u, "azure-storage-secure-transfer-required", "legacy account still accepts plain HTTP")
 	e.plant(u, "azure-storage-minimum-tls-12", "legacy account still accepts TLS 1.0 clients")
 
 	exp := e.azCleanStorage(days(20))
 	exp.SKU.Name = "Standard_LRS"
+	exp.Properties.NetworkACLs.Bypass = "None"
 	u = acct(azSandbox, "rg-sandbox-experiments", "centralus", "acmesbxexperiments", "ml-team", exp)
+	e.plant(u, "azure-storage-geo-redundant", "experiment data kept in a single region (LRS)")
+	e.plant(u, "azure-storage-trusted-services-bypass", "firewall denies by default without the trusted-services exception: diagnostic logs cannot be written")
 	e.plant(u, "org-allowed-regions", "experiment data stored in centralus, outside the allowed regions")
 }
 
@@ -1115,9 +1138,11 @@ func (e *estate) azurePaaS() {
 	}
 	sbx := e.azCleanVault(azSandbox, "kv-acme-sbx")
 	sbx.Properties.EnablePurgeProtection = false
+	sbx.Properties.PrivateEndpointConnections = []azPrivateEndpointConnection{}
 	sbx.Secrets = append(sbx.Secrets, e.azKVItemOf("stripe-test-key", days(250), 0))
 	sbxID := azRID(azSandbox, "rg-sandbox", "Microsoft.KeyVault/vaults", "kv-acme-sbx")
 	e.add(azRes(sbxID, azSandbox, "eastus", "azure_key_vault", "kv-acme-sbx", azTags("growth-team", "sandbox"), time.Time{}), sbx)
+	e.plant(sbxID, "azure-keyvault-private-endpoint", "sandbox vault has no private endpoint; clients can only reach it publicly")
 	e.plant(sbxID, "azure-keyvault-purge-protection", "purge protection off: a deleted vault's keys can be purged before recovery")
 	e.plant(sbxID, "azure-keyvault-secret-expiry", "secret stripe-test-key has no expiry date")
 
