@@ -49,6 +49,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/v1/resources", read(s.handleResources))
 	handle("GET /api/v1/resource", read(s.handleResource))
 	handle("GET /api/v1/resource/history", read(s.handleResourceHistory))
+	handle("GET /api/v1/ai", read(s.handleAI))
 	handle("GET /api/v1/findings", read(s.handleFindings))
 	handle("GET /api/v1/finding", read(s.handleFinding))
 	handle("GET /api/v1/frameworks", read(s.handleFrameworks))

@@ -55,7 +55,8 @@ type Options struct {
 	// remediation, framework requirements).
 	Checks     []report.CheckInfo
 	Frameworks []report.FrameworkInfo
-	// Kinds gives each kind's service model for the responsibility view.
+	// Kinds gives each kind's service model for the responsibility view,
+	// and says which kinds make the AI inventory (Kind.AI).
 	Kinds []resource.Kind
 	// Notifiers are told about new failing findings at or above NotifyMin.
 	Notifiers []Notifier
@@ -82,6 +83,7 @@ type Server struct {
 	metrics *metrics
 	checks  map[string]report.CheckInfo
 	models  map[string]resource.ServiceModel
+	aiKinds map[string]resource.Kind // kinds with Kind.AI
 	limiter *failLimiter
 	handler http.Handler
 
@@ -139,6 +141,7 @@ func New(opts Options) (*Server, error) {
 		metrics:  newMetrics(),
 		checks:   make(map[string]report.CheckInfo, len(opts.Checks)),
 		models:   make(map[string]resource.ServiceModel, len(opts.Kinds)),
+		aiKinds:  map[string]resource.Kind{},
 		limiter:  newFailLimiter(10, time.Minute),
 		running:  map[string]bool{},
 	}
@@ -147,6 +150,9 @@ func New(opts Options) (*Server, error) {
 	}
 	for _, k := range opts.Kinds {
 		s.models[k.Name] = k.Model
+		if k.AI {
+			s.aiKinds[k.Name] = k
+		}
 	}
 	s.data = newDataCache(s)
 	s.index = newIndexer(s)
