@@ -20,7 +20,6 @@ import (
 	"hash/fnv"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
@@ -51,10 +50,12 @@ type CollectArgs struct {
 // Kind implements river.JobArgs.
 func (CollectArgs) Kind() string { return JobKind }
 
-// Migrate applies River's pending migrations (rivermigrate, line "main") in
-// one transaction holding an advisory lock, so that a scan and workers
-// starting at once migrate once and wait for each other.
-func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+// Migrate applies River's pending migrations (rivermigrate, line "main")
+// while holding an advisory lock, so that a scan and workers starting at
+// once migrate once and wait for each other. (River's migrations cannot
+// share one transaction: a later one uses an enum value an earlier one
+// adds.)
+func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -62,19 +63,27 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)
 	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, lockMigrate); err != nil {
-			return fmt.Errorf("job queue migrations: lock: %w", err)
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, 0)`, lockMigrate); err != nil {
+		return fmt.Errorf("job queue migrations: lock: %w", err)
+	}
+	defer func() {
+		if _, uerr := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, 0)`, lockMigrate); uerr != nil && err == nil {
+			err = fmt.Errorf("job queue migrations: unlock: %w", uerr)
 		}
-		res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
-		if err != nil {
-			return fmt.Errorf("job queue migrations: %w", err)
-		}
-		for _, v := range res.Versions {
-			log.Info("applied job queue migration", "version", v.Version, "name", v.Name)
-		}
-		return nil
-	})
+	}()
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	for _, v := range res.Versions {
+		log.Info("applied job queue migration", "version", v.Version, "name", v.Name)
+	}
+	return nil
 }
 
 // workerKey folds a River client ID into the second key of its liveness

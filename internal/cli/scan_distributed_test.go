@@ -1,0 +1,306 @@
+//go:build unix
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"cloudward/internal/collect/aws/awstest"
+	"cloudward/internal/store"
+	"cloudward/internal/store/postgres"
+	"cloudward/internal/store/postgres/pgtest"
+)
+
+// workerArgsEnv carries the arguments of a worker run by the re-executed
+// test binary (TestDistributedWorkerProcess).
+const workerArgsEnv = "CLOUDWARD_TEST_WORKER_ARGS"
+
+// TestDistributedWorkerProcess is not a test: it is the body of the worker
+// processes TestDistributedScanSurvivesWorkerKill starts by re-executing
+// the test binary. Without workerArgsEnv it skips.
+func TestDistributedWorkerProcess(t *testing.T) {
+	raw := os.Getenv(workerArgsEnv)
+	if raw == "" {
+		t.Skip("helper process of TestDistributedScanSurvivesWorkerKill")
+	}
+	var args []string
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		fmt.Fprintln(os.Stderr, "worker args:", err)
+		os.Exit(3)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	code := Main(ctx, args, strings.NewReader(""), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// lockedBuffer is a bytes.Buffer safe for a process's output and a test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestDistributedScanSurvivesWorkerKill starts PostgreSQL, a fake AWS
+// organization answering with latency, three `cloudward worker` processes
+// and a `scan --distributed`; it kills one worker (SIGKILL) while it runs a
+// job, and checks that the snapshot is complete and identical (resources,
+// edges, collection errors, findings) to a single-process scan of the same
+// fake cloud, and that the killed worker's job ran again elsewhere.
+func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and three worker processes")
+	}
+	pg := pgtest.New(pgtest.Options{})
+	t.Cleanup(func() {
+		if err := pg.Close(); err != nil {
+			t.Errorf("stop PostgreSQL: %v", err)
+		}
+	})
+	dsn := pg.NewDB(t)
+
+	srv := awstest.New(awstest.Options{
+		Dir:     filepath.Join("..", "collect", "aws", "testdata", "fake"),
+		Deny:    map[string]bool{"222222222222/eu-west-1/*": true},
+		Latency: 40 * time.Millisecond,
+	})
+	t.Cleanup(srv.Close)
+	awsEnv := map[string]string{
+		"AWS_ACCESS_KEY_ID":           "AKIDFAKE111111111111",
+		"AWS_SECRET_ACCESS_KEY":       "aws-secret-for-tests",
+		"AWS_REGION":                  "us-east-1",
+		"AWS_CONFIG_FILE":             filepath.Join(t.TempDir(), "none"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_PROFILE":                 "",
+	}
+	for k, v := range awsEnv {
+		t.Setenv(k, v)
+	}
+
+	// The workers: this test binary re-executed.
+	type worker struct {
+		id     string
+		cmd    *exec.Cmd
+		out    *lockedBuffer
+		exited chan struct{} // closed when the process has exited
+		err    error         // how it exited, once exited is closed
+	}
+	var workers []*worker
+	for i := 1; i <= 3; i++ {
+		w := &worker{id: fmt.Sprintf("test-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
+		args, _ := json.Marshal([]string{"worker", "--db", dsn, "--provider", "aws", "--aws-endpoint-url", srv.URL,
+			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"})
+		w.cmd = exec.Command(os.Args[0], "-test.run=^TestDistributedWorkerProcess$", "-test.count=1")
+		w.cmd.Env = append(os.Environ(), workerArgsEnv+"="+string(args))
+		w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
+		if err := w.cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", w.id, err)
+		}
+		go func() {
+			w.err = w.cmd.Wait()
+			close(w.exited)
+		}()
+		workers = append(workers, w)
+	}
+	stopWorkers := func() {
+		for _, w := range workers {
+			_ = w.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		for _, w := range workers {
+			select {
+			case <-w.exited:
+			case <-time.After(10 * time.Second):
+				_ = w.cmd.Process.Kill()
+				<-w.exited
+			}
+		}
+	}
+	t.Cleanup(stopWorkers)
+	logs := func() string {
+		var b strings.Builder
+		for _, w := range workers {
+			fmt.Fprintf(&b, "--- %s\n%s", w.id, w.out.String())
+		}
+		return b.String()
+	}
+
+	// The distributed scan, in this process.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		code := Main(ctx, []string{"scan", "--provider", "aws", "--aws-org", "--aws-endpoint-url", srv.URL,
+			"--db", dsn, "--distributed", "-o", "json"}, strings.NewReader(""), &stdout, &stderr)
+		done <- result{code, stdout.String(), stderr.String()}
+	}()
+
+	// Kill worker 2 while it runs a job.
+	victim := workers[1]
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var dist result
+	killed := false
+	for !killed {
+		select {
+		case dist = <-done:
+			t.Fatalf("the scan ended (exit %d) before %s ran a job; stderr: %s\n%s", dist.code, victim.id, dist.stderr, logs())
+		case <-victim.exited:
+			t.Fatalf("%s exited by itself: %v\n%s", victim.id, victim.err, logs())
+		case <-time.After(5 * time.Millisecond):
+		}
+		var running int
+		// river_job may not exist yet: the first process to start migrates.
+		err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'running'
+			AND attempted_by[array_length(attempted_by, 1)] = $1`, victim.id).Scan(&running)
+		if err == nil && running > 0 {
+			if err := victim.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			killed = true
+		}
+	}
+	select {
+	case dist = <-done:
+	case <-ctx.Done():
+		t.Fatalf("distributed scan did not finish\n%s", logs())
+	}
+	if dist.code != ExitOK && dist.code != ExitFindings {
+		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", dist.code, dist.stderr, logs())
+	}
+	if strings.Contains(dist.stdout+dist.stderr+logs(), "aws-secret-for-tests") {
+		t.Error("a credential shows in the output or the workers' logs")
+	}
+	var distRep jsonReport
+	if err := json.Unmarshal([]byte(dist.stdout), &distRep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, dist.stdout)
+	}
+
+	// The killed worker's job ran again, on another worker.
+	var rerun int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'completed'
+		AND $1 = ANY(attempted_by) AND array_length(attempted_by, 1) > 1
+		AND errors::text LIKE '%died while running the job%'`, victim.id).Scan(&rerun); err != nil {
+		t.Fatal(err)
+	}
+	if rerun == 0 {
+		t.Errorf("no job of the killed worker %s was handed back and completed elsewhere\n%s", victim.id, logs())
+	}
+
+	// The same fake cloud, scanned by one process.
+	code, stdout, stderr := run(t, "scan", "--provider", "aws", "--aws-org", "--aws-endpoint-url", srv.URL,
+		"--db", dsn, "-o", "json")
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("single-process scan: exit %d\n%s", code, stderr)
+	}
+	var oneRep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &oneRep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := snapshotContents(t, st, distRep.Snapshot.ID)
+	want := snapshotContents(t, st, oneRep.Snapshot.ID)
+	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Complete {
+		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
+	}
+	for _, part := range []string{"resources", "edges", "errors", "findings"} {
+		if len(want[part]) == 0 && part != "edges" {
+			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
+		}
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
+				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
+		}
+	}
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings; %d job(s) re-run after the kill",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), rerun)
+}
+
+// snapshotContents returns a snapshot's resources, edges, collection errors
+// and findings as sorted JSON lines.
+func snapshotContents(t *testing.T, st store.Store, id int64) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string][]string{}
+	add := func(part string, v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[part] = append(out[part], string(b))
+	}
+	for r, err := range st.Resources(ctx, id, store.ResourceFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("resources", r)
+	}
+	for e, err := range st.Edges(ctx, id, store.EdgeFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("edges", e)
+	}
+	errs, err := st.CollectionErrors(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		add("errors", e)
+	}
+	for f, err := range st.Findings(ctx, id, store.FindingFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		// When a finding was first seen depends on the snapshots before.
+		f.FirstSeen = time.Time{}
+		add("findings", f)
+	}
+	for _, v := range out {
+		slices.Sort(v)
+	}
+	return out
+}
