@@ -420,10 +420,11 @@ func TestGraphDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One denied error per Graph read (security defaults, authorization
-	// policy, Conditional Access policies, named locations, MFA
-	// registration), all against the tenant; ARM collection is untouched.
-	if len(sink.errs) != 5 {
-		t.Fatalf("errors %v, want five denied entra errors", sink.errs)
+	// policy, Conditional Access policies, named locations, Global
+	// Administrators, group settings, MFA registration), all against the
+	// tenant; ARM collection is untouched.
+	if len(sink.errs) != 7 {
+		t.Fatalf("errors %v, want seven denied entra errors", sink.errs)
 	}
 	for _, e := range sink.errs {
 		if e.Service != "entra" || e.Kind != resource.Denied || e.Account != tenantID {
@@ -441,8 +442,19 @@ func TestGraphDenied(t *testing.T) {
 	if !ok {
 		t.Fatal("tenant resource not emitted")
 	}
-	if string(ten.Properties) != `{"tenant_id":"`+tenantID+`"}` {
-		t.Errorf("tenant properties %s, want only the tenant ID when Graph denies everything", ten.Properties)
+	var doc map[string]any
+	if err := json.Unmarshal(ten.Properties, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"authorization_policy", "conditional_access_policies", "named_locations", "mfa_registration", "global_administrators", "group_settings", "security_defaults"} {
+		if _, ok := doc[key]; ok {
+			t.Errorf("tenant has %s although Graph denied it", key)
+		}
+	}
+	for _, key := range []string{"subscription_policy", "diagnostic_settings"} {
+		if _, ok := doc[key]; !ok {
+			t.Errorf("tenant lacks %s, read from ARM", key)
+		}
 	}
 }
 

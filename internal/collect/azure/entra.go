@@ -8,6 +8,12 @@ import (
 	"cloudward/internal/resource"
 )
 
+// API versions of the tenant-scope ARM reads.
+const (
+	apiSubscriptionPolicy = "2021-10-01"
+	apiAADDiagnostics     = "2017-04-01"
+)
+
 // tenantOf returns the Entra tenant the scan reads Microsoft Graph for.
 func (r *run) tenantOf(subs []subscriptionScope) string {
 	if r.c.opts.TenantID != "" {
@@ -59,6 +65,40 @@ func (r *run) entraTenant(ctx context.Context, subs []subscriptionScope) error {
 			continue
 		}
 		doc[c.key] = projectList(list, subSchema(schema, c.key))
+	}
+	const globalAdmins = "/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/members"
+	if list, err := r.c.api.graphList(ctx, globalAdmins+"?$select=id"); err != nil {
+		if err := record(globalAdmins, err); err != nil {
+			return err
+		}
+	} else {
+		doc["global_administrators"] = len(list)
+	}
+	const groupSettings = "/v1.0/groupSettings"
+	if list, err := r.c.api.graphList(ctx, groupSettings); err != nil {
+		if err := record(groupSettings, err); err != nil {
+			return err
+		}
+	} else {
+		doc["group_settings"] = projectList(list, subSchema(schema, "group_settings"))
+	}
+	// Tenant-scope ARM reads.
+	armRecord := func(op string, err error) error {
+		return r.c.record(ctx, r.sink, tenant, resource.GlobalRegion, "entra", op, err)
+	}
+	if v, err := r.c.api.get(ctx, "/providers/Microsoft.Subscription/policies/default", apiSubscriptionPolicy); err != nil {
+		if err := armRecord("Microsoft.Subscription/policies/read", err); err != nil {
+			return err
+		}
+	} else {
+		doc["subscription_policy"] = project(v, subSchema(schema, "subscription_policy"))
+	}
+	if list, err := r.c.api.list(ctx, "/providers/microsoft.aadiam/diagnosticSettings", apiAADDiagnostics); err != nil {
+		if err := armRecord("microsoft.aadiam/diagnosticSettings/read", err); err != nil {
+			return err
+		}
+	} else {
+		doc["diagnostic_settings"] = projectList(list, subSchema(schema, "diagnostic_settings"))
 	}
 	const mfa = "/v1.0/reports/authenticationMethods/userRegistrationDetails"
 	if list, err := r.c.api.graphList(ctx, mfa); err != nil {

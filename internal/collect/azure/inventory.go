@@ -29,6 +29,8 @@ var graphTypes = map[string]string{
 	"microsoft.dbformysql/flexibleservers":         "azure_mysql_flexible_server",
 	"microsoft.cognitiveservices/accounts":         "azure_cognitive_services_account",
 	"microsoft.machinelearningservices/workspaces": "azure_machine_learning_workspace",
+	"microsoft.insights/components":                "azure_application_insights",
+	"microsoft.network/bastionhosts":               "azure_bastion_host",
 	"microsoft.search/searchservices":              "azure_search_service",
 }
 

@@ -44,6 +44,8 @@ func entraTenant() resource.Kind {
 		Global:      true,
 		Permissions: []string{
 			"Policy.Read.All (Microsoft Graph: policies/authorizationPolicy, identity/conditionalAccess/policies, namedLocations, identitySecurityDefaultsEnforcementPolicy)",
+			"Directory.Read.All (Microsoft Graph: directoryRoles members, groupSettings)",
+			"Microsoft.Subscription/policies/read and microsoft.aadiam/diagnosticSettings/read (ARM, tenant scope)",
 			"AuditLog.Read.All (Microsoft Graph: reports/authenticationMethods/userRegistrationDetails; needs Entra ID P1)",
 		},
 		Schema: []resource.Field{
@@ -102,6 +104,21 @@ func entraTenant() resource.Kind {
 				f("display_name", "string", "name"),
 				f("is_trusted", "boolean", "IP-range location marked trusted (absent for country locations)"),
 			),
+			f("global_administrators", "integer", "members of the Global Administrator role (GET /v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/members); only the count is kept"),
+			f("group_settings", "array", "GET /v1.0/groupSettings: tenant-wide directory settings; a template never instantiated is absent and its defaults apply",
+				f("display_name", "string", "Password Rule Settings, Group.Unified, …"),
+				f("template_id", "string", "directory setting template ID"),
+				f("values", "array", "settings",
+					f("name", "string", "setting name: LockoutThreshold, LockoutDurationInSeconds, EnableBannedPasswordCheck, BannedPasswordList, EnableGroupCreation…"),
+					f("value", "string", "value, always a string")),
+			),
+			f("subscription_policy", "object", "GET /providers/Microsoft.Subscription/policies/default (ARM): tenant-wide subscription movement policy",
+				arm(
+					f("block_subscriptions_leaving_tenant", "boolean", "subscriptions cannot be moved out of the tenant"),
+					f("block_subscriptions_into_tenant", "boolean", "subscriptions cannot be moved into the tenant"),
+				),
+			),
+			diagnosticSettings("GET /providers/microsoft.aadiam/diagnosticSettings (ARM): where Entra sign-in, audit and Graph activity logs are exported"),
 			f("mfa_registration", "object", "summary of GET /v1.0/reports/authenticationMethods/userRegistrationDetails (all pages); per-user details are not stored",
 				f("users", "integer", "users listed"),
 				f("users_mfa_registered", "integer", "users with isMfaRegistered"),
@@ -219,6 +236,56 @@ func mysqlFlexibleServer() resource.Kind {
 			),
 			firewallRules(),
 			serverConfigurations("require_secure_transport, tls_version, audit_log_enabled, audit_log_events"),
+		},
+	}
+}
+
+func applicationInsights() resource.Kind {
+	return resource.Kind{
+		Name:        "azure_application_insights",
+		Provider:    resource.Azure,
+		Service:     "monitor",
+		Description: "An Application Insights component (Microsoft.Insights/components)",
+		Model:       resource.SaaS,
+		Taggable:    true,
+		Permissions: []string{"Microsoft.Insights/components/read"},
+		Schema: []resource.Field{
+			f("kind", "string", "web, other…"),
+			arm(
+				f("application_type", "string", "web or other"),
+				f("provisioning_state", "string", "Succeeded"),
+				f("workspace_resource_id", "string", "Log Analytics workspace (workspace-based components)"),
+				f("ingestion_mode", "string", "LogAnalytics or ApplicationInsights (classic)"),
+				f("public_network_access_for_ingestion", "string", "Enabled or Disabled"),
+				f("public_network_access_for_query", "string", "Enabled or Disabled"),
+				f("disable_local_auth", "boolean", "instrumentation-key ingestion disabled (Entra only)"),
+			),
+		},
+	}
+}
+
+func bastionHost() resource.Kind {
+	return resource.Kind{
+		Name:        "azure_bastion_host",
+		Provider:    resource.Azure,
+		Service:     "network",
+		Description: "An Azure Bastion host (Microsoft.Network/bastionHosts): browser-based RDP/SSH to VMs without public IPs",
+		Model:       resource.PaaS,
+		Taggable:    true,
+		Permissions: []string{"Microsoft.Network/bastionHosts/read"},
+		Schema: []resource.Field{
+			f("sku", "object", "tier", f("name", "string", "Developer, Basic, Standard or Premium")),
+			arm(
+				f("provisioning_state", "string", "Succeeded"),
+				f("dns_name", "string", "bastion FQDN"),
+				f("enable_tunneling", "boolean", "native client support"),
+				f("enable_ip_connect", "boolean", "connect by IP address"),
+				f("enable_shareable_link", "boolean", "shareable links to VMs"),
+				f("disable_copy_paste", "boolean", "clipboard disabled"),
+				f("ip_configurations", "array", "IP configurations",
+					f("name", "string", "configuration name"),
+					arm(f("subnet", "object", "AzureBastionSubnet", f("id", "string", "subnet ID")))),
+			),
 		},
 	}
 }

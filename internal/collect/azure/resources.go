@@ -124,6 +124,12 @@ func (e *enrich) storageAccount(ctx context.Context, row map[string]any) error {
 		"Microsoft.Storage/storageAccounts/blobServices/read", subSchema(e.schema, "blob_service")); err != nil {
 		return err
 	}
+	if k := str(row["kind"]); k != "BlobStorage" && k != "BlockBlobStorage" {
+		if _, err := e.get(ctx, "file_service", e.id+"/fileServices/default", apiStorage,
+			"Microsoft.Storage/storageAccounts/fileServices/read", subSchema(e.schema, "file_service")); err != nil {
+			return err
+		}
+	}
 	containers, ok, err := e.list(ctx, e.id+"/blobServices/default/containers", apiStorage,
 		"Microsoft.Storage/storageAccounts/blobServices/containers/read")
 	if !ok || err != nil {
@@ -287,6 +293,9 @@ func (e *enrich) appService(ctx context.Context) error {
 	if ok {
 		m, _ := cfg.(map[string]any)
 		p["site_config"] = project(m["properties"], subSchema(e.schema, "properties", "site_config"))
+	}
+	if err := e.diagnostics(ctx); err != nil {
+		return err
 	}
 	var settings any
 	ok, err = e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.Web/sites/config/list/action", func() (err error) {

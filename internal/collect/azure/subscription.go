@@ -24,6 +24,7 @@ const (
 	apiSQL              = "2021-11-01"
 	apiWeb              = "2023-12-01"
 	apiPolicy           = "2023-04-01"
+	apiSecuritySettings = "2022-05-01"
 )
 
 // task is one unit of work inside a subscription.
@@ -101,6 +102,7 @@ func (r *run) subscriptionFacts(ctx context.Context, s subscriptionScope) error 
 	for _, c := range []struct{ key, path, version, op string }{
 		{"pricings", base + "/providers/Microsoft.Security/pricings", apiSecurityPricings, "Microsoft.Security/pricings/read"},
 		{"security_contacts", base + "/providers/Microsoft.Security/securityContacts", apiSecurityContacts, "Microsoft.Security/securityContacts/read"},
+		{"security_settings", base + "/providers/Microsoft.Security/settings", apiSecuritySettings, "Microsoft.Security/settings/read"},
 		{"diagnostic_settings", base + "/providers/Microsoft.Insights/diagnosticSettings", apiDiagnostics, "Microsoft.Insights/diagnosticSettings/read"},
 		{"role_assignments", armPath(base+"/providers/Microsoft.Authorization/roleAssignments", url.Values{"$filter": {"atScope()"}}),
 			apiAuthorization, "Microsoft.Authorization/roleAssignments/read"},

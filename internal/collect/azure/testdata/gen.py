@@ -48,6 +48,9 @@ for sid in (PROD, SBX):
             props["enablementTime"] = "2024-03-01T09:12:44.1234567Z"
             if p == "VirtualMachines":
                 props["subPlan"] = "P2"
+                props["extensions"] = [{"name": "AgentlessVmScanning", "isEnabled": "True", "additionalExtensionProperties": {"ExclusionTags": "[]"}},
+                                       {"name": "FileIntegrityMonitoring", "isEnabled": "True"},
+                                       {"name": "MdeDesignatedSubscription", "isEnabled": "False"}]
             if p == "StorageAccounts":
                 props["subPlan"] = "DefenderForStorageV2"
                 props["extensions"] = [{"name": "OnUploadMalwareScanning", "isEnabled": "True"}]
@@ -65,6 +68,11 @@ for sid in (PROD, SBX):
     w(f"/subscriptions/{sid}/providers/Microsoft.Security/securityContacts",
       {"value": [{"id": f"/subscriptions/{sid}/providers/Microsoft.Security/securityContacts/default", "name": "default",
                   "type": "Microsoft.Security/securityContacts", "properties": contact}]})
+    w(f"/subscriptions/{sid}/providers/Microsoft.Security/settings", {"value": [
+        {"id": f"/subscriptions/{sid}/providers/Microsoft.Security/settings/WDATP", "name": "WDATP", "type": "Microsoft.Security/settings",
+         "kind": "DataExportSettings", "properties": {"enabled": sid == PROD}},
+        {"id": f"/subscriptions/{sid}/providers/Microsoft.Security/settings/MCAS", "name": "MCAS", "type": "Microsoft.Security/settings",
+         "kind": "DataExportSettings", "properties": {"enabled": True}}]})
     law = f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
     diags = [] if sid == SBX else [{"id": f"/subscriptions/{sid}/providers/microsoft.insights/diagnosticSettings/activity-to-law",
         "name": "activity-to-law", "type": "Microsoft.Insights/diagnosticSettings",
@@ -137,6 +145,16 @@ def blobsvc(acct, on):
                        "isVersioningEnabled": on}})
 blobsvc(logs, True)
 blobsvc(pub, False)
+def filesvc(acct, on):
+    p = {"cors": {"corsRules": []}, "shareDeleteRetentionPolicy": {"enabled": on, "days": 14} if on else {"enabled": False}}
+    if on:
+        p["protocolSettings"] = {"smb": {"versions": "SMB3.1.1", "channelEncryption": "AES-256-GCM", "authenticationMethods": "Kerberos", "kerberosTicketEncryption": "AES-256", "multichannel": None}}
+    else:
+        p["protocolSettings"] = {"smb": {}}
+    w(acct + "/fileServices/default", {"id": acct + "/fileServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/fileServices",
+        "sku": {"name": "Standard_GRS", "tier": "Standard"}, "properties": p})
+filesvc(logs, True)
+filesvc(pub, False)
 
 def container(acct, name, access):
     return {"id": acct + "/blobServices/default/containers/" + name, "name": name, "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
@@ -314,6 +332,9 @@ def site(sub, rg, name, https, ftps, tls, settings):
         "properties": {"numberOfWorkers": 1, "netFrameworkVersion": "v4.0", "linuxFxVersion": "PYTHON|3.12", "http20Enabled": https, "minTlsVersion": tls,
                        "scmMinTlsVersion": "1.2", "ftpsState": ftps, "remoteDebuggingEnabled": False, "alwaysOn": True, "publishingUsername": "$" + name,
                        "scmType": "None", "ipSecurityRestrictions": [{"ipAddress": "Any", "action": "Allow", "priority": 2147483647, "name": "Allow all"}]}})
+    w(sid + "/providers/Microsoft.Insights/diagnosticSettings", {"value": [] if not https else [{"id": sid + "/providers/microsoft.insights/diagnosticSettings/to-law",
+        "name": "to-law", "properties": {"workspaceId": f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security",
+        "logs": [{"category": c, "categoryGroup": None, "enabled": True} for c in ("AppServiceHTTPLogs", "AppServiceAuditLogs")]}}]})
     w(sid + "/config/appsettings/list", {"id": sid + "/config/appsettings", "name": "appsettings", "type": "Microsoft.Web/sites/config", "location": "East US",
         "properties": settings})
 site(PROD, "rg-web-eus", "app-acme-web", True, "Disabled", "1.2",
@@ -416,6 +437,40 @@ w("/graph/v1.0/reports/authenticationMethods/userRegistrationDetails", {"value":
    "@odata.nextLink": "{{server}}/graph/v1.0/reports/authenticationMethods/userRegistrationDetailsPage2"})
 w("/graph/v1.0/reports/authenticationMethods/userRegistrationDetailsPage2", {"value": [
    {"id": "u3", "userPrincipalName": "carol.admin@acme.example", "isAdmin": True, "isMfaRegistered": False, "isMfaCapable": False, "methodsRegistered": []}]})
+
+w("/graph/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/members",
+  {"value": [{"@odata.type": "#microsoft.graph.user", "id": f"ga-{i}"} for i in range(3)],
+   "@odata.nextLink": "{{server}}/graph/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/membersPage2"})
+w("/graph/v1.0/directoryRoles(roleTemplateId='62e90394-69f5-4237-9190-012177145e10')/membersPage2",
+  {"value": [{"@odata.type": "#microsoft.graph.user", "id": f"ga-{i}"} for i in range(3, 6)]})
+w("/graph/v1.0/groupSettings", {"value": [
+   {"id": "gs-1", "displayName": "Password Rule Settings", "templateId": "5cf42378-d67d-4f36-ba46-e8b86229381d",
+    "values": [{"name": "BannedPasswordCheckOnPremisesMode", "value": "Audit"}, {"name": "EnableBannedPasswordCheckOnPremises", "value": "False"},
+               {"name": "EnableBannedPasswordCheck", "value": "True"}, {"name": "LockoutDurationInSeconds", "value": "60"},
+               {"name": "LockoutThreshold", "value": "10"}, {"name": "BannedPasswordList", "value": "acme\tacme2024"}]},
+   {"id": "gs-2", "displayName": "Group.Unified", "templateId": "62375ab9-6b52-47ed-826b-58e47e0e304b",
+    "values": [{"name": "EnableGroupCreation", "value": "true"}, {"name": "AllowGuestsToAccessGroups", "value": "true"}]}]})
+w("/providers/Microsoft.Subscription/policies/default", {"id": "/providers/Microsoft.Subscription/policies/default", "name": "default",
+   "type": "Microsoft.Subscription/policies", "properties": {"blockSubscriptionsLeavingTenant": True, "blockSubscriptionsIntoTenant": False,
+   "exemptedPrincipals": [], "policyId": "default"}})
+w("/providers/microsoft.aadiam/diagnosticSettings", {"value": [{"id": "/providers/microsoft.aadiam/diagnosticSettings/entra-to-law", "name": "entra-to-law",
+   "properties": {"workspaceId": f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security",
+                  "logs": [{"category": c, "enabled": True, "retentionPolicy": {"enabled": False, "days": 0}}
+                           for c in ("AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs", "ProvisioningLogs")]}}]})
+
+# ---- Application Insights, Bastion ----
+row(PROD, "rg-web-eus", "Microsoft.Insights/components", "appi-acme-web", "eastus",
+    {"ApplicationId": "appi-acme-web", "AppId": "a1b2", "Application_Type": "web", "InstrumentationKey": "00000000-0000-0000-0000-000000000000",
+     "ConnectionString": "InstrumentationKey=00000000-0000-0000-0000-000000000000", "provisioningState": "Succeeded",
+     "WorkspaceResourceId": f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security",
+     "IngestionMode": "LogAnalytics", "publicNetworkAccessForIngestion": "Enabled", "publicNetworkAccessForQuery": "Enabled", "DisableLocalAuth": True},
+    {"owner": "web-team", "environment": "production"}, kind="web")
+row(PROD, "rg-network-eus", "Microsoft.Network/bastionHosts", "bas-acme-prod", "eastus",
+    {"provisioningState": "Succeeded", "dnsName": "bst-1234.bastion.azure.com", "enableTunneling": True, "enableIpConnect": False,
+     "enableShareableLink": False, "disableCopyPaste": False, "scaleUnits": 2,
+     "ipConfigurations": [{"name": "ipconf", "id": vnet_prod + "/bastion/ipconf", "properties": {"subnet": {"id": vnet_prod + "/subnets/AzureBastionSubnet"},
+                            "publicIPAddress": {"id": rid(PROD, "rg-network-eus", "Microsoft.Network/publicIPAddresses", "pip-bastion")}}}]},
+    {"owner": "network-team", "environment": "production"}, sku={"name": "Standard"})
 
 # ---- flow logs ----
 law = f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
