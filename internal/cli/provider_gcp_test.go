@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 29 {
-		t.Errorf("snapshot holds %d resources, want the 29 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 45 {
+		t.Errorf("snapshot holds %d resources, want the 45 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -43,6 +43,10 @@ func TestScanGCP(t *testing.T) {
 		gke     = "//container.googleapis.com/projects/" + p + "/locations/us-central1/clusters/web-gke"
 		debug   = cmp + "/zones/europe-west1-b/instances/debug-vm"
 		web     = cmp + "/zones/us-central1-a/instances/web-1"
+		zone    = "//dns.googleapis.com/projects/" + p + "/managedZones/"
+		dataset = "//bigquery.googleapis.com/projects/" + p + "/datasets/"
+		vertex  = "//aiplatform.googleapis.com/projects/482190317745/locations/us-central1/"
+		bench   = "//notebooks.googleapis.com/projects/" + p + "/locations/"
 	)
 	for _, want := range []string{
 		"gcp-storage-bucket-not-public " + bucket + "acme-web-4821-public",
@@ -70,6 +74,24 @@ func TestScanGCP(t *testing.T) {
 		"gcp-iam-sa-key-rotated-90-days " + sa + "104820000000000000002",
 		"gcp-iam-no-project-level-sa-user " + project,
 		"gcp-iam-sa-no-admin-roles " + project,
+		"gcp-dns-zone-ksk-not-rsasha1 " + zone + "acme-example",
+		"gcp-dns-zone-dnssec-enabled " + zone + "legacy-example",
+		"gcp-bigquery-dataset-not-public " + dataset + "shared",
+		"gcp-bigquery-dataset-cmek " + dataset + "shared",
+		"gcp-logging-metric-alert-audit-config-changes " + project,
+		"gcp-logging-metric-alert-firewall-changes " + project,
+		"gcp-logging-sink-bucket-retention-locked //logging.googleapis.com/projects/" + p + "/sinks/all-to-archive",
+		"gcp-vertexai-endpoint-private " + vertex + "endpoints/5501",
+		"gcp-vertexai-endpoint-cmek " + vertex + "endpoints/5501",
+		"gcp-vertexai-custom-job-vpc " + vertex + "customJobs/8801",
+		"gcp-vertexai-custom-job-no-web-access " + vertex + "customJobs/8801",
+		"gcp-vertexai-custom-job-cmek " + vertex + "customJobs/8801",
+		"gcp-vertexai-dataset-source-not-public " + vertex + "datasets/3302",
+		"gcp-workbench-instance-no-public-ip " + bench + "us-central1-a/instances/ds-notebook-1",
+		"gcp-workbench-instance-root-disabled " + bench + "us-central1-a/instances/ds-notebook-1",
+		"gcp-workbench-instance-no-default-sa " + bench + "us-central1-a/instances/ds-notebook-1",
+		"gcp-workbench-instance-cmek " + bench + "us-central1-a/instances/ds-notebook-1",
+		"gcp-workbench-instance-secure-boot " + bench + "us-central1-a/instances/ds-notebook-1",
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -96,6 +118,23 @@ func TestScanGCP(t *testing.T) {
 		"gcp-iam-sa-no-user-managed-keys " + sa + "104820000000000000001",
 		"gcp-project-audit-logs-all-services " + project,
 		"gcp-compute-project-os-login-enabled " + project,
+		"gcp-dns-zone-zsk-not-rsasha1 " + zone + "acme-example",
+		"gcp-bigquery-dataset-not-public " + dataset + "analytics",
+		"gcp-bigquery-dataset-cmek " + dataset + "analytics",
+		"gcp-logging-metric-alert-project-ownership-changes " + project,
+		"gcp-logging-sink-exports-all-logs " + project,
+		"gcp-vertexai-endpoint-private " + vertex + "endpoints/5502",
+		"gcp-vertexai-endpoint-cmek " + vertex + "endpoints/5502",
+		"gcp-vertexai-endpoint-dedicated-sa " + vertex + "endpoints/5501",
+		"gcp-vertexai-custom-job-vpc " + vertex + "customJobs/8802",
+		"gcp-vertexai-custom-job-dedicated-sa " + vertex + "customJobs/8801",
+		"gcp-vertexai-dataset-source-not-public " + vertex + "datasets/3301",
+		"gcp-vertexai-training-pipeline-cmek " + vertex + "trainingPipelines/6601",
+		"gcp-workbench-instance-no-public-ip " + bench + "europe-west4-b/instances/secure-notebook",
+		"gcp-workbench-instance-root-disabled " + bench + "europe-west4-b/instances/secure-notebook",
+		"gcp-workbench-instance-no-default-sa " + bench + "europe-west4-b/instances/secure-notebook",
+		"gcp-workbench-instance-cmek " + bench + "europe-west4-b/instances/secure-notebook",
+		"gcp-workbench-instance-secure-boot " + bench + "europe-west4-b/instances/secure-notebook",
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])
@@ -131,26 +170,34 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v", err)
 	}
-	denied := "gcp-iam-sa-no-admin-roles //cloudresourcemanager.googleapis.com/projects/331122334455"
-	found := false
-	for _, f := range rep.Findings {
-		if f.CheckID+" "+f.Resource.UID == denied {
-			found = true
-			if f.Status != "ERROR" {
-				t.Errorf("%s: status %s, want ERROR (IAM policy denied)", denied, f.Status)
+	// A denied IAM policy, and a denied or disabled Cloud Monitoring API,
+	// leave the checks over them ERROR, never a false FAIL or PASS.
+	for _, denied := range []string{
+		"gcp-iam-sa-no-admin-roles //cloudresourcemanager.googleapis.com/projects/331122334455",
+		"gcp-logging-metric-alert-project-ownership-changes //cloudresourcemanager.googleapis.com/projects/331122334455",
+		"gcp-logging-sink-exports-all-logs //cloudresourcemanager.googleapis.com/projects/331122334455",
+		"gcp-logging-metric-alert-project-ownership-changes //cloudresourcemanager.googleapis.com/projects/117734562091",
+	} {
+		found := false
+		for _, f := range rep.Findings {
+			if f.CheckID+" "+f.Resource.UID == denied {
+				found = true
+				if f.Status != "ERROR" {
+					t.Errorf("%s: status %s, want ERROR (not collected)", denied, f.Status)
+				}
 			}
 		}
-	}
-	if !found {
-		t.Errorf("no finding for %s", denied)
+		if !found {
+			t.Errorf("no finding for %s", denied)
+		}
 	}
 	code, out, stderr = run(t, "scan", "--provider", "gcp", "--gcp-org", "100200300400",
-		"--gcp-endpoint", srv.URL, "--db", db, "--framework", "cis-gcp-foundations-v4.0")
+		"--gcp-endpoint", srv.URL, "--db", db, "--framework", "cis-gcp-foundations-v4.0,cis-gcp-foundations-v5.0")
 	if code != 0 && code != ExitFindings {
 		t.Fatalf("framework scan exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "CIS Google Cloud") {
-		t.Errorf("framework report lacks the framework:\n%s", out)
+	if !strings.Contains(out, "CIS Google Cloud") || !strings.Contains(out, "5.0.0") {
+		t.Errorf("framework report lacks the frameworks:\n%s", out)
 	}
 	for _, r := range srv.Requests() {
 		if r.Method != http.MethodGet && !(r.Method == http.MethodPost && strings.HasSuffix(r.Path, ":getIamPolicy")) {
