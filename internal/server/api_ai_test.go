@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -65,20 +66,10 @@ type aiItem struct {
 // that the AI inventory lists exactly their resources, page by page, each
 // with the resources its edges lead to and its failing findings.
 func TestAIInventory(t *testing.T) {
-	est := &estateRecorder{}
-	g := demo.New(demo.Options{})
-	if err := g.Collect(context.Background(), est); err != nil {
-		t.Fatal(err)
-	}
-	// The two kinds with the most outgoing edges, one with a planted
-	// misconfiguration: they stand in for AI kinds.
-	out := map[string]int{}
+	est, g, ai, regKinds := standInAIKinds(t)
 	kindOf := map[string]resource.Resource{}
 	for _, r := range est.res {
 		kindOf[r.UID] = r
-	}
-	for _, e := range est.edges {
-		out[kindOf[e.From].Kind]++
 	}
 	planted := map[string][]string{}
 	for _, p := range g.Planted() {
@@ -86,27 +77,6 @@ func TestAIInventory(t *testing.T) {
 			planted[p.UID] = append(planted[p.UID], p.CheckID)
 		}
 	}
-	var kinds []string
-	for k := range out {
-		kinds = append(kinds, k)
-	}
-	slices.SortFunc(kinds, func(a, b string) int { return out[b] - out[a] })
-	ai := kinds[:2]
-	var plantedOnAI int
-	for uid := range planted {
-		if slices.Contains(ai, kindOf[uid].Kind) {
-			plantedOnAI++
-		}
-	}
-	if plantedOnAI == 0 {
-		t.Fatalf("no planted misconfiguration on kinds %v: pick others", ai)
-	}
-	var regKinds []resource.Kind
-	for _, k := range ai {
-		regKinds = append(regKinds, resource.Kind{Name: k, Provider: kindOf[firstOfKind(est.res, k)].Provider, AI: true, Description: "stand-in AI kind"})
-	}
-	regKinds = append(regKinds, resource.Kind{Name: "azure_openai_account", Provider: resource.Azure, AI: true}) // absent: not listed
-
 	h := newHarness(t, server.Options{Kinds: regKinds})
 	h.scanAndWait()
 
@@ -215,6 +185,57 @@ func TestAIInventoryWithoutAIKinds(t *testing.T) {
 	if len(p.Items) != 0 || len(p.Kinds) != 0 || p.Resources != 0 {
 		t.Errorf("no AI kinds: %+v", p)
 	}
+}
+
+// standInAIKinds collects the demo estate and picks the two kinds with the
+// most outgoing edges, at least one with a planted misconfiguration, to
+// stand in for AI kinds: it returns the estate, its generator, the two
+// kinds, and a kind list (for server.Options.Kinds) that marks them AI
+// next to an AI kind the estate does not have.
+func standInAIKinds(t *testing.T) (*estateRecorder, *demo.Generator, []string, []resource.Kind) {
+	t.Helper()
+	est := &estateRecorder{}
+	g := demo.New(demo.Options{})
+	if err := g.Collect(context.Background(), est); err != nil {
+		t.Fatal(err)
+	}
+	byUID := map[string]resource.Resource{}
+	for _, r := range est.res {
+		byUID[r.UID] = r
+	}
+	out := map[string]int{}
+	for _, e := range est.edges {
+		out[byUID[e.From].Kind]++
+	}
+	var kinds []string
+	for k := range out {
+		kinds = append(kinds, k)
+	}
+	plantedKinds := map[string]bool{}
+	for _, p := range g.Planted() {
+		plantedKinds[byUID[p.UID].Kind] = true
+	}
+	// Kinds with plants first, then by outgoing edges.
+	slices.SortFunc(kinds, func(a, b string) int {
+		return cmp.Or(-cmp.Compare(boolInt(plantedKinds[a]), boolInt(plantedKinds[b])), out[b]-out[a], cmp.Compare(a, b))
+	})
+	if len(kinds) < 2 || !plantedKinds[kinds[0]] {
+		t.Fatalf("the demo estate has no kind with both edges and planted misconfigurations")
+	}
+	ai := kinds[:2]
+	var reg []resource.Kind
+	for _, k := range ai {
+		reg = append(reg, resource.Kind{Name: k, Provider: byUID[firstOfKind(est.res, k)].Provider, AI: true, Description: "stand-in AI kind"})
+	}
+	reg = append(reg, resource.Kind{Name: "azure_openai_account", Provider: resource.Azure, AI: true}) // absent: not listed
+	return est, g, ai, reg
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func firstOfKind(rs []resource.Resource, kind string) string {

@@ -113,7 +113,7 @@ async function show() {
   const { parts, params } = route();
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.getAttribute("href") === "#/" + parts[0]);
   render(h("p", { class: "muted" }, "Loading…"));
-  const pages = { overview, inventory, resource: resourcePage, findings, finding: findingPage, frameworks, framework: frameworkPage,
+  const pages = { overview, inventory, ai: aiInventory, resource: resourcePage, findings, finding: findingPage, frameworks, framework: frameworkPage,
     drift, responsibility, mutes };
   const page = pages[parts[0]] || overview;
   try { await page(params, parts); } catch (e) { render(h("p", { class: "error" }, e.message)); }
@@ -198,8 +198,49 @@ async function inventory(params) {
     f.after ? h("button", { class: "secondary", onclick: () => history.back() }, "← Previous") : null,
     page.next_after ? h("button", { class: "secondary", id: "next-page", onclick: () => go("inventory", Object.assign({}, f, { after: page.next_after })) }, "Next →") : null);
   render(h("h1", {}, "Inventory"), form,
-    h("p", { class: "muted", id: "inventory-count" }, page.total !== undefined ? page.total.toLocaleString() + " resource(s)" : "more results"),
+    h("p", { class: "muted", id: "inventory-count" }, page.total !== undefined ? page.total.toLocaleString() + " resource(s)" : "more results",
+      page.indexed ? null : " · the search index of this snapshot is being built: searches are slower until it is ready"),
     table(["Name", "Kind", "Provider", "Account", "Region", "Tags"], rows), pager);
+}
+
+// aiInventory lists the resources of AI kinds across clouds, with the
+// resources each one reaches (data stores marked) and its failing findings.
+async function aiInventory(params) {
+  const f = Object.fromEntries(params.entries());
+  const page = await api("/ai" + qs(f));
+  const kindSel = h("select", { name: "kind", onchange: apply }, h("option", { value: "" }, "any AI kind"),
+    page.kinds.map(k => h("option", { value: k.kind, selected: f.kind === k.kind }, k.kind + " (" + k.count + ")")));
+  const provs = [...new Set(page.kinds.map(k => k.provider))];
+  const provSel = h("select", { name: "provider", onchange: apply }, h("option", { value: "" }, "any provider"),
+    provs.map(p => h("option", { value: p, selected: f.provider === p }, p)));
+  const q = h("input", { name: "q", id: "ai-search", placeholder: "search name or ID", value: f.q || "" });
+  const form = h("form", { class: "filters", onsubmit: ev => { ev.preventDefault(); apply(); } }, q, provSel, kindSel,
+    h("button", { type: "submit" }, "Search"));
+  function apply() {
+    const p = {};
+    for (const el of form.elements) if (el.name && el.value) p[el.name] = el.value;
+    go("ai", p);
+  }
+  const related = it => it.related.length ? it.related.map(r => h("div", { class: r.data ? "rel data" : "rel" },
+    h("a", { href: "#/resource" + qs({ uid: r.uid }) }, r.name || r.uid), " ", h("span", { class: "muted" }, r.type + (r.kind ? " · " + r.kind : "")),
+    r.data ? h("span", { class: "tag" }, "data") : null)) : h("span", { class: "muted" }, "none");
+  const failing = it => it.failing.length ? it.failing.map(x => h("div", {},
+    sev(x.severity), " ", h("a", { href: "#/finding" + qs({ check: x.check_id, uid: it.uid }) }, x.title || x.check_id))) :
+    h("span", { class: "st-PASS" }, "no failing check");
+  const rows = page.items.map(it => h("tr", { class: "ai-row" },
+    h("td", {}, h("a", { href: "#/resource" + qs({ uid: it.uid }) }, it.name || it.uid), h("div", { class: "muted" }, it.kind)),
+    h("td", {}, it.provider + " / " + it.account + " / " + it.region), h("td", {}, related(it)), h("td", {}, failing(it))));
+  const pager = h("div", { class: "pager" },
+    f.after ? h("button", { class: "secondary", onclick: () => history.back() }, "← Previous") : null,
+    page.next_after ? h("button", { class: "secondary", id: "ai-next-page", onclick: () => go("ai", Object.assign({}, f, { after: page.next_after })) }, "Next →") : null);
+  const byProv = provs.map(p => card(page.kinds.filter(k => k.provider === p).reduce((n, k) => n + k.count, 0).toLocaleString(), p + " AI resources"));
+  render(h("h1", {}, "AI inventory"),
+    h("div", { class: "cards" }, card(page.resources.toLocaleString(), "AI resources", "ai-count"), byProv),
+    h("h2", {}, "AI resources"), form,
+    h("p", { class: "muted", id: "ai-total" }, page.total !== undefined ? page.total.toLocaleString() + " match(es)" : "more results"),
+    page.kinds.length ? table(["Resource", "Where", "Reaches", "Failing checks"], rows) :
+      h("p", { class: "muted", id: "ai-none" }, "No AI resources in this snapshot."),
+    pager);
 }
 
 async function resourcePage(params) {
