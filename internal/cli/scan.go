@@ -249,6 +249,9 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		}
 		res.summary.SetAIInventory(inv)
 	}
+	if err := addResponsibility(ctx, st, res.snapshot.ID, cat, res.summary); err != nil {
+		return err
+	}
 	if err := writeOutputs(ctx, e, st, res, outputs, f.maxRows, fws); err != nil {
 		return err
 	}
