@@ -34,8 +34,22 @@ func TestScanDigitalOcean(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 25 {
-		t.Errorf("snapshot holds %d resources, want the 25 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 27 {
+		t.Errorf("snapshot holds %d resources, want the 27 of the fixtures", rep.Snapshot.Resources)
+	}
+	var resp struct {
+		Summary struct {
+			Responsibility struct {
+				Areas []struct {
+					Provider string `json:"provider"`
+					Area     string `json:"area"`
+				} `json:"areas"`
+			} `json:"responsibility"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &resp); err != nil || len(resp.Summary.Responsibility.Areas) == 0 ||
+		resp.Summary.Responsibility.Areas[0].Provider != "digitalocean" {
+		t.Errorf("the JSON report has no shared-responsibility section for digitalocean (%v): %+v", err, resp.Summary.Responsibility)
 	}
 	fails := map[string]bool{}
 	for _, f := range rep.Findings {
@@ -56,6 +70,9 @@ func TestScanDigitalOcean(t *testing.T) {
 		"do-dns-record-not-dangling do:domain:acme.example",
 		"do-app-env-secrets-encrypted do:app:a0a0a0a0-0000-4000-8000-000000000001",
 		"do-certificate-not-expiring do:certificate:ce7ce7ce-0000-4000-8000-000000000001",
+		"do-spaces-bucket-policy-not-public do:space:nyc3:acme-public-downloads",
+		"do-spaces-key-not-full-access do:spaces_key:DO00EXAMPLEKEY0002",
+		"do-cdn-custom-domain-certificate do:cdn:cd0cd0cd-0000-4000-8000-000000000002",
 	} {
 		if !fails[want] {
 			t.Errorf("no FAIL for %s", want)
@@ -65,6 +82,9 @@ func TestScanDigitalOcean(t *testing.T) {
 		"do-droplet-firewall-attached do:droplet:316449101",
 		"do-volume-attached do:volume:5a6b7c8d-0000-4000-8000-000000000001",
 		"do-spaces-bucket-not-public do:space:nyc3:acme-assets",
+		"do-spaces-bucket-policy-not-public do:space:nyc3:acme-assets",
+		"do-spaces-bucket-cors-restricted do:space:nyc3:acme-public-downloads",
+		"do-spaces-key-not-full-access do:spaces_key:DO00EXAMPLEKEY0001",
 	} {
 		if fails[clean] {
 			t.Errorf("clean resource failed: %s", clean)
