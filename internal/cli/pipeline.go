@@ -134,7 +134,7 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	// Evaluate the checks that look across resources.
 	t0 = time.Now()
 	if len(deferred) > 0 {
-		idx, err := loadIndex(ctx, in.store, w.ID(), deferredEngine.IndexKinds())
+		idx, err := loadIndex(ctx, in.store, w.ID(), deferredEngine)
 		if err != nil {
 			return res, err
 		}
@@ -222,10 +222,11 @@ func drain(ctx context.Context, queue <-chan resource.Resource) iter.Seq2[resour
 	}
 }
 
-// loadIndex reads the resources of kinds, and the edges touching them, into
-// a policy index.
-func loadIndex(ctx context.Context, st store.Store, snapshot int64, kinds []string) (*policy.Index, error) {
-	idx := policy.NewIndex()
+// loadIndex reads the resources of the kinds the engine's checks look
+// across, and the edges touching them, into the engine's index.
+func loadIndex(ctx context.Context, st store.Store, snapshot int64, eng *policy.Engine) (*policy.Index, error) {
+	kinds := eng.IndexKinds()
+	idx := eng.NewIndex()
 	if len(kinds) == 0 {
 		return idx, nil
 	}

@@ -89,6 +89,7 @@ type Engine struct {
 	checks     []*Check
 	byKind     map[string][]*Check
 	indexKinds []string
+	project    map[string]*projection
 	now        time.Time
 	nowVal     ref.Val
 	orgVal     ref.Val
@@ -117,6 +118,7 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 		e.batch = DefaultBatchSize
 	}
 	var kinds []string
+	e.project = map[string]*projection{}
 	for _, c := range checks {
 		if c.condition == nil {
 			return nil, fmt.Errorf("new engine: check %s was not compiled", c.ID)
@@ -125,6 +127,15 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 			e.byKind[k] = append(e.byKind[k], c)
 		}
 		kinds = append(kinds, c.indexKinds...)
+		if len(c.indexKinds) > 0 {
+			keys, ok := propertyKeys(c.Condition, c.AppliesIf)
+			for _, k := range c.indexKinds {
+				if e.project[k] == nil {
+					e.project[k] = &projection{}
+				}
+				e.project[k].merge(keys, ok)
+			}
+		}
 	}
 	slices.Sort(kinds)
 	e.indexKinds = slices.Compact(kinds)
@@ -152,6 +163,16 @@ func (e *Engine) Checks() []*Check { return e.checks }
 
 // Now returns the scan time conditions see.
 func (e *Engine) Now() time.Time { return e.now }
+
+// NewIndex returns an empty index for Evaluate that keeps, of each
+// resource added, only the properties the engine's checks may read (the
+// keys their expressions name), so that a check looking across a kind the
+// estate has many of does not hold every document of the kind.
+func (e *Engine) NewIndex() *Index {
+	x := NewIndex()
+	x.project = e.project
+	return x
+}
 
 // IndexKinds returns, sorted, the kinds the checks' cross-resource
 // functions read. Load those resources (and the edges touching them) into

@@ -18,6 +18,9 @@ type Index struct {
 	account map[indexKey][]ref.Val
 	region  map[indexKey][]ref.Val
 	edges   map[string][]string
+	// project keeps, per kind, only the property keys checks read; a kind
+	// absent from it keeps every key.
+	project map[string]*projection
 }
 
 type indexEntry struct {
@@ -29,7 +32,8 @@ type indexKey struct {
 	provider, account, region, kind string
 }
 
-// NewIndex returns an empty index.
+// NewIndex returns an empty index that keeps every property of the
+// resources added. Engine.NewIndex keeps only what the engine's checks read.
 func NewIndex() *Index {
 	return &Index{
 		byUID:   map[string]indexEntry{},
@@ -39,8 +43,9 @@ func NewIndex() *Index {
 	}
 }
 
-// AddResource adds one resource. Its properties are decoded once, here.
-// Adding a UID twice is an error.
+// AddResource adds one resource. Its properties are decoded once, here, and
+// only the keys the index keeps for the kind are held. Adding a UID twice
+// is an error.
 func (x *Index) AddResource(r resource.Resource) error {
 	if _, dup := x.byUID[r.UID]; dup {
 		return fmt.Errorf("index resource %s: added twice", r.UID)
@@ -48,6 +53,9 @@ func (x *Index) AddResource(r resource.Resource) error {
 	props, err := decodeProperties(r.Properties)
 	if err != nil {
 		return fmt.Errorf("index resource %s: %w", r.UID, err)
+	}
+	if p := x.project[r.Kind]; p != nil {
+		p.apply(props)
 	}
 	v := types.DefaultTypeAdapter.NativeToValue(resourceMap(&r, props))
 	x.byUID[r.UID] = indexEntry{kind: r.Kind, val: v}
