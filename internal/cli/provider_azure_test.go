@@ -39,8 +39,8 @@ func TestScanAzure(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 61 {
-		t.Errorf("snapshot holds %d resources, want the 61 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 63 {
+		t.Errorf("snapshot holds %d resources, want the 63 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -96,6 +96,13 @@ func TestScanAzure(t *testing.T) {
 		"azure-openai-deployment-content-filter " + rg(sbx, "rg-sandbox", "Microsoft.CognitiveServices/accounts", "ais-acme-sbx") + "/deployments/whisper",
 		"azure-ml-compute-ssh-disabled " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod") + "/computes/cpu-cluster",
 		"azure-search-local-auth-disabled " + rg(sbx, "rg-sandbox", "Microsoft.Search/searchServices", "srch-acme-sbx"),
+		"azure-storage-smb-311 " + rg(sbx, "rg-sandbox", "Microsoft.Storage/storageAccounts", "acmesbxpublic"),
+		"azure-defender-endpoint-integration /subscriptions/" + sbx,
+		"azure-network-bastion-host /subscriptions/" + sbx,
+		"azure-entra-m365-group-creation-restricted /tenants/" + tenant,
+		"azure-entra-subscription-movement-blocked /tenants/" + tenant,
+		"azure-entra-global-admins-fewer-than-5 /tenants/" + tenant,
+		"azure-appservice-http-logs " + rg(sbx, "rg-sandbox", "Microsoft.Web/sites", "app-acme-sbx"),
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -128,6 +135,13 @@ func TestScanAzure(t *testing.T) {
 		"azure-openai-deployment-content-filter " + rg(prod, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-prod") + "/deployments/gpt-4o",
 		"azure-ml-workspace-managed-network-isolation " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod"),
 		"azure-ml-compute-no-public-ip " + rg(prod, "rg-ai-eus", "Microsoft.MachineLearningServices/workspaces", "mlw-acme-prod") + "/computes/ci-alice",
+		"azure-storage-smb-aes256 " + rg(prod, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs"),
+		"azure-defender-servers-agentless-scanning /subscriptions/" + prod,
+		"azure-network-bastion-host /subscriptions/" + prod,
+		"azure-monitor-application-insights /subscriptions/" + prod,
+		"azure-entra-diagnostic-activity-logs /tenants/" + tenant,
+		"azure-entra-banned-passwords /tenants/" + tenant,
+		"azure-appservice-http-logs " + rg(prod, "rg-web-eus", "Microsoft.Web/sites", "app-acme-web"),
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

@@ -137,7 +137,21 @@ type azStorageAccount struct {
 			IsVersioningEnabled            bool        `json:"is_versioning_enabled"`
 		} `json:"properties"`
 	} `json:"blob_service"`
-	Locks []azLock `json:"locks"`
+	FileService *azFileService `json:"file_service,omitempty"`
+	Locks       []azLock       `json:"locks"`
+}
+
+// azFileService is GET fileServices/default.
+type azFileService struct {
+	Properties struct {
+		ShareDeleteRetentionPolicy azRetention `json:"share_delete_retention_policy"`
+		ProtocolSettings           struct {
+			SMB struct {
+				Versions          string `json:"versions,omitempty"`
+				ChannelEncryption string `json:"channel_encryption,omitempty"`
+			} `json:"smb"`
+		} `json:"protocol_settings"`
+	} `json:"properties"`
 }
 
 // azLock is a management lock covering a resource.
@@ -417,7 +431,8 @@ type azAppService struct {
 			LinuxFxVersion         string `json:"linux_fx_version"`
 		} `json:"site_config"`
 	} `json:"properties"`
-	AppSettings []azAppSetting `json:"app_settings"`
+	AppSettings        []azAppSetting  `json:"app_settings"`
+	DiagnosticSettings []azDiagSetting `json:"diagnostic_settings"`
 }
 
 // ---- helpers ----
@@ -489,6 +504,10 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	b.DeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
 	b.ContainerDeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
 	b.IsVersioningEnabled = true
+	s.FileService = &azFileService{}
+	s.FileService.Properties.ShareDeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
+	s.FileService.Properties.ProtocolSettings.SMB.Versions = "SMB3.1.1"
+	s.FileService.Properties.ProtocolSettings.SMB.ChannelEncryption = "AES-256-GCM"
 	var lock azLock
 	lock.Name = "rg-no-delete"
 	lock.Properties.Level = "CanNotDelete"
@@ -676,6 +695,7 @@ func azCleanApp(kind, name, plan string) *azAppService {
 	c.HTTP20Enabled = true
 	c.AlwaysOn = true
 	c.LinuxFxVersion = "PYTHON|3.12"
+	a.DiagnosticSettings = []azDiagSetting{azDiag(azProd, "http-logs-to-law", "AppServiceHTTPLogs", "AppServiceAuditLogs")}
 	a.AppSettings = []azAppSetting{
 		{Name: "APPLICATIONINSIGHTS_CONNECTION_STRING"},
 		{Name: "DATABASE_PASSWORD"}, // a @Microsoft.KeyVault(...) reference: not a secret value
@@ -741,6 +761,10 @@ func (e *estate) azureAccounts() {
 				switch p {
 				case "VirtualMachines":
 					props["sub_plan"] = "P2"
+					props["extensions"] = []any{
+						map[string]any{"name": "AgentlessVmScanning", "is_enabled": "True"},
+						map[string]any{"name": "FileIntegrityMonitoring", "is_enabled": "True"},
+					}
 				case "StorageAccounts":
 					props["sub_plan"] = "DefenderForStorageV2"
 				}
@@ -769,6 +793,8 @@ func (e *estate) azureAccounts() {
 			}}},
 			"diagnostic_settings": []azDiagSetting{azDiag(sub.id, "activity-to-law",
 				"Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth")},
+			"security_settings": []any{map[string]any{"name": "WDATP", "kind": "DataExportSettings",
+				"properties": map[string]any{"enabled": sub.id == azProd}}},
 			"role_assignments":   azRoleAssignments(sub.id),
 			"policy_assignments": azPolicyAssignments(sub.id),
 		})
@@ -779,6 +805,11 @@ func (e *estate) azureAccounts() {
 			e.plant(uid, "azure-iam-subscription-owners-2-to-3", "the sandbox has a single Owner: nobody else can recover or review it")
 			e.plant(uid, "azure-policy-mcsb-assigned", "the system-updates policy of the Microsoft cloud security benchmark was set to Disabled")
 			e.plant(uid, "azure-iam-lock-admin-role", "no custom role for managing resource locks in the sandbox")
+			e.plant(uid, "azure-defender-servers-agentless-scanning", "Defender for Servers is off in the sandbox, so is agentless scanning")
+			e.plant(uid, "azure-defender-servers-file-integrity-monitoring", "Defender for Servers is off in the sandbox, so is file integrity monitoring")
+			e.plant(uid, "azure-defender-endpoint-integration", "Defender for Endpoint integration switched off in the sandbox")
+			e.plant(uid, "azure-monitor-application-insights", "sandbox apps run without Application Insights")
+			e.plant(uid, "azure-network-bastion-host", "no Bastion in the sandbox: the jump host's RDP is opened to the internet instead")
 		}
 		e.plant(uid, "azure-iam-no-root-user-access-admin", "a Global Administrator elevated to User Access Administrator at the root scope and never removed it; every subscription inherits it")
 
@@ -1040,6 +1071,9 @@ func (e *estate) azureStorage() {
 	leg.Properties.KeyCreationTime.Key1 = e.ago(days(2100))
 	leg.Properties.KeyCreationTime.Key2 = e.ago(days(700))
 	leg.BlobService.Properties.IsVersioningEnabled = false
+	leg.FileService.Properties.ShareDeleteRetentionPolicy = azRetention{Enabled: false}
+	leg.FileService.Properties.ProtocolSettings.SMB.Versions = ""
+	leg.FileService.Properties.ProtocolSettings.SMB.ChannelEncryption = ""
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxlegacy", "growth-team", leg)
 	e.plant(u, "azure-storage-geo-redundant", "legacy account kept in a single region (LRS)")
 	e.plant(u, "azure-storage-shared-key-disabled", "old deployment scripts still sign requests with the account key")
@@ -1047,6 +1081,9 @@ func (e *estate) azureStorage() {
 	e.plant(u, "azure-storage-key-expiration-policy", "no key expiration policy on the legacy account")
 	e.plant(u, "azure-storage-keys-rotated-90-days", "key1 has not been regenerated since the account was created")
 	e.plant(u, "azure-storage-blob-versioning", "blob versioning never enabled on the legacy account")
+	e.plant(u, "azure-storage-file-share-soft-delete", "deleted file shares cannot be recovered")
+	e.plant(u, "azure-storage-smb-311", "file shares still accept SMB 2.1 and 3.0 for old Windows servers")
+	e.plant(u, "azure-storage-smb-aes256", "SMB channel encryption still allows AES-128")
 	e.plant(u, "azure-storage-secure-transfer-required", "legacy account still accepts plain HTTP")
 	e.plant(u, "azure-storage-minimum-tls-12", "legacy account still accepts TLS 1.0 clients")
 
@@ -1170,10 +1207,12 @@ func (e *estate) azurePaaS() {
 	demo.Properties.HTTPSOnly = false
 	demo.Properties.SiteConfig.FtpsState = "AllAllowed"
 	demo.AppSettings = append(demo.AppSettings, azAppSetting{Name: "STRIPE_SECRET_KEY", LooksLikeSecret: true})
+	demo.DiagnosticSettings = []azDiagSetting{}
 	u = azRID(azSandbox, "rg-sandbox", "Microsoft.Web/sites", "app-acme-sbx-demo")
 	e.add(azRes(u, azSandbox, "eastus", "azure_app_service", "app-acme-sbx-demo", azTags("growth-team", "sandbox"), time.Time{}), demo)
 	e.plant(u, "azure-appservice-https-only", "demo app still serves plain HTTP")
 	e.plant(u, "azure-appservice-ftps-disabled", "plain FTP deployment left enabled")
+	e.plant(u, "azure-appservice-http-logs", "no diagnostic setting: the demo app's HTTP requests are not logged")
 	e.plant(u, "azure-appservice-no-plaintext-secrets", "Stripe secret key pasted into an application setting instead of a Key Vault reference")
 
 	// AKS (the sandbox has no AKS: the namespace is not registered there).
@@ -1237,6 +1276,21 @@ func (e *estate) azureTenant() {
 		},
 		"conditional_access_policies": []any{},
 		"named_locations":             []any{map[string]any{"id": "5e1c9a7b-3d2f-4b8e-a6c4-0f9d7b5e3a21", "display_name": "Blocked countries"}},
+		"global_administrators":       4,
+		"group_settings": []any{
+			map[string]any{"display_name": "Password Rule Settings", "template_id": "5cf42378-d67d-4f36-ba46-e8b86229381d", "values": []any{
+				map[string]any{"name": "LockoutThreshold", "value": "10"}, map[string]any{"name": "LockoutDurationInSeconds", "value": "60"},
+				map[string]any{"name": "EnableBannedPasswordCheck", "value": "True"}, map[string]any{"name": "BannedPasswordList", "value": "acme\tacmecorp\tacme2026"},
+			}},
+			map[string]any{"display_name": "Group.Unified", "template_id": "62375ab9-6b52-47ed-826b-58e47e0e304b", "values": []any{
+				map[string]any{"name": "EnableGroupCreation", "value": "true"},
+			}},
+		},
+		"subscription_policy": map[string]any{"properties": map[string]any{
+			"block_subscriptions_leaving_tenant": true, "block_subscriptions_into_tenant": true,
+		}},
+		"diagnostic_settings": []azDiagSetting{azDiag(azProd, "entra-to-law", "AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs",
+			"ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs", "ProvisioningLogs")},
 		"mfa_registration": map[string]any{
 			"users": 412, "users_mfa_registered": 409, "admins": 6, "admins_mfa_registered": 6, "admins_without_mfa": []string{},
 		},
@@ -1246,6 +1300,8 @@ func (e *estate) azureTenant() {
 	e.plant(uid, "azure-entra-user-consent-disabled", "users may consent to low-risk apps from verified publishers instead of going through admin consent")
 	e.plant(uid, "azure-entra-trusted-named-location", "only a country block list is defined: no trusted office ranges")
 	e.plant(uid, "azure-entra-mfa-registered-all-users", "three users never registered an MFA method")
+	e.plant(uid, "azure-entra-m365-group-creation-restricted", "anyone can create Microsoft 365 groups (and their Teams and SharePoint sites)")
+	e.plant(uid, "azure-entra-diagnostic-graph-activity-logs", "Microsoft Graph activity logs are not exported")
 }
 
 // azureData emits the Network Watcher flow logs and the PostgreSQL and
@@ -1276,6 +1332,27 @@ func (e *estate) azureData() {
 	e.plant(u, "azure-network-flow-log-traffic-analytics", "sandbox flow records stay in storage: traffic analytics is off")
 	u = flow(azSandbox, "eastus", "fl-nsg-sbx-jump", azRID(azSandbox, "rg-sandbox", "Microsoft.Network/networkSecurityGroups", "nsg-sbx-jump"), false, 90, true)
 	e.plant(u, "azure-network-flow-log-enabled", "the jump host's NSG flow log was switched off during a cost review")
+
+	appi := azRID(azProd, "rg-web-eus", "Microsoft.Insights/components", "appi-acme-web-eus")
+	e.add(azRes(appi, azProd, "eastus", "azure_application_insights", "appi-acme-web-eus", azTags("web-team", "production"), time.Time{}), map[string]any{
+		"kind": "web",
+		"properties": map[string]any{
+			"application_type": "web", "provisioning_state": "Succeeded", "workspace_resource_id": law, "ingestion_mode": "LogAnalytics",
+			"public_network_access_for_ingestion": "Enabled", "public_network_access_for_query": "Enabled", "disable_local_auth": true,
+		},
+	})
+	vnetProd := azRID(azProd, "rg-network-eus", "Microsoft.Network/virtualNetworks", "vnet-prod-eus")
+	bas := azRID(azProd, "rg-network-eus", "Microsoft.Network/bastionHosts", "bas-acme-prod-eus")
+	e.add(azRes(bas, azProd, "eastus", "azure_bastion_host", "bas-acme-prod-eus", azTags("network-team", "production"), time.Time{}), map[string]any{
+		"sku": map[string]any{"name": "Standard"},
+		"properties": map[string]any{
+			"provisioning_state": "Succeeded", "dns_name": "bst-7f3c9a.bastion.azure.com", "enable_tunneling": true,
+			"enable_ip_connect": false, "enable_shareable_link": false, "disable_copy_paste": false,
+			"ip_configurations": []any{map[string]any{"name": "ipconf", "properties": map[string]any{
+				"subnet": map[string]any{"id": vnetProd + "/subnets/AzureBastionSubnet"}}}},
+		},
+	})
+	e.edge(bas, vnetProd, "in_network")
 
 	type param struct{ name, value, def string }
 	server := func(kind, typ, sub, rg, region, name, owner string, sku azSKU, network map[string]any, fw [][3]string, params []param, extra map[string]any) string {
