@@ -282,7 +282,8 @@ func TestBrowserDashboard(t *testing.T) {
 	if findChromium() == "" {
 		t.Skip("chromium is not installed (set CLOUDWARD_CHROMIUM to its path)")
 	}
-	h := newHarness(t, server.Options{})
+	_, _, _, aiKinds := standInAIKinds(t)
+	h := newHarness(t, server.Options{Kinds: aiKinds})
 	// Two snapshots, so that the trend and the drift timeline have a line.
 	var snaps []int64
 	for range 2 {
@@ -413,6 +414,51 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Errorf("resource page lacks %q", want)
 		}
 	}
+
+	// AI inventory: the AI resources across clouds, what they reach and
+	// their failing checks, as the API lists them; a related resource
+	// opens its page.
+	var ai aiPage
+	h.do("GET", "/api/v1/ai", h.reader, nil, 200, &ai)
+	if ai.Resources == 0 || len(ai.Items) == 0 {
+		t.Fatalf("AI inventory = %+v, want resources", ai)
+	}
+	b.do("open the AI inventory", chromedp.Click(chromedp.CSS(`#nav a[href="#/ai"]`)), chromedp.WaitVisible(chromedp.ID("ai-count")))
+	b.waitFor("the AI rows", fmt.Sprintf(`document.querySelectorAll("#view tr.ai-row").length === %d`, len(ai.Items)))
+	if got := b.text("#ai-count"); got != thousands(ai.Resources)+"\nAI resources" {
+		t.Errorf("AI count card = %q, want %d AI resources", got, ai.Resources)
+	}
+	var withRel, withFail *aiItem
+	for i, it := range ai.Items {
+		if withRel == nil && len(it.Related) > 0 && it.Related[0].Name != "" {
+			withRel = &ai.Items[i]
+		}
+		if withFail == nil && len(it.Failing) > 0 {
+			withFail = &ai.Items[i]
+		}
+	}
+	if withRel == nil || withFail == nil {
+		t.Fatalf("the first AI page has no resource with related resources (%v) or failing checks (%v)", withRel != nil, withFail != nil)
+	}
+	rowText := func(uid string) string {
+		return eval[string](b, fmt.Sprintf(`(() => { const a = [...document.querySelectorAll("#view tr.ai-row a")].find(a => a.getAttribute("href") === "#/resource?uid=" + encodeURIComponent(%s));
+			return a ? a.closest("tr").textContent : ""; })()`, js(uid)))
+	}
+	if row := rowText(withFail.UID); !strings.Contains(row, string(withFail.MaxSeverity)) || !strings.Contains(row, "Planted "+withFail.Failing[0].CheckID) {
+		t.Errorf("AI row of %s = %q, want its failing check %s", withFail.UID, row, withFail.Failing[0].CheckID)
+	}
+	rel := withRel.Related[0]
+	if row := rowText(withRel.UID); !strings.Contains(row, rel.Name) || !strings.Contains(row, rel.Type) {
+		t.Errorf("AI row of %s = %q, want related %s (%s)", withRel.UID, row, rel.Name, rel.Type)
+	}
+	b.do("filter the AI inventory by kind",
+		chromedp.SetValue(chromedp.CSS(`#view select[name="kind"]`), withRel.Kind),
+		chromedp.Click(chromedp.CSS(`#view form.filters button[type="submit"]`)))
+	b.waitFor("the kind filter", fmt.Sprintf(`location.hash.includes("kind=") &&
+		[...document.querySelectorAll("#view tr.ai-row")].every(r => r.cells[0].textContent.endsWith(%s))`, js(withRel.Kind)))
+	b.do("open a resource an AI resource reaches", chromedp.Click(chromedp.JSPath(fmt.Sprintf(
+		`[...document.querySelectorAll("#view tr.ai-row td:nth-child(3) a")].find(a => a.getAttribute("href") === "#/resource?uid=" + encodeURIComponent(%s))`, js(rel.UID)))))
+	b.waitFor("the related resource's page", fmt.Sprintf(`(() => { const d = document.querySelector("#view dd.mono"); return d !== null && d.textContent === %s; })()`, js(rel.UID)))
 
 	// Findings: the list starts with the most severe failing finding.
 	var fs struct {
