@@ -143,8 +143,9 @@ func TestCollectScenario(t *testing.T) {
 		t.Error("suspended account was scanned")
 	}
 	// The empty account: account facts, password policy and one settings
-	// resource per region, nothing else.
-	if got, want := count[empty], map[string]int{"aws_account": 1, "aws_iam_password_policy": 1, "aws_ec2_regional_settings": 2}; !mapsEqual(got, want) {
+	// resource and one Bedrock invocation logging configuration per region,
+	// nothing else.
+	if got, want := count[empty], map[string]int{"aws_account": 1, "aws_iam_password_policy": 1, "aws_ec2_regional_settings": 2, "aws_bedrock_model_invocation_logging": 2}; !mapsEqual(got, want) {
 		t.Errorf("empty account: got %v, want %v", got, want)
 	}
 	// The member account: eu-west-1 denied → every regional service there
@@ -170,7 +171,7 @@ func TestCollectScenario(t *testing.T) {
 		}
 	}
 	for _, svc := range []string{"ec2", "kms", "cloudtrail", "config", "rds", "lambda", "logs", "access-analyzer",
-		"securityhub", "cloudwatch", "sns", "elasticfilesystem", "sqs", "secretsmanager", "events", "glacier"} {
+		"securityhub", "cloudwatch", "sns", "elasticfilesystem", "sqs", "secretsmanager", "events", "glacier", "sagemaker", "bedrock"} {
 		if !denied[svc] {
 			t.Errorf("no denied error for %s in member eu-west-1 (got %v): every regional service must report it", svc, denied)
 		}

@@ -16,7 +16,7 @@ type clientInterface struct {
 // clientInterfaces lists every interface through which the collector calls
 // AWS. Together they are the complete set of operations it can perform.
 func clientInterfaces() []clientInterface {
-	return []clientInterface{
+	return append([]clientInterface{
 		{"sts", reflect.TypeFor[stsAPI]()},
 		{"organizations", reflect.TypeFor[organizationsAPI]()},
 		{"account", reflect.TypeFor[accountAPI]()},
@@ -39,7 +39,7 @@ func clientInterfaces() []clientInterface {
 		{"secretsmanager", reflect.TypeFor[secretsManagerAPI]()},
 		{"events", reflect.TypeFor[eventBridgeAPI]()},
 		{"glacier", reflect.TypeFor[glacierAPI]()},
-	}
+	}, aiClientInterfaces()...)
 }
 
 // RequiredPermissions returns the IAM actions the collector needs, sorted:

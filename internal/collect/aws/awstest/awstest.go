@@ -324,7 +324,8 @@ func decodeS3(req *request, r *http.Request) error {
 
 // restRoutes map REST requests to operations: the first route whose
 // service and method match, whose path starts with prefix and (when set)
-// ends with suffix wins; the path segments in between are parameters.
+// ends with suffix wins; the path segments in between are parameters. A
+// "*" in prefix matches one path segment, which is a parameter too.
 var restRoutes = []struct {
 	service, method, prefix, op, suffix string
 }{
@@ -341,16 +342,62 @@ var restRoutes = []struct {
 	{"account", "POST", "/getAlternateContact", "GetAlternateContact", ""},
 	{"account", "POST", "/getContactInformation", "GetContactInformation", ""},
 	{"elasticfilesystem", "GET", "/2015-02-01/file-systems", "DescribeFileSystems", ""},
+	// Bedrock and Agents for Bedrock share the signing name bedrock.
+	{"bedrock", "GET", "/custom-models/", "GetCustomModel", ""},
+	{"bedrock", "GET", "/custom-models", "ListCustomModels", ""},
+	{"bedrock", "GET", "/provisioned-model-throughputs", "ListProvisionedModelThroughputs", ""},
+	{"bedrock", "GET", "/logging/modelinvocations", "GetModelInvocationLoggingConfiguration", ""},
+	{"bedrock", "GET", "/guardrails/", "GetGuardrail", ""},
+	{"bedrock", "GET", "/guardrails", "ListGuardrails", ""},
+	{"bedrock", "GET", "/model-customization-jobs/", "GetModelCustomizationJob", ""},
+	{"bedrock", "GET", "/model-customization-jobs", "ListModelCustomizationJobs", ""},
+	{"bedrock", "POST", "/listTagsForResource", "ListTagsForResource", ""},
+	{"bedrock", "GET", "/tags/", "ListTagsForResource", ""},
+	{"bedrock", "POST", "/agents/*/agentversions/", "ListAgentKnowledgeBases", "/knowledgebases/"},
+	{"bedrock", "POST", "/agents/", "ListAgents", ""},
+	{"bedrock", "GET", "/agents/", "GetAgent", ""},
+	{"bedrock", "POST", "/knowledgebases/*/datasources/", "ListDataSources", ""},
+	{"bedrock", "POST", "/knowledgebases/", "ListKnowledgeBases", ""},
+	{"bedrock", "GET", "/knowledgebases/*/datasources/", "GetDataSource", ""},
+	{"bedrock", "GET", "/knowledgebases/", "GetKnowledgeBase", ""},
+}
+
+// cutRoutePrefix matches prefix against the start of path, "*" standing
+// for one segment, and returns the rest of the path and the segments "*"
+// matched.
+func cutRoutePrefix(path, prefix string) (rest string, wild []string, ok bool) {
+	parts := strings.Split(prefix, "*")
+	rest = path
+	for i, part := range parts {
+		if !strings.HasPrefix(rest, part) {
+			return "", nil, false
+		}
+		rest = rest[len(part):]
+		if i == len(parts)-1 {
+			break
+		}
+		seg, after, found := strings.Cut(rest, "/")
+		if !found || seg == "" {
+			return "", nil, false
+		}
+		wild = append(wild, seg)
+		rest = "/" + after
+	}
+	return rest, wild, true
 }
 
 func decodeREST(req *request, r *http.Request, body []byte) error {
 	path := r.URL.EscapedPath()
 	for _, rt := range restRoutes {
-		if rt.service == req.service && rt.method == r.Method && strings.HasPrefix(path, rt.prefix) &&
-			strings.HasSuffix(path, rt.suffix) && len(path) >= len(rt.prefix)+len(rt.suffix) {
+		if rt.service != req.service || rt.method != r.Method {
+			continue
+		}
+		rest, wild, ok := cutRoutePrefix(path, rt.prefix)
+		if ok && strings.HasSuffix(rest, rt.suffix) && len(rest) >= len(rt.suffix) {
 			req.op = rt.op
-			rest := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(path, rt.prefix), rt.suffix), "/")
-			for _, seg := range strings.Split(rest, "/") {
+			rest = strings.Trim(strings.TrimSuffix(rest, rt.suffix), "/")
+			segs := append(wild, strings.Split(rest, "/")...)
+			for _, seg := range segs {
 				if seg == "" || seg == "url" {
 					continue
 				}
