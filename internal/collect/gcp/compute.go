@@ -38,6 +38,7 @@ func (s *scope) compute(ctx context.Context, meta chan<- *compute.Metadata) erro
 	g.Go(func() error { return s.firewalls(gctx) })
 	g.Go(func() error { return s.networks(gctx) })
 	g.Go(func() error { return s.subnetworks(gctx) })
+	g.Go(func() error { return s.backendServices(gctx) })
 	return g.Wait()
 }
 
@@ -218,6 +219,45 @@ func (s *scope) unreachable(ctx context.Context, op string, scopes []string) err
 		err := s.fail(ctx, last(sc), "compute", op,
 			fmt.Errorf("%s unreachable: its resources are not in the answer", sc))
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// backendServices collects the load balancers' backend services, global
+// and regional (backendServices.aggregatedList).
+func (s *scope) backendServices(ctx context.Context) error {
+	schema := s.r.c.kinds["gcp_compute_backend_service"].Schema
+	var all []*compute.BackendService
+	var unreachable []string
+	err := s.call(ctx, func() error {
+		return s.r.c.cmp.BackendServices.AggregatedList(s.id).Context(ctx).Pages(ctx, func(l *compute.BackendServiceAggregatedList) error {
+			for _, sl := range l.Items {
+				all = append(all, sl.BackendServices...)
+			}
+			unreachable = append(unreachable, l.Unreachables...)
+			return nil
+		})
+	})
+	if err != nil {
+		return s.fail(ctx, "", "compute", "compute.backendServices.aggregatedList", err)
+	}
+	if err := s.unreachable(ctx, "compute.backendServices.aggregatedList", unreachable); err != nil {
+		return err
+	}
+	for _, b := range all {
+		doc, err := shape(b, schema, paths("region", "security_policy"))
+		if err != nil {
+			return err
+		}
+		region, scope := "", "global"
+		if b.Region != "" {
+			region = last(b.Region)
+			scope = "regions/" + region
+		}
+		uid := "//compute.googleapis.com/projects/" + s.id + "/" + scope + "/backendServices/" + b.Name
+		if err := s.r.emit(ctx, "gcp_compute_backend_service", uid, s.id, region, b.Name, nil, b.CreationTimestamp, doc); err != nil {
 			return err
 		}
 	}

@@ -16,18 +16,21 @@ import (
 	"golang.org/x/oauth2/google"
 	"golang.org/x/sync/errgroup"
 	aiplatform "google.golang.org/api/aiplatform/v1"
+	apikeys "google.golang.org/api/apikeys/v2"
 	bigquery "google.golang.org/api/bigquery/v2"
 	cloudkms "google.golang.org/api/cloudkms/v1"
 	crm "google.golang.org/api/cloudresourcemanager/v3"
 	compute "google.golang.org/api/compute/v1"
 	container "google.golang.org/api/container/v1"
 	dns "google.golang.org/api/dns/v1"
+	essentialcontacts "google.golang.org/api/essentialcontacts/v1"
 	iam "google.golang.org/api/iam/v1"
 	"google.golang.org/api/impersonate"
 	logging "google.golang.org/api/logging/v2"
 	monitoring "google.golang.org/api/monitoring/v3"
 	notebooks "google.golang.org/api/notebooks/v2"
 	"google.golang.org/api/option"
+	serviceusage "google.golang.org/api/serviceusage/v1"
 	sqladmin "google.golang.org/api/sqladmin/v1"
 	storage "google.golang.org/api/storage/v1"
 
@@ -93,18 +96,21 @@ type Collector struct {
 	log   *slog.Logger
 	kinds map[string]resource.Kind
 	// One REST client per service, all on the same guarded HTTP client.
-	crm  *crm.Service
-	cmp  *compute.Service
-	gcs  *storage.Service
-	iam  *iam.Service
-	sql  *sqladmin.Service
-	kms  *cloudkms.Service
-	gke  *container.Service
-	dns  *dns.Service
-	logs *logging.Service
-	bq   *bigquery.Service
-	mon  *monitoring.Service
-	nb   *notebooks.Service
+	crm      *crm.Service
+	cmp      *compute.Service
+	gcs      *storage.Service
+	iam      *iam.Service
+	sql      *sqladmin.Service
+	kms      *cloudkms.Service
+	gke      *container.Service
+	dns      *dns.Service
+	logs     *logging.Service
+	bq       *bigquery.Service
+	mon      *monitoring.Service
+	nb       *notebooks.Service
+	keys     *apikeys.Service
+	contacts *essentialcontacts.Service
+	usage    *serviceusage.Service
 	// ai is the global Vertex AI endpoint (locations); aiAt returns the
 	// regional one each location's resources are served from.
 	ai       *aiplatform.Service
@@ -212,6 +218,15 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if c.nb, err = notebooks.NewService(ctx, o("notebooks", "")...); err != nil {
 		return nil, fmt.Errorf("gcp notebooks client: %w", err)
+	}
+	if c.keys, err = apikeys.NewService(ctx, o("apikeys", "")...); err != nil {
+		return nil, fmt.Errorf("gcp apikeys client: %w", err)
+	}
+	if c.contacts, err = essentialcontacts.NewService(ctx, o("essentialcontacts", "")...); err != nil {
+		return nil, fmt.Errorf("gcp essentialcontacts client: %w", err)
+	}
+	if c.usage, err = serviceusage.NewService(ctx, o("serviceusage", "")...); err != nil {
+		return nil, fmt.Errorf("gcp serviceusage client: %w", err)
 	}
 	if c.ai, err = aiplatform.NewService(ctx, o("aiplatform", "")...); err != nil {
 		return nil, fmt.Errorf("gcp aiplatform client: %w", err)

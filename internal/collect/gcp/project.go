@@ -86,6 +86,9 @@ type scope struct {
 	// collection error (or a panic): they were not read completely.
 	mu     sync.Mutex
 	failed map[string]bool
+	// extra holds project-level facts other services read for the
+	// project resource (essential_contacts, enabled_services).
+	extra map[string]any
 }
 
 // call runs one API call (or one paged listing) within the project's
@@ -152,6 +155,9 @@ var services = []struct {
 	{"notebooks", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error {
 		return s.workbenchInstances(ctx)
 	}},
+	{"apikeys", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.apiKeys(ctx) }},
+	{"essentialcontacts", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.essentialContacts(ctx) }},
+	{"serviceusage", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.enabledServices(ctx) }},
 }
 
 // project collects every service of one project at once, each behind
@@ -159,7 +165,7 @@ var services = []struct {
 // resource itself is emitted last, once it knows which services were read
 // completely (its "collected" field).
 func (r *run) project(ctx context.Context, p *crm.Project) error {
-	s := &scope{r: r, id: p.ProjectId, number: strings.TrimPrefix(p.Name, "projects/"), sem: make(chan struct{}, r.c.opts.Concurrency), failed: map[string]bool{}}
+	s := &scope{r: r, id: p.ProjectId, number: strings.TrimPrefix(p.Name, "projects/"), sem: make(chan struct{}, r.c.opts.Concurrency), failed: map[string]bool{}, extra: map[string]any{}}
 	// The compute service reads the project-wide metadata the project
 	// resource carries; it hands it over (nil when unreadable) on meta.
 	meta := make(chan *compute.Metadata, 1)
@@ -239,6 +245,11 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 		return ctx.Err()
 	}
 	doc["collected"] = s.collected()
+	s.mu.Lock()
+	for k, v := range s.extra {
+		doc[k] = v
+	}
+	s.mu.Unlock()
 	uid := "//cloudresourcemanager.googleapis.com/projects/" + s.number
 	return s.r.emit(ctx, "gcp_project", uid, s.id, "", p.ProjectId, p.Labels, p.CreateTime, doc)
 }
