@@ -39,7 +39,7 @@ func fixtureAI() *AIInventory {
 			}},
 		{UID: "/subscriptions/0f6c/resourceGroups/ai/providers/Microsoft.CognitiveServices/accounts/oai-shop", Name: "oai-shop",
 			Kind: "azure_cognitive_services_account", Provider: "azure", Account: "0f6c-sub", Region: "westeurope",
-			Links: []AILink{{Class: LinkData, UID: "/subscriptions/0f6c/resourceGroups/ai/providers/Microsoft.Storage/storageAccounts/stshopai", Name: "stshopai", Kind: "azure_storage_account", Edge: "reads_data"}},
+			Links:   []AILink{{Class: LinkData, UID: "/subscriptions/0f6c/resourceGroups/ai/providers/Microsoft.Storage/storageAccounts/stshopai", Name: "stshopai", Kind: "azure_storage_account", Edge: "reads_data"}},
 			Failing: []AIFinding{{CheckID: "azure-cognitiveservices-local-auth-disabled", Title: "Azure OpenAI account does not accept API keys", Severity: finding.Medium}}},
 	}}
 	inv.Sort()
