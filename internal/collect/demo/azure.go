@@ -485,7 +485,7 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	p.MinimumTLSVersion = "TLS1_2"
 	p.AllowSharedKeyAccess = false
 	p.DefaultToOAuthAuthentication = true
-	p.PublicNetworkAccess = "Enabled"
+	p.PublicNetworkAccess = "Disabled"
 	p.NetworkACLs.DefaultAction = "Deny"
 	p.NetworkACLs.Bypass = "AzureServices"
 	p.NetworkACLs.IPRules = []azIPRule{{Value: "203.0.113.0/24", Action: "Allow"}}
@@ -499,7 +499,10 @@ func (e *estate) azCleanStorage(created time.Duration) *azStorageAccount {
 	}{90}
 	p.KeyCreationTime.Key1 = e.ago(days(40))
 	p.KeyCreationTime.Key2 = e.ago(days(40))
-	p.PrivateEndpointConnections = []azPrivateEndpointConnection{}
+	var pe azPrivateEndpointConnection
+	pe.ID = "pe-blob"
+	pe.Properties.State.Status = "Approved"
+	p.PrivateEndpointConnections = []azPrivateEndpointConnection{pe}
 	b := &s.BlobService.Properties
 	b.DeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
 	b.ContainerDeleteRetentionPolicy = azRetention{Enabled: true, Days: 14}
@@ -948,14 +951,19 @@ func (e *estate) azureNetwork() {
 			}
 			list = append(list, map[string]any{"name": s.name, "id": uid + "/subnets/" + s.name, "properties": p})
 		}
-		e.add(azRes(uid, sub, region, "azure_virtual_network", name, azTags("network-team", azEnv(sub)), time.Time{}), map[string]any{
-			"properties": map[string]any{
-				"provisioning_state":     "Succeeded",
-				"address_space":          map[string]any{"address_prefixes": []string{cidr}},
-				"enable_ddos_protection": false,
-				"subnets":                list,
-			},
-		})
+		props := map[string]any{
+			"provisioning_state":     "Succeeded",
+			"address_space":          map[string]any{"address_prefixes": []string{cidr}},
+			"enable_ddos_protection": sub == azProd,
+			"subnets":                list,
+		}
+		if sub == azProd {
+			props["ddos_protection_plan"] = map[string]any{"id": azRID(azProd, "rg-network-eus", "Microsoft.Network/ddosProtectionPlans", "ddos-acme")}
+		}
+		e.add(azRes(uid, sub, region, "azure_virtual_network", name, azTags("network-team", azEnv(sub)), time.Time{}), map[string]any{"properties": props})
+		if sub == azSandbox {
+			e.plant(uid, "azure-vnet-ddos-protection", "sandbox networks are left out of the DDoS protection plan")
+		}
 		return uid
 	}
 	vnet(azProd, "rg-network-eus", "eastus", "vnet-prod-eus", "10.10.0.0/16",
@@ -1051,8 +1059,12 @@ func (e *estate) azureStorage() {
 	pub.Properties.NetworkACLs.DefaultAction = "Allow"
 	pub.Properties.NetworkACLs.IPRules = []azIPRule{}
 	pub.Locks = []azLock{}
+	pub.Properties.PublicNetworkAccess = "Enabled"
+	pub.Properties.PrivateEndpointConnections = []azPrivateEndpointConnection{}
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxpublic", "growth-team", pub)
 	e.plant(u, "azure-storage-geo-redundant", "shared downloads kept in a single region (LRS)")
+	e.plant(u, "azure-storage-public-network-disabled", "public endpoint left on to share downloads")
+	e.plant(u, "azure-storage-private-endpoint", "no private endpoint: everything goes through the public endpoint")
 	e.plant(u, "azure-storage-delete-lock", "no delete lock on the account or its resource group: one command deletes the shared downloads")
 	e.plant(u, "azure-storage-blob-public-access-disabled", "anonymous blob access allowed to share demo downloads")
 	e.plant(u, "azure-storage-default-network-deny", "storage firewall left open to all networks")
@@ -1066,6 +1078,8 @@ func (e *estate) azureStorage() {
 	leg.Properties.SupportsHTTPSTrafficOnly = false
 	leg.Properties.MinimumTLSVersion = "TLS1_0"
 	leg.Properties.AllowSharedKeyAccess = true
+	leg.Properties.PublicNetworkAccess = "Enabled"
+	leg.Properties.PrivateEndpointConnections = []azPrivateEndpointConnection{}
 	leg.Properties.DefaultToOAuthAuthentication = false
 	leg.Properties.KeyPolicy = nil
 	leg.Properties.KeyCreationTime.Key1 = e.ago(days(2100))
@@ -1076,6 +1090,8 @@ func (e *estate) azureStorage() {
 	leg.FileService.Properties.ProtocolSettings.SMB.ChannelEncryption = ""
 	u = acct(azSandbox, "rg-sandbox", "eastus", "acmesbxlegacy", "growth-team", leg)
 	e.plant(u, "azure-storage-geo-redundant", "legacy account kept in a single region (LRS)")
+	e.plant(u, "azure-storage-public-network-disabled", "legacy account still reached over its public endpoint")
+	e.plant(u, "azure-storage-private-endpoint", "legacy account predates private endpoints and never got one")
 	e.plant(u, "azure-storage-shared-key-disabled", "old deployment scripts still sign requests with the account key")
 	e.plant(u, "azure-storage-default-oauth", "the portal still reads data with the account key")
 	e.plant(u, "azure-storage-key-expiration-policy", "no key expiration policy on the legacy account")
@@ -1090,8 +1106,12 @@ func (e *estate) azureStorage() {
 	exp := e.azCleanStorage(days(20))
 	exp.SKU.Name = "Standard_LRS"
 	exp.Properties.NetworkACLs.Bypass = "None"
+	exp.Properties.PublicNetworkAccess = "Enabled"
+	exp.Properties.PrivateEndpointConnections = []azPrivateEndpointConnection{}
 	u = acct(azSandbox, "rg-sandbox-experiments", "centralus", "acmesbxexperiments", "ml-team", exp)
 	e.plant(u, "azure-storage-geo-redundant", "experiment data kept in a single region (LRS)")
+	e.plant(u, "azure-storage-public-network-disabled", "experiment account reachable on its public endpoint")
+	e.plant(u, "azure-storage-private-endpoint", "no private endpoint for the experiment account")
 	e.plant(u, "azure-storage-trusted-services-bypass", "firewall denies by default without the trusted-services exception: diagnostic logs cannot be written")
 	e.plant(u, "org-allowed-regions", "experiment data stored in centralus, outside the allowed regions")
 }
