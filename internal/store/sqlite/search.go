@@ -45,8 +45,7 @@ func (s *Store) searchIndexed(ctx context.Context, snapshot int64) (bool, error)
 }
 
 // IndexSnapshot builds the search index of a complete snapshot (see
-// migrations/0005_search_index.sql), and keeps its finding and resource
-// counts (search_f_N, search_c_N), in one write transaction, so a crash
+// migrations/0005_search_index.sql) in one write transaction, so a crash
 // leaves no half-built index and concurrent calls build it once. Scans
 // writing meanwhile wait for that transaction: about 40 s at 1,000,000
 // resources on a 2-core machine. It then drops the indexes of snapshots
@@ -75,12 +74,10 @@ func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
 	r, t, g := searchTable("search_r_", snapshot), searchTable("search_t_", snapshot), searchTable("search_g_", snapshot)
-	f, c := searchTable("search_f_", snapshot), searchTable("search_c_", snapshot)
 	id := strconv.FormatInt(snapshot, 10)
 	stmts := []string{
 		// A leftover of an index whose drop did not finish.
 		`DROP TABLE IF EXISTS ` + r, `DROP TABLE IF EXISTS ` + t, `DROP TABLE IF EXISTS ` + g,
-		`DROP TABLE IF EXISTS ` + f, `DROP TABLE IF EXISTS ` + c,
 		`CREATE TABLE ` + r + ` (rid INTEGER PRIMARY KEY, uid TEXT NOT NULL, provider TEXT NOT NULL,
 			account TEXT NOT NULL, region TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, tags TEXT)`,
 		`INSERT INTO ` + r + ` (uid, provider, account, region, kind, name, tags)
@@ -97,10 +94,6 @@ func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 			PRIMARY KEY (key, value, rid)) WITHOUT ROWID`,
 		`INSERT INTO ` + g + ` (key, value, rid) SELECT j.key, j.value, r.rid FROM ` + r + ` r, json_each(r.tags) j
 			WHERE r.tags IS NOT NULL`,
-		// The aggregates, kept: counting a snapshot's findings reads every
-		// finding (a minute at 1,000,000 resources), so it is done once.
-		`CREATE TABLE ` + f + ` AS ` + findingGroupsSQL(r+" r ON r.uid = f.resource_uid", id),
-		`CREATE TABLE ` + c + ` AS SELECT provider, account, region, kind, count(*) AS n FROM ` + r + ` GROUP BY 1, 2, 3, 4`,
 	}
 	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -112,6 +105,9 @@ func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
 	if err := dropSearchIndexes(ctx, tx); err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	if err := dropStaleCounts(ctx, tx); err != nil {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -147,8 +143,6 @@ func dropSearchIndexes(ctx context.Context, tx *sql.Tx) error {
 			`DROP TABLE IF EXISTS ` + searchTable("search_r_", id),
 			`DROP TABLE IF EXISTS ` + searchTable("search_t_", id),
 			`DROP TABLE IF EXISTS ` + searchTable("search_g_", id),
-			`DROP TABLE IF EXISTS ` + searchTable("search_f_", id),
-			`DROP TABLE IF EXISTS ` + searchTable("search_c_", id),
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("drop search index of snapshot %d: %w", id, err)
@@ -312,6 +306,89 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 	return page, nil
 }
 
+// Counting a snapshot's findings reads all of them (4.9 million rows at
+// 1,000,000 resources: about a minute on a busy 2-core machine), so the
+// counts are kept once computed, in small tables per snapshot:
+// search_f_N (findings by group) and search_c_N (resources by group).
+// They are computed on a read-only connection and written in a short
+// transaction, so a scan writing meanwhile is not held up.
+
+// countsTable returns the rows of the kept counts table name, or ok false
+// when there is none yet.
+func (s *Store) countsTable(ctx context.Context, name string) (bool, error) {
+	var one int
+	err := s.rdb.QueryRowContext(ctx, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// keepCounts writes rows (each with len(cols) values) to the new table
+// name. A concurrent call that wrote it first wins; both have the same
+// rows.
+func (s *Store) keepCounts(ctx context.Context, name, cols string, rows [][]any) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+name+` (`+cols+`)`); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+name).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	for _, r := range rows {
+		marks := strings.Repeat(", ?", len(r))[2:]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+name+` VALUES (`+marks+`)`, r...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// dropStaleCounts drops the kept counts of snapshots that are no longer
+// complete.
+func dropStaleCounts(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
+		AND (name LIKE 'search\_f\_%' ESCAPE '\' OR name LIKE 'search\_c\_%' ESCAPE '\')`)
+	if err != nil {
+		return fmt.Errorf("list kept counts: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("list kept counts: %w", err)
+		}
+		names = append(names, n)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("list kept counts: %w", err)
+	}
+	for _, n := range names {
+		id, err := strconv.ParseInt(n[len("search_f_"):], 10, 64)
+		if err != nil {
+			continue // not ours
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM snapshots WHERE id = ? AND status = 'complete'`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE `+n); err != nil {
+				return fmt.Errorf("drop kept counts %s: %w", n, err)
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("list kept counts: %w", err)
+		}
+	}
+	return nil
+}
+
 // findingGroupsSQL aggregates snapshot id's findings joined to their
 // resources through join ("<table> r ON …"). PASS findings are in
 // snap_findings and, compactly, in snap_passes (migration 0006): the same
@@ -320,10 +397,10 @@ func findingGroupsSQL(join, id string) string {
 	passJoin := strings.NewReplacer("f.snapshot_id", "p.snapshot_id", "f.resource_uid", "j.value").Replace(join)
 	return `SELECT check_id, status, severity, provider, account, region, kind, sum(n) AS n, sum(new) AS new FROM (
 		SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
-			count(*) AS n, count(fs.first_seen) AS new
+			count(*) AS n, count(CASE WHEN f.status <> 'PASS' THEN fs.first_seen END) AS new
 		FROM snap_findings f JOIN ` + join + `
 		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id
-			AND fs.resource_uid = f.resource_uid AND f.status <> 'PASS'
+			AND fs.resource_uid = f.resource_uid
 			AND fs.first_seen = (SELECT started_at FROM snapshots WHERE id = ` + id + `)
 		WHERE f.snapshot_id = ` + id + `
 		GROUP BY 1, 2, 3, 4, 5, 6, 7
@@ -336,29 +413,30 @@ func findingGroupsSQL(join, id string) string {
 }
 
 // FindingGroups counts a snapshot's findings grouped by check, status,
-// severity and their resource's provider, account, region and kind. The
-// search index keeps these counts (IndexSnapshot computes them once);
-// without it they are computed in one aggregate query, which reads every
-// finding of the snapshot.
+// severity and their resource's provider, account, region and kind. A
+// complete snapshot's counts are computed once and kept.
 func (s *Store) FindingGroups(ctx context.Context, snapshot int64) ([]store.FindingGroup, error) {
-	if err := s.exists(ctx, snapshot); err != nil {
-		return nil, fmt.Errorf("count findings: %w", err)
-	}
-	indexed, err := s.searchIndexed(ctx, snapshot)
+	sn, err := s.Snapshot(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("count findings: %w", err)
 	}
-	id := strconv.FormatInt(snapshot, 10)
-	q := findingGroupsSQL("snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid", id)
-	if indexed {
-		q = `SELECT * FROM ` + searchTable("search_f_", snapshot)
+	name := searchTable("search_f_", snapshot)
+	kept, err := s.countsTable(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
 	}
-	rows, err := s.rdb.QueryContext(ctx, q)
+	q := findingGroupsSQL("snap_resources r ON r.snapshot_id = f.snapshot_id AND r.uid = f.resource_uid", strconv.FormatInt(snapshot, 10))
+	var args []any
+	if kept {
+		q, args = `SELECT * FROM `+name, nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
 	}
 	defer rows.Close()
 	var out []store.FindingGroup
+	var keep [][]any
 	for rows.Next() {
 		var g store.FindingGroup
 		var status string
@@ -368,28 +446,36 @@ func (s *Store) FindingGroups(ctx context.Context, snapshot int64) ([]store.Find
 		}
 		g.Status, g.Severity = finding.Status(status), finding.Severity(sev)
 		out = append(out, g)
+		keep = append(keep, []any{g.CheckID, status, sev, g.Provider, g.Account, g.Region, g.Kind, g.Count, g.New})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)
+	}
+	if !kept && sn.Status == store.Complete {
+		if err := s.keepCounts(ctx, name, `check_id TEXT, status TEXT, severity INTEGER, provider TEXT, account TEXT,
+			region TEXT, kind TEXT, n INTEGER, new INTEGER`, keep); err != nil {
+			return nil, fmt.Errorf("keep finding counts of snapshot %d: %w", snapshot, err)
+		}
 	}
 	return out, nil
 }
 
 // ResourceGroups counts a snapshot's resources by provider, account, region
-// and kind; the search index keeps these counts.
+// and kind. A complete snapshot's counts are computed once and kept.
 func (s *Store) ResourceGroups(ctx context.Context, snapshot int64) ([]store.ResourceGroup, error) {
-	if err := s.exists(ctx, snapshot); err != nil {
-		return nil, fmt.Errorf("count resources: %w", err)
-	}
-	indexed, err := s.searchIndexed(ctx, snapshot)
+	sn, err := s.Snapshot(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("count resources: %w", err)
 	}
-	q := `SELECT provider, account, region, kind, count(*) FROM snap_resources WHERE snapshot_id = ?`
+	name := searchTable("search_c_", snapshot)
+	kept, err := s.countsTable(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
+	}
+	q := `SELECT provider, account, region, kind, count(*) FROM snap_resources WHERE snapshot_id = ? GROUP BY 1, 2, 3, 4`
 	args := []any{snapshot}
-	q += ` GROUP BY 1, 2, 3, 4`
-	if indexed {
-		q, args = `SELECT provider, account, region, kind, n FROM `+searchTable("search_c_", snapshot), nil
+	if kept {
+		q, args = `SELECT * FROM `+name, nil
 	}
 	rows, err := s.rdb.QueryContext(ctx, q+` ORDER BY 1, 2, 3, 4`, args...)
 	if err != nil {
@@ -397,15 +483,22 @@ func (s *Store) ResourceGroups(ctx context.Context, snapshot int64) ([]store.Res
 	}
 	defer rows.Close()
 	var out []store.ResourceGroup
+	var keep [][]any
 	for rows.Next() {
 		var g store.ResourceGroup
 		if err := rows.Scan(&g.Provider, &g.Account, &g.Region, &g.Kind, &g.Count); err != nil {
 			return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
 		}
 		out = append(out, g)
+		keep = append(keep, []any{g.Provider, g.Account, g.Region, g.Kind, g.Count})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count resources of snapshot %d: %w", snapshot, err)
+	}
+	if !kept && sn.Status == store.Complete {
+		if err := s.keepCounts(ctx, name, `provider TEXT, account TEXT, region TEXT, kind TEXT, n INTEGER`, keep); err != nil {
+			return nil, fmt.Errorf("keep resource counts of snapshot %d: %w", snapshot, err)
+		}
 	}
 	return out, nil
 }
