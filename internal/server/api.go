@@ -282,6 +282,9 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) {
 	return []byte(j), nil
 }
 
+// minSearchText is the shortest free-text search: the length of a trigram.
+const minSearchText = 3
+
 // resourceQuery reads an inventory search from the request: provider,
 // account, region, kind, tag (key or key=value), q (free text over name
 // and UID, ignoring the case of ASCII letters), after (the keyset cursor)
@@ -305,6 +308,11 @@ func resourceQuery(r *http.Request) (store.ResourceQuery, error) {
 		*p.dst = v
 	}
 	rq.Text = strings.TrimSpace(rq.Text)
+	if rq.Text != "" && utf8.RuneCountInString(rq.Text) < minSearchText {
+		// Shorter text cannot use the trigram index and would read every
+		// resource of the snapshot.
+		return rq, fmt.Errorf("q: type at least %d characters", minSearchText)
+	}
 	if v := q.Get("provider"); v != "" {
 		if !validText(v) {
 			return rq, errors.New("provider: invalid value")

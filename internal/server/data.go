@@ -157,13 +157,8 @@ func (c *dataCache) build(ctx context.Context, id int64) (*snapData, error) {
 	areas := map[areaKey]*areaRow{}
 	areaChecks := map[areaKey]map[string]bool{}
 	// The store counts the findings in SQL: a few thousand groups come
-	// back instead of every finding. Its search index keeps these counts,
-	// so the index is built first (once per snapshot; the counts come
-	// with it) and the counts read from it; should that fail, they are
-	// computed directly.
-	if err := s.index.wait(ctx, id); err != nil {
-		s.log.Warn("count findings without a search index", "snapshot", id, "err", err)
-	}
+	// back instead of every finding, and a store may keep them (SQLite
+	// does), so that this is paid once per snapshot, not per server start.
 	groups, err := s.searcher.FindingGroups(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d findings: %w", id, err)
@@ -234,6 +229,9 @@ func (c *dataCache) build(ctx context.Context, id int64) (*snapData, error) {
 		return nil, err
 	}
 	c.publish(ctx, d)
+	// The search index of the snapshot: in the background, after the
+	// counts (it takes longer, and the overview needs only the counts).
+	s.index.start(id)
 	return d, nil
 }
 

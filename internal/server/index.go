@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"sync"
 	"time"
 )
@@ -10,8 +8,9 @@ import (
 // indexer builds snapshots' search indexes (store.Searcher.IndexSnapshot)
 // in the background, one at a time and once per snapshot: when a snapshot
 // is first summarised (after each scan the server runs, and for the newest
-// snapshot when the server starts: the index keeps the snapshot's counts),
-// and when a search meets the newest snapshot of a scope without one.
+// snapshot when the server starts), for the newest snapshot of each scope
+// at start, and when a search meets the newest snapshot of a scope
+// without one.
 // Until an index is built, search gives the same answers, slower.
 type indexer struct {
 	s *Server
@@ -22,9 +21,6 @@ type indexer struct {
 	builds map[int64]*indexBuild // started or done, so each runs once
 }
 
-// errServerClosing is why no index build starts during shutdown.
-var errServerClosing = errors.New("server is shutting down")
-
 type indexBuild struct {
 	done chan struct{}
 	err  error
@@ -32,21 +28,6 @@ type indexBuild struct {
 
 func newIndexer(s *Server) *indexer {
 	return &indexer{s: s, builds: map[int64]*indexBuild{}}
-}
-
-// wait starts the build of snapshot id's index unless it was started, and
-// waits for it. It returns the build's error, or ctx's.
-func (ix *indexer) wait(ctx context.Context, id int64) error {
-	b := ix.start(id)
-	if b == nil {
-		return errServerClosing
-	}
-	select {
-	case <-b.done:
-		return b.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // start builds snapshot id's index in the background unless a build of it

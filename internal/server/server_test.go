@@ -327,12 +327,12 @@ func TestAPIPagingAndFilters(t *testing.T) {
 		}
 	}
 	var search page
-	h.do("GET", "/api/v1/resources?q=S3&kind=aws_s3_bucket", h.reader, nil, 200, &search)
+	h.do("GET", "/api/v1/resources?q=S3:&kind=aws_s3_bucket", h.reader, nil, 200, &search)
 	if len(search.Items) == 0 {
 		t.Fatal("search found nothing")
 	}
 	for _, it := range search.Items {
-		if it.Kind != "aws_s3_bucket" || !strings.Contains(strings.ToLower(it.Name+it.UID), "s3") {
+		if it.Kind != "aws_s3_bucket" || !strings.Contains(strings.ToLower(it.Name+it.UID), "s3:") {
 			t.Errorf("search let through %+v", it)
 		}
 	}
@@ -343,6 +343,8 @@ func TestAPIPagingAndFilters(t *testing.T) {
 			t.Errorf("tag filter let through %+v", it)
 		}
 	}
+	// Text shorter than a trigram is refused: it would read every resource.
+	h.do("GET", "/api/v1/resources?q=S3", h.reader, nil, http.StatusBadRequest, nil)
 	// An injection attempt is just a search string.
 	h.do("GET", "/api/v1/resources?q="+url.QueryEscape("x') OR 1=1 --"), h.reader, nil, 200, &search)
 	if len(search.Items) != 0 {
