@@ -79,6 +79,10 @@ func Kinds() []resource.Kind {
 		searchService(),
 		applicationInsights(),
 		bastionHost(),
+		databricksWorkspace(),
+		applicationGateway(),
+		wafPolicy(),
+		vpnGateway(),
 	}
 }
 

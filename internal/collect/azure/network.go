@@ -49,3 +49,18 @@ func vnetOf(subnetID string) string {
 	}
 	return subnetID[:i]
 }
+
+// databricks enriches a Databricks workspace: its diagnostic settings and
+// an edge to the customer VNet it is injected into.
+func (e *enrich) databricks(ctx context.Context) error {
+	p := obj(e.doc, "properties")
+	setDefault(p, "public_network_access", "Enabled")
+	if params, ok := p["parameters"].(map[string]any); ok {
+		if v, ok := params["custom_virtual_network_id"].(map[string]any); ok {
+			if id := str(v["value"]); id != "" {
+				e.r.edge(e.id, id, "in_network")
+			}
+		}
+	}
+	return e.diagnostics(ctx)
+}

@@ -41,6 +41,10 @@ func (r *run) row(ctx context.Context, sub, kind string, row map[string]any, loc
 		err = e.mlWorkspace(ctx)
 	case "azure_search_service":
 		err = e.searchService(ctx)
+	case "azure_databricks_workspace":
+		err = e.databricks(ctx)
+	case "azure_application_gateway":
+		setDefault(props, "enable_http2", false)
 	case "azure_virtual_machine":
 		err = e.virtualMachine(ctx)
 	case "azure_network_security_group":

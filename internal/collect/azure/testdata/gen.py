@@ -472,6 +472,39 @@ row(PROD, "rg-network-eus", "Microsoft.Network/bastionHosts", "bas-acme-prod", "
                             "publicIPAddress": {"id": rid(PROD, "rg-network-eus", "Microsoft.Network/publicIPAddresses", "pip-bastion")}}}]},
     {"owner": "network-team", "environment": "production"}, sku={"name": "Standard"})
 
+# ---- Databricks, Application Gateway, WAF policy, VPN gateway ----
+dbw = row(PROD, "rg-data-eus", "Microsoft.Databricks/workspaces", "dbw-acme-prod", "eastus",
+          {"managedResourceGroupId": f"/subscriptions/{PROD}/resourceGroups/databricks-rg-dbw-acme-prod", "workspaceUrl": "adb-1234567890.12.azuredatabricks.net",
+           "provisioningState": "Succeeded", "publicNetworkAccess": "Disabled", "requiredNsgRules": "NoAzureDatabricksRules",
+           "parameters": {"customVirtualNetworkId": {"type": "String", "value": vnet_prod}, "customPublicSubnetName": {"type": "String", "value": "snet-app"},
+                          "customPrivateSubnetName": {"type": "String", "value": "snet-app"}, "enableNoPublicIp": {"type": "Bool", "value": True},
+                          "prepareEncryption": {"type": "Bool", "value": True}, "requireInfrastructureEncryption": {"type": "Bool", "value": False}},
+           "encryption": {"entities": {"managedServices": {"keySource": "Microsoft.Keyvault", "keyVaultProperties": {"keyVaultUri": "https://kv-acme-prod.vault.azure.net/", "keyName": "cmk-dbx", "keyVersion": "1"}}}},
+           "privateEndpointConnections": [{"id": rid(PROD, "rg-data-eus", "Microsoft.Databricks/workspaces", "dbw-acme-prod") + "/privateEndpointConnections/pe",
+                                           "properties": {"privateLinkServiceConnectionState": {"status": "Approved"}}}]},
+          {"owner": "data-platform", "environment": "production"}, sku={"name": "premium"})
+w(dbw + "/providers/Microsoft.Insights/diagnosticSettings", {"value": [{"id": dbw + "/providers/microsoft.insights/diagnosticSettings/to-law", "name": "to-law",
+   "properties": {"workspaceId": law, "logs": [{"category": None, "categoryGroup": "allLogs", "enabled": True}]}}]})
+waf = rid(PROD, "rg-network-eus", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf-acme-prod")
+agw = rid(PROD, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod")
+row(PROD, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod", "eastus",
+    {"provisioningState": "Succeeded", "operationalState": "Running", "sku": {"name": "WAF_v2", "tier": "WAF_v2", "capacity": 2},
+     "sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}, "enableHttp2": True, "firewallPolicy": {"id": waf},
+     "httpListeners": [{"name": "https", "id": agw + "/httpListeners/https", "properties": {"protocol": "Https", "frontendPort": {"id": agw + "/frontendPorts/p443"}}}],
+     "gatewayIPConfigurations": [{"name": "gw", "properties": {"subnet": {"id": vnet_prod + "/subnets/snet-agw"}}}]},
+    {"owner": "network-team", "environment": "production"})
+row(PROD, "rg-network-eus", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf-acme-prod", "eastus",
+    {"provisioningState": "Succeeded", "policySettings": {"state": "Enabled", "mode": "Prevention", "requestBodyCheck": True, "maxRequestBodySizeInKb": 128, "fileUploadLimitInMb": 100},
+     "managedRules": {"managedRuleSets": [{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleSetVersion": "2.1", "ruleGroupOverrides": []},
+                                          {"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleSetVersion": "1.0"}], "exclusions": []},
+     "applicationGateways": [{"id": agw}], "customRules": []},
+    {"owner": "network-team", "environment": "production"})
+row(SBX, "rg-sandbox", "Microsoft.Network/virtualNetworkGateways", "vgw-sbx-p2s", "eastus",
+    {"provisioningState": "Succeeded", "gatewayType": "Vpn", "vpnType": "RouteBased", "sku": {"name": "VpnGw1", "tier": "VpnGw1"},
+     "vpnClientConfiguration": {"vpnClientAddressPool": {"addressPrefixes": ["172.16.0.0/24"]}, "vpnClientProtocols": ["IkeV2", "SSTP"],
+                                "vpnAuthenticationTypes": ["Certificate"], "vpnClientRootCertificates": [{"name": "root", "properties": {"publicCertData": "MIIC..."}}]}},
+    {"owner": "growth-team", "environment": "sandbox"})
+
 # ---- flow logs ----
 law = f"/subscriptions/{PROD}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
 def flowlog(sid, loc, name, target, days, ta):
