@@ -20,7 +20,8 @@ type Job struct {
 	Service  string            `json:"service"`
 	// Data is the collector's own description of the job (for AWS: the
 	// account's name, organization and enabled regions). Only the
-	// collector that planned the job reads it.
+	// collector that planned the job reads it, by decoding it: the queue
+	// may reformat the document (key order, spacing).
 	Data json.RawMessage `json:"data,omitempty"`
 }
 

@@ -128,6 +128,7 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		JobTimeout:           opts.JobTimeout,
 		RescueStuckJobsAfter: opts.JobTimeout + rescueMargin,
 		FetchPollInterval:    opts.FetchPollInterval,
+		FetchCooldown:        min(opts.FetchPollInterval, river.FetchCooldownDefault),
 		RetryPolicy:          retryPolicy{},
 		// Finished jobs are the scan's record of what ran: keep them a
 		// week, like discarded ones.
