@@ -9,7 +9,9 @@
 --   search_t_N  an FTS5 trigram index of name and UID (case-insensitive
 --               substring search), contentless, rowid = search_r_N rowid;
 --   search_g_N  tags (key, value, rowid).
--- This table lists the snapshots whose index is complete.
+-- This table lists the snapshots whose index is complete. Separately,
+-- FindingGroups and ResourceGroups keep a complete snapshot's counts once
+-- computed, in search_f_N and search_c_N.
 CREATE TABLE search_indexes (
 	snapshot_id INTEGER PRIMARY KEY,
 	built_at    TEXT    NOT NULL,
