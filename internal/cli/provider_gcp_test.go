@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 45 {
-		t.Errorf("snapshot holds %d resources, want the 45 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 51 {
+		t.Errorf("snapshot holds %d resources, want the 51 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -92,6 +92,12 @@ func TestScanGCP(t *testing.T) {
 		"gcp-workbench-instance-no-default-sa " + bench + "us-central1-a/instances/ds-notebook-1",
 		"gcp-workbench-instance-cmek " + bench + "us-central1-a/instances/ds-notebook-1",
 		"gcp-workbench-instance-secure-boot " + bench + "us-central1-a/instances/ds-notebook-1",
+		"gcp-apikeys-none-in-project " + project,
+		"gcp-apikeys-key-restricted-clients //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-old",
+		"gcp-apikeys-key-api-restricted //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-ios",
+		"gcp-apikeys-key-rotated-90-days //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-old",
+		"gcp-compute-network-dns-logging " + cmp + "/global/networks/default",
+		"gcp-compute-backend-service-logging " + cmp + "/regions/europe-west1/backendServices/admin-backend",
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -135,6 +141,12 @@ func TestScanGCP(t *testing.T) {
 		"gcp-workbench-instance-no-default-sa " + bench + "europe-west4-b/instances/secure-notebook",
 		"gcp-workbench-instance-cmek " + bench + "europe-west4-b/instances/secure-notebook",
 		"gcp-workbench-instance-secure-boot " + bench + "europe-west4-b/instances/secure-notebook",
+		"gcp-apikeys-key-restricted-clients //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-maps",
+		"gcp-apikeys-key-api-restricted //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-maps",
+		"gcp-project-essential-contacts " + project,
+		"gcp-project-cloud-asset-inventory-enabled " + project,
+		"gcp-compute-network-dns-logging " + cmp + "/global/networks/web-vpc",
+		"gcp-compute-backend-service-logging " + cmp + "/global/backendServices/web-backend",
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

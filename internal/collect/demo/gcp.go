@@ -110,6 +110,16 @@ type gcpProject struct {
 	IAMPolicy              gcpPolicy         `json:"iam_policy"`
 	CommonInstanceMetadata gcpMetadata       `json:"common_instance_metadata"`
 	Collected              map[string]bool   `json:"collected"`
+	EssentialContacts      []gcpContact      `json:"essential_contacts"`
+	EnabledServices        []string          `json:"enabled_services"`
+}
+
+type gcpContact struct {
+	Name                              string   `json:"name"`
+	Email                             string   `json:"email"`
+	NotificationCategorySubscriptions []string `json:"notification_category_subscriptions"`
+	LanguageTag                       string   `json:"language_tag"`
+	ValidationState                   string   `json:"validation_state"`
 }
 
 type gcpSAKey struct {
@@ -532,11 +542,13 @@ func (e *estate) gcpBase() {
 			CommonInstanceMetadata: gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{
 				{Key: "enable-oslogin", Value: "TRUE"},
 			}},
-			Collected: gcpCollectedAll(),
+			Collected: gcpCollectedAll(), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
 		})
 		if p == data {
 			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
 			e.plant(uid, "gcp-project-audit-logs-all-services", "no Data Access audit log configuration for allServices")
+			e.plant(uid, "gcp-project-essential-contacts", "only a technical contact; security, legal and suspension notices reach nobody")
+			e.plant(uid, "gcp-project-cloud-asset-inventory-enabled", "the Cloud Asset Inventory API was never enabled")
 		}
 	}
 
@@ -988,6 +1000,8 @@ func (e *estate) gcpBase() {
 	}
 
 	e.gcpLoggingBase()
+	e.gcpAPIKeysBase()
+	e.gcpNetworkLoggingBase()
 	e.gcpDNSBase()
 	e.gcpBigQueryBase()
 	e.gcpAIBase()
@@ -1148,7 +1162,8 @@ func gcpInternalIP(id string) string {
 // service was read completely.
 func gcpCollectedAll() map[string]bool {
 	out := map[string]bool{}
-	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring", "aiplatform", "notebooks"} {
+	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring",
+		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage"} {
 		out[s] = true
 	}
 	return out
@@ -1425,3 +1440,153 @@ func (e *estate) gcpBigQueryBase() {
 
 // kmsKeyUID is the UID of a Cloud KMS crypto key name.
 func kmsKeyUID(name string) string { return "//cloudkms.googleapis.com/" + name }
+
+// gcpContacts are a project's effective Essential Contacts: the
+// organization's security contact for production, a lone technical
+// contact for the data project.
+func gcpContacts(p gcpProjectRef) []gcpContact {
+	if p == gcpProjects[0] {
+		return []gcpContact{
+			{Name: "organizations/" + gcpOrgID + "/contacts/1", Email: "security@acme.example", LanguageTag: "en", ValidationState: "VALID",
+				NotificationCategorySubscriptions: []string{"SECURITY", "TECHNICAL", "LEGAL", "SUSPENSION"}},
+			{Name: "projects/" + p.number + "/contacts/2", Email: "platform-oncall@acme.example", LanguageTag: "en", ValidationState: "VALID",
+				NotificationCategorySubscriptions: []string{"TECHNICAL_INCIDENTS"}},
+		}
+	}
+	return []gcpContact{{Name: "projects/" + p.number + "/contacts/7", Email: "data-team@acme.example", LanguageTag: "en", ValidationState: "VALID",
+		NotificationCategorySubscriptions: []string{"TECHNICAL"}}}
+}
+
+// gcpEnabledServices are the APIs enabled in a project.
+func gcpEnabledServices(p gcpProjectRef) []string {
+	out := []string{"compute.googleapis.com", "storage.googleapis.com", "sqladmin.googleapis.com", "bigquery.googleapis.com",
+		"logging.googleapis.com", "monitoring.googleapis.com", "aiplatform.googleapis.com", "container.googleapis.com"}
+	if p == gcpProjects[0] {
+		out = append(out, "cloudasset.googleapis.com", "cloudkms.googleapis.com")
+	}
+	return out
+}
+
+type gcpAPIKeyRestrictions struct {
+	BrowserKeyRestrictions *struct {
+		AllowedReferrers []string `json:"allowed_referrers"`
+	} `json:"browser_key_restrictions,omitempty"`
+	APITargets []gcpAPITarget `json:"api_targets"`
+}
+
+type gcpAPITarget struct {
+	Service string   `json:"service"`
+	Methods []string `json:"methods"`
+}
+
+type gcpAPIKey struct {
+	Name         string                `json:"name"`
+	UID          string                `json:"uid"`
+	DisplayName  string                `json:"display_name"`
+	CreateTime   string                `json:"create_time"`
+	UpdateTime   string                `json:"update_time"`
+	Restrictions gcpAPIKeyRestrictions `json:"restrictions"`
+}
+
+// gcpAPIKeysBase adds the data project's API keys: a restricted Maps key
+// and a forgotten unrestricted one; production has none.
+func (e *estate) gcpAPIKeysBase() {
+	data := gcpProjects[1]
+	maps := gcpAPIKey{Name: "projects/" + data.number + "/locations/global/keys/3f9a1c", UID: "3f9a1c", DisplayName: "maps-frontend",
+		CreateTime: e.ago(days(30)), UpdateTime: e.ago(days(30)),
+		Restrictions: gcpAPIKeyRestrictions{APITargets: []gcpAPITarget{{Service: "maps-backend.googleapis.com", Methods: []string{}}}}}
+	maps.Restrictions.BrowserKeyRestrictions = &struct {
+		AllowedReferrers []string `json:"allowed_referrers"`
+	}{AllowedReferrers: []string{"https://data.acme.example/*"}}
+	legacy := gcpAPIKey{Name: "projects/" + data.number + "/locations/global/keys/77b2e0", UID: "77b2e0", DisplayName: "legacy-server",
+		CreateTime: e.ago(days(400)), UpdateTime: e.ago(days(400)), Restrictions: gcpAPIKeyRestrictions{APITargets: []gcpAPITarget{}}}
+	for _, k := range []gcpAPIKey{maps, legacy} {
+		uid := "//apikeys.googleapis.com/" + k.Name
+		e.gcpAdd("gcp_apikeys_key", uid, data.id, resource.GlobalRegion, k.DisplayName, nil, days(30), k)
+		if k.UID == legacy.UID {
+			e.plant(uid, "gcp-apikeys-key-restricted-clients", "usable from any website, address or app")
+			e.plant(uid, "gcp-apikeys-key-api-restricted", "may call every enabled API")
+			e.plant(uid, "gcp-apikeys-key-rotated-90-days", "created 400 days ago and never replaced")
+		}
+	}
+	e.plant("//cloudresourcemanager.googleapis.com/projects/"+data.number, "gcp-apikeys-none-in-project", "two API keys, one of them unused")
+}
+
+type gcpDNSPolicyNetwork struct {
+	NetworkURL string `json:"network_url"`
+}
+
+type gcpDNSPolicy struct {
+	Name                    string                `json:"name"`
+	ID                      string                `json:"id"`
+	Description             string                `json:"description"`
+	EnableLogging           bool                  `json:"enable_logging"`
+	EnableInboundForwarding bool                  `json:"enable_inbound_forwarding"`
+	Networks                []gcpDNSPolicyNetwork `json:"networks"`
+}
+
+type gcpBackendLog struct {
+	Enable     bool    `json:"enable"`
+	SampleRate float64 `json:"sample_rate,omitempty"`
+}
+
+type gcpBackendService struct {
+	ID                  string          `json:"id"`
+	Name                string          `json:"name"`
+	Protocol            string          `json:"protocol"`
+	LoadBalancingScheme string          `json:"load_balancing_scheme"`
+	LogConfig           gcpBackendLog   `json:"log_config"`
+	SecurityPolicy      string          `json:"security_policy,omitempty"`
+	EnableCDN           bool            `json:"enable_cdn"`
+	Backends            []gcpBackendRef `json:"backends"`
+	CreationTimestamp   string          `json:"creation_timestamp"`
+}
+
+type gcpBackendRef struct {
+	Group string `json:"group"`
+}
+
+// gcpNetworkLoggingBase adds DNS server policies and load balancer backend
+// services: production logs DNS queries and HTTP requests; the data
+// project's DNS policy does not log (and leaves the default network out)
+// and its reports load balancer does not log requests.
+func (e *estate) gcpNetworkLoggingBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+	for n, d := range []struct {
+		p       gcpProjectRef
+		name    string
+		logging bool
+		network string
+	}{{prod, "prod-dns-logging", true, "prod-vpc"}, {data, "data-dns", false, "data-vpc"}} {
+		uid := "//dns.googleapis.com/projects/" + d.p.id + "/policies/" + d.name
+		e.gcpAdd("gcp_dns_policy", uid, d.p.id, resource.GlobalRegion, d.name, nil, days(500), gcpDNSPolicy{
+			Name: d.name, ID: gcpID(uint64(800 + n)), Description: "VPC DNS policy", EnableLogging: d.logging,
+			Networks: []gcpDNSPolicyNetwork{{NetworkURL: gcpNetworkURL(d.p, d.network)}},
+		})
+		e.edge(uid, "//compute.googleapis.com/projects/"+d.p.id+"/global/networks/"+d.network, "applies_to")
+	}
+	for _, nw := range []string{"data-vpc", "default"} {
+		e.plant("//compute.googleapis.com/projects/"+data.id+"/global/networks/"+nw, "gcp-compute-network-dns-logging", "no DNS server policy with query logging covers the network")
+	}
+	for n, b := range []struct {
+		p                gcpProjectRef
+		name, protocol   string
+		logging, planted bool
+	}{{prod, "web-backend", "HTTPS", true, false}, {data, "reports-backend", "HTTP", false, true}, {data, "kafka-tcp", "TCP", false, false}} {
+		uid := "//compute.googleapis.com/projects/" + b.p.id + "/global/backendServices/" + b.name
+		props := gcpBackendService{
+			ID: gcpID(uint64(850 + n)), Name: b.name, Protocol: b.protocol, LoadBalancingScheme: "EXTERNAL_MANAGED",
+			LogConfig: gcpBackendLog{Enable: b.logging}, EnableCDN: b.p == prod,
+			Backends:          []gcpBackendRef{{Group: gcpComputeAPI + b.p.id + "/zones/us-central1-a/instanceGroups/" + b.name}},
+			CreationTimestamp: e.ago(days(300 - 40*n)),
+		}
+		if b.logging {
+			props.LogConfig.SampleRate = 1
+			props.SecurityPolicy = gcpComputeAPI + b.p.id + "/global/securityPolicies/edge-policy"
+		}
+		e.gcpAdd("gcp_compute_backend_service", uid, b.p.id, resource.GlobalRegion, b.name, nil, days(300-40*n), props)
+		if b.planted {
+			e.plant(uid, "gcp-compute-backend-service-logging", "request logging never turned on for the internal reports site")
+		}
+	}
+}
