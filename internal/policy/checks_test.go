@@ -120,8 +120,9 @@ func TestDemoConfigChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(org) != 2 {
-		t.Fatalf("demo rules gave %d org checks, want 2", len(org))
+	// required tags, allowed regions, no public exposure, customer-managed keys.
+	if len(org) != 4 {
+		t.Fatalf("demo rules gave %d org checks, want 4", len(org))
 	}
 	if _, err := policy.Combine(cs, org); err != nil {
 		t.Fatal(err)
