@@ -197,6 +197,16 @@ func askMissing(e *env, a *initAnswers) error {
 	return nil
 }
 
+// regulatedIndustry reports whether the industry's frameworks expect
+// customer-managed encryption keys (HIPAA, PCI DSS, FedRAMP).
+func regulatedIndustry(industry string) bool {
+	switch industry {
+	case "healthcare", "payments", "public-sector", "finance":
+		return true
+	}
+	return false
+}
+
 // renderInit writes the commented file.
 func renderInit(a initAnswers) []byte {
 	var b strings.Builder
@@ -230,6 +240,20 @@ func renderInit(a initAnswers) []byte {
 		for _, p := range []string{"aws", "gcp", "azure", "digitalocean"} {
 			fmt.Fprintf(&b, "    %s: [%s]\n", p, strings.Join(cr.regions[p], ", "))
 		}
+	}
+	b.WriteString("\n  # Storage and databases must not be reachable from the internet\n")
+	b.WriteString("  # (org-no-public-exposure; [\"*\"] covers every kind cloudward can tell is\n")
+	b.WriteString("  # public, docs/company-rules.md says what public means for each). Exempt\n")
+	b.WriteString("  # what is public by design (a web site bucket) under exceptions.\n")
+	b.WriteString("  forbidden_public_exposure: [aws_s3_bucket, aws_rds_db_instance, gcp_storage_bucket, gcp_sql_instance, azure_storage_account, azure_storage_container, do_spaces_bucket, do_database_cluster]\n")
+	cmk := "aws_s3_bucket, aws_ebs_volume, aws_rds_db_instance, gcp_storage_bucket, gcp_compute_disk, azure_storage_account, azure_managed_disk"
+	if regulatedIndustry(a.industry) {
+		b.WriteString("\n  # Stored data encrypted with keys you manage (org-customer-managed-keys),\n")
+		b.WriteString("  # as your industry's auditors expect (DigitalOcean offers no such keys):\n")
+		fmt.Fprintf(&b, "  customer_managed_keys: [%s]\n", cmk)
+	} else {
+		b.WriteString("\n  # To require encryption with keys you manage (org-customer-managed-keys):\n")
+		fmt.Fprintf(&b, "  # customer_managed_keys: [%s]\n", cmk)
 	}
 	b.WriteString("\n  # Kinds the company does not allow at all (org-forbidden-kinds), e.g.:\n")
 	b.WriteString("  # forbidden_kinds: [do_functions_namespace]\n")

@@ -22,7 +22,7 @@ func TestInit(t *testing.T) {
 		{
 			name:      "healthcare in the EU",
 			args:      []string{"--industry", "healthcare", "--customers", "eu", "--required-tags", "owner,cost-center"},
-			want:      []string{"--framework hipaa-security-rule", "--framework gdpr", "--framework nis2", "required_tags: [owner, cost-center]"},
+			want:      []string{"--framework hipaa-security-rule", "--framework gdpr", "--framework nis2", "required_tags: [owner, cost-center]", "\n  forbidden_public_exposure: [", "\n  customer_managed_keys: ["},
 			regionsOf: "aws",
 		},
 		{
@@ -30,6 +30,13 @@ func TestInit(t *testing.T) {
 			args:    []string{"--industry", "payments", "--customers", "global"},
 			want:    []string{"--framework pci-dss-4.0", "required_tags: [owner, environment]"},
 			wantNot: []string{"--framework gdpr"},
+		},
+		{
+			name:      "saas: customer-managed keys suggested, not required",
+			args:      []string{"--industry", "saas", "--customers", "us"},
+			want:      []string{"\n  forbidden_public_exposure: [", "\n  # customer_managed_keys: ["},
+			wantNot:   []string{"\n  customer_managed_keys: ["},
+			regionsOf: "aws",
 		},
 		{name: "unknown industry", args: []string{"--industry", "mining", "--customers", "eu"}, wantCode: ExitError},
 		{name: "no answers without a terminal", args: nil, wantCode: ExitError},
