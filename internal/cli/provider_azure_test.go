@@ -39,8 +39,8 @@ func TestScanAzure(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 63 {
-		t.Errorf("snapshot holds %d resources, want the 63 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 67 {
+		t.Errorf("snapshot holds %d resources, want the 67 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -103,6 +103,7 @@ func TestScanAzure(t *testing.T) {
 		"azure-entra-subscription-movement-blocked /tenants/" + tenant,
 		"azure-entra-global-admins-fewer-than-5 /tenants/" + tenant,
 		"azure-appservice-http-logs " + rg(sbx, "rg-sandbox", "Microsoft.Web/sites", "app-acme-sbx"),
+		"azure-vpn-gateway-p2s-entra-auth " + rg(sbx, "rg-sandbox", "Microsoft.Network/virtualNetworkGateways", "vgw-sbx-p2s"),
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -142,6 +143,11 @@ func TestScanAzure(t *testing.T) {
 		"azure-entra-diagnostic-activity-logs /tenants/" + tenant,
 		"azure-entra-banned-passwords /tenants/" + tenant,
 		"azure-appservice-http-logs " + rg(prod, "rg-web-eus", "Microsoft.Web/sites", "app-acme-web"),
+		"azure-databricks-subnets-have-nsg " + rg(prod, "rg-data-eus", "Microsoft.Databricks/workspaces", "dbw-acme-prod"),
+		"azure-databricks-cmk " + rg(prod, "rg-data-eus", "Microsoft.Databricks/workspaces", "dbw-acme-prod"),
+		"azure-appgw-waf-enabled " + rg(prod, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod"),
+		"azure-appgw-tls-12 " + rg(prod, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod"),
+		"azure-waf-policy-bot-protection " + rg(prod, "rg-network-eus", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf-acme-prod"),
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

@@ -716,6 +716,7 @@ func (e *estate) azureBase() {
 	e.azureCompute()
 	e.azurePaaS()
 	e.azureData()
+	e.azureGateways()
 	e.azureTenant()
 	e.azureAIBase()
 	e.collectionError(resource.CollectionError{
@@ -1322,6 +1323,125 @@ func (e *estate) azureTenant() {
 	e.plant(uid, "azure-entra-mfa-registered-all-users", "three users never registered an MFA method")
 	e.plant(uid, "azure-entra-m365-group-creation-restricted", "anyone can create Microsoft 365 groups (and their Teams and SharePoint sites)")
 	e.plant(uid, "azure-entra-diagnostic-graph-activity-logs", "Microsoft Graph activity logs are not exported")
+}
+
+// azureGateways emits the Databricks workspaces, Application Gateways, WAF
+// policies and VPN gateways.
+func (e *estate) azureGateways() {
+	law := "/subscriptions/" + azProd + "/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-acme-security"
+	vnetWeu := azRID(azProd, "rg-network-weu", "Microsoft.Network/virtualNetworks", "vnet-prod-weu")
+	pv := func(v any) map[string]any { return map[string]any{"value": v} }
+	approved := []any{map[string]any{"id": "pe-databricks", "properties": map[string]any{
+		"private_link_service_connection_state": map[string]any{"status": "Approved"}}}}
+
+	dbw := azRID(azProd, "rg-data-weu", "Microsoft.Databricks/workspaces", "dbw-acme-analytics")
+	d := azDiag(azProd, "to-law")
+	d.Properties.WorkspaceID = law
+	d.Properties.Logs = []azDiagLog{{CategoryGroup: "allLogs", Enabled: true}}
+	e.add(azRes(dbw, azProd, "westeurope", "azure_databricks_workspace", "dbw-acme-analytics", azTags("data-platform", "production"), time.Time{}), map[string]any{
+		"sku": map[string]any{"name": "premium"},
+		"properties": map[string]any{
+			"provisioning_state": "Succeeded", "workspace_url": "adb-4829104718.8.azuredatabricks.net",
+			"managed_resource_group_id": "/subscriptions/" + azProd + "/resourceGroups/databricks-rg-dbw-acme-analytics",
+			"public_network_access":     "Disabled", "required_nsg_rules": "NoAzureDatabricksRules",
+			"parameters": map[string]any{
+				"custom_virtual_network_id": pv(vnetWeu), "custom_public_subnet_name": pv("snet-app"),
+				"custom_private_subnet_name": pv("snet-data"), "enable_no_public_ip": pv(true),
+				"require_infrastructure_encryption": pv(true),
+			},
+			"encryption": map[string]any{"entities": map[string]any{"managed_services": map[string]any{
+				"key_source": "Microsoft.Keyvault", "key_vault_properties": map[string]any{
+					"key_vault_uri": "https://kv-acme-prod-weu.vault.azure.net/", "key_name": "cmk-databricks", "key_version": "7f3a"}}}},
+			"private_endpoint_connections": approved,
+		},
+		"diagnostic_settings": []azDiagSetting{d},
+	})
+	e.edge(dbw, vnetWeu, "in_network")
+
+	sdb := azRID(azSandbox, "rg-sandbox", "Microsoft.Databricks/workspaces", "dbw-acme-sbx")
+	e.add(azRes(sdb, azSandbox, "eastus", "azure_databricks_workspace", "dbw-acme-sbx", azTags("growth-team", "sandbox"), time.Time{}), map[string]any{
+		"sku": map[string]any{"name": "premium"},
+		"properties": map[string]any{
+			"provisioning_state": "Succeeded", "workspace_url": "adb-7730158264.4.azuredatabricks.net",
+			"managed_resource_group_id": "/subscriptions/" + azSandbox + "/resourceGroups/databricks-rg-dbw-acme-sbx",
+			"public_network_access":     "Enabled", "required_nsg_rules": "AllRules",
+			"parameters":                   map[string]any{"enable_no_public_ip": pv(false)},
+			"private_endpoint_connections": []any{},
+		},
+		"diagnostic_settings": []azDiagSetting{},
+	})
+	e.plant(sdb, "azure-databricks-vnet-injection", "sandbox workspace runs in a Databricks-managed network")
+	e.plant(sdb, "azure-databricks-no-public-ip", "cluster nodes get public IP addresses")
+	e.plant(sdb, "azure-databricks-public-network-disabled", "workspace UI and API open to the internet")
+	e.plant(sdb, "azure-databricks-private-endpoint", "no Private Link for the sandbox workspace")
+	e.plant(sdb, "azure-databricks-cmk", "notebooks and secrets encrypted with Microsoft-managed keys only")
+	e.plant(sdb, "azure-databricks-diagnostic-logs", "Databricks audit logs are not delivered anywhere")
+
+	// Application Gateways and WAF policies.
+	waf := func(sub, rg, name, owner string, body, bot bool, gateways []string) string {
+		uid := azRID(sub, rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", name)
+		sets := []any{map[string]any{"rule_set_type": "Microsoft_DefaultRuleSet", "rule_set_version": "2.1"}}
+		if bot {
+			sets = append(sets, map[string]any{"rule_set_type": "Microsoft_BotManagerRuleSet", "rule_set_version": "1.0"})
+		}
+		gws := make([]any, len(gateways))
+		for i, g := range gateways {
+			gws[i] = map[string]any{"id": g}
+		}
+		e.add(azRes(uid, sub, "eastus", "azure_application_gateway_waf_policy", name, azTags(owner, azEnv(sub)), time.Time{}), map[string]any{
+			"properties": map[string]any{
+				"provisioning_state": "Succeeded",
+				"policy_settings": map[string]any{"state": "Enabled", "mode": "Prevention", "request_body_check": body,
+					"max_request_body_size_in_kb": 128, "file_upload_limit_in_mb": 100},
+				"managed_rules":        map[string]any{"managed_rule_sets": sets},
+				"application_gateways": gws,
+			},
+		})
+		return uid
+	}
+	agw := azRID(azProd, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-web-eus")
+	wp := waf(azProd, "rg-network-eus", "waf-acme-web-eus", "network-team", true, true, []string{agw})
+	gateway := func(sub, rg, name, owner, tier string, props map[string]any) string {
+		uid := azRID(sub, rg, "Microsoft.Network/applicationGateways", name)
+		props["provisioning_state"] = "Succeeded"
+		props["operational_state"] = "Running"
+		props["sku"] = map[string]any{"name": tier, "tier": tier, "capacity": 2}
+		props["http_listeners"] = []any{map[string]any{"name": "https", "properties": map[string]any{"protocol": "Https"}}}
+		e.add(azRes(uid, sub, "eastus", "azure_application_gateway", name, azTags(owner, azEnv(sub)), time.Time{}), map[string]any{"properties": props})
+		return uid
+	}
+	gateway(azProd, "rg-network-eus", "agw-acme-web-eus", "network-team", "WAF_v2", map[string]any{
+		"enable_http2":    true,
+		"ssl_policy":      map[string]any{"policy_type": "Predefined", "policy_name": "AppGwSslPolicy20220101S"},
+		"firewall_policy": map[string]any{"id": wp},
+	})
+	e.edge(agw, wp, "protected_by")
+	u := gateway(azSandbox, "rg-sandbox", "agw-acme-sbx", "growth-team", "Standard_v2", map[string]any{
+		"enable_http2": false,
+		"ssl_policy":   map[string]any{"policy_type": "Predefined", "policy_name": "AppGwSslPolicy20150501"},
+	})
+	e.plant(u, "azure-appgw-waf-enabled", "sandbox gateway on the Standard tier: no WAF in front of the demo apps")
+	e.plant(u, "azure-appgw-tls-12", "the 2015 predefined SSL policy still accepts TLS 1.0")
+	e.plant(u, "azure-appgw-http2", "HTTP/2 left off")
+	u = waf(azSandbox, "rg-sandbox", "waf-acme-trial", "growth-team", false, false, nil)
+	e.plant(u, "azure-waf-policy-request-body-inspection", "trial WAF policy does not inspect request bodies")
+	e.plant(u, "azure-waf-policy-bot-protection", "trial WAF policy has no bot protection rule set")
+
+	// VPN gateways with point-to-site access.
+	vgw := func(sub, rg, name, owner string, auth []string, protocols []string) string {
+		uid := azRID(sub, rg, "Microsoft.Network/virtualNetworkGateways", name)
+		e.add(azRes(uid, sub, "eastus", "azure_virtual_network_gateway", name, azTags(owner, azEnv(sub)), time.Time{}), map[string]any{
+			"properties": map[string]any{
+				"provisioning_state": "Succeeded", "gateway_type": "Vpn", "vpn_type": "RouteBased",
+				"sku":                      map[string]any{"name": "VpnGw2AZ", "tier": "VpnGw2AZ"},
+				"vpn_client_configuration": map[string]any{"vpn_client_protocols": protocols, "vpn_authentication_types": auth},
+			},
+		})
+		return uid
+	}
+	vgw(azProd, "rg-network-eus", "vgw-acme-p2s-eus", "network-team", []string{"AAD"}, []string{"OpenVPN"})
+	u = vgw(azSandbox, "rg-sandbox", "vgw-acme-sbx", "growth-team", []string{"Certificate"}, []string{"IkeV2", "SSTP"})
+	e.plant(u, "azure-vpn-gateway-p2s-entra-auth", "sandbox VPN users connect with shared client certificates, no MFA")
 }
 
 // azureData emits the Network Watcher flow logs and the PostgreSQL and
