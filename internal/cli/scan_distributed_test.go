@@ -159,6 +159,7 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 		stdout, stderr string
 	}
 	done := make(chan result, 1)
+	t0 := time.Now()
 	go func() {
 		var stdout, stderr bytes.Buffer
 		code := Main(ctx, []string{"scan", "--provider", "aws", "--aws-org", "--aws-endpoint-url", srv.URL,
@@ -174,6 +175,7 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	}
 	defer conn.Close(context.Background())
 	var dist result
+	var killedAt time.Time
 	killed := false
 	for !killed {
 		select {
@@ -191,7 +193,7 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 			if err := victim.cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
-			killed = true
+			killed, killedAt = true, time.Now()
 		}
 	}
 	select {
@@ -199,6 +201,7 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatalf("distributed scan did not finish\n%s", logs())
 	}
+	distElapsed := time.Since(t0)
 	if dist.code != ExitOK && dist.code != ExitFindings {
 		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", dist.code, dist.stderr, logs())
 	}
@@ -211,10 +214,14 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	}
 
 	// The killed worker's job ran again, on another worker.
-	var rerun int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'completed'
+	var rerun, jobs int
+	var rerunDone *time.Time
+	if err := conn.QueryRow(ctx, `SELECT count(*), max(finalized_at) FROM river_job WHERE state = 'completed'
 		AND $1 = ANY(attempted_by) AND array_length(attempted_by, 1) > 1
-		AND errors::text LIKE '%died while running the job%'`, victim.id).Scan(&rerun); err != nil {
+		AND errors::text LIKE '%died while running the job%'`, victim.id).Scan(&rerun, &rerunDone); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs); err != nil {
 		t.Fatal(err)
 	}
 	if rerun == 0 {
@@ -222,8 +229,10 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	}
 
 	// The same fake cloud, scanned by one process.
+	t1 := time.Now()
 	code, stdout, stderr := run(t, "scan", "--provider", "aws", "--aws-org", "--aws-endpoint-url", srv.URL,
 		"--db", dsn, "-o", "json")
+	oneElapsed := time.Since(t1)
 	if code != ExitOK && code != ExitFindings {
 		t.Fatalf("single-process scan: exit %d\n%s", code, stderr)
 	}
@@ -255,8 +264,20 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
 		}
 	}
-	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings; %d job(s) re-run after the kill",
-		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), rerun)
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs in %s (single process: %s); %d job(s) re-run after the kill",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs,
+		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond), rerun)
+	var handedBack *time.Time
+	if err := conn.QueryRow(ctx, `SELECT min((e->>'at')::timestamptz) FROM river_job, unnest(errors) e
+		WHERE e->>'error' LIKE '%died while running the job%'`).Scan(&handedBack); err != nil {
+		t.Fatal(err)
+	}
+	if handedBack != nil {
+		t.Logf("the killed worker's job was handed back %s after the kill", handedBack.Sub(killedAt).Round(time.Millisecond))
+	}
+	if rerunDone != nil {
+		t.Logf("the killed worker's last job completed elsewhere %s after the kill", rerunDone.Sub(killedAt).Round(time.Millisecond))
+	}
 }
 
 // snapshotContents returns a snapshot's resources, edges, collection errors

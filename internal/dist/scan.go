@@ -228,7 +228,8 @@ func (s *Scan) rescueDead(ctx context.Context) error {
 		params.ID = append(params.ID, j.ID)
 		params.Error = append(params.Error, msg)
 		params.FinalizedAt = append(params.FinalizedAt, finalized)
-		params.ScheduledAt = append(params.ScheduledAt, now)
+		// Keep the job's place in the queue: it was due long ago.
+		params.ScheduledAt = append(params.ScheduledAt, j.ScheduledAt)
 		params.State = append(params.State, string(state))
 		s.log.Warn("distributed scan: worker died mid-job; job handed back to the queue",
 			"snapshot", s.snapshot, "worker", by, "job", j.ID, "attempt", j.Attempt, "state", state)
