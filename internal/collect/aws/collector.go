@@ -431,6 +431,7 @@ func accountJobs(regions []string) []accountJob {
 		{resource.GlobalRegion, "account", collectAccountFacts},
 		{resource.GlobalRegion, "iam", collectIAM},
 		{resource.GlobalRegion, "s3", collectS3},
+		{resource.GlobalRegion, "cloudfront", collectCloudFront},
 	}
 	for _, region := range regions {
 		for _, j := range regionalJobs() {
@@ -474,6 +475,8 @@ func regionalJobs() []regionalJob {
 		{"secretsmanager", collectSecretsManager},
 		{"events", collectEventBridge},
 		{"glacier", collectGlacier},
+		{"elasticloadbalancing", collectELBv2},
+		{"apigateway", collectAPIGateway},
 	}, aiJobs()...)
 }
 

@@ -39,6 +39,10 @@ func clientInterfaces() []clientInterface {
 		{"secretsmanager", reflect.TypeFor[secretsManagerAPI]()},
 		{"events", reflect.TypeFor[eventBridgeAPI]()},
 		{"glacier", reflect.TypeFor[glacierAPI]()},
+		{"elasticloadbalancing", reflect.TypeFor[elbv2API]()},
+		{"cloudfront", reflect.TypeFor[cloudFrontAPI]()},
+		{"apigateway", reflect.TypeFor[apiGatewayAPI]()},
+		{"apigateway", reflect.TypeFor[apiGatewayV2API]()},
 	}, aiClientInterfaces()...)
 }
 
@@ -53,6 +57,10 @@ func RequiredPermissions() []string {
 		"s3:GetPublicAccessBlock":        "s3:GetBucketPublicAccessBlock",
 		"s3:GetObjectLockConfiguration":  "s3:GetBucketObjectLockConfiguration",
 		"s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+		// API Gateway authorizes by HTTP method on resource paths.
+		"apigateway:GetRestApis": "apigateway:GET",
+		"apigateway:GetStages":   "apigateway:GET",
+		"apigateway:GetApis":     "apigateway:GET",
 	}
 	var out []string
 	for _, ci := range clientInterfaces() {

@@ -860,6 +860,7 @@ func (e *estate) awsBase() {
 	e.awsNetworkAndCompute()
 	e.awsApps()
 	e.awsResourcePolicies()
+	e.awsWebFrontEnds()
 
 	e.collectionError(resource.CollectionError{
 		Provider: resource.AWS, Account: awsAccts[2].id, Region: "eu-central-1", Service: "lambda",
@@ -2100,4 +2101,268 @@ func (e *estate) awsResourcePolicies() {
 		Policy:        awsOneStatement("AnyonePublishes", everyone, []string{"SNS:Publish"}, arn, nil)}
 	e.add(e.awsResource(dev, region, "aws_sns_topic", arn, "dev-build-notifications", awsTags(dev, "platform-team"), days(120)), &t)
 	e.plant(arn, "aws-sns-topic-policy-not-public", "anyone can publish to the topic")
+}
+
+// ---- web front ends (CIS AWS v7.0 4.10) ----
+
+type awsLBListener struct {
+	ListenerArn    string `json:"listener_arn"`
+	Port           int    `json:"port"`
+	Protocol       string `json:"protocol"`
+	SslPolicy      string `json:"ssl_policy,omitempty"`
+	DefaultActions []struct {
+		Type           string `json:"type"`
+		RedirectConfig *struct {
+			Protocol   string `json:"protocol"`
+			Port       string `json:"port"`
+			StatusCode string `json:"status_code"`
+		} `json:"redirect_config,omitempty"`
+	} `json:"default_actions"`
+}
+
+type awsLBProps struct {
+	LoadBalancerArn  string `json:"load_balancer_arn"`
+	LoadBalancerName string `json:"load_balancer_name"`
+	Type             string `json:"type"`
+	Scheme           string `json:"scheme"`
+	VpcID            string `json:"vpc_id"`
+	DNSName          string `json:"dns_name"`
+	IPAddressType    string `json:"ip_address_type"`
+	CreatedTime      string `json:"created_time"`
+	State            struct {
+		Code string `json:"code"`
+	} `json:"state"`
+	SecurityGroups []string `json:"security_groups"`
+	Attributes     struct {
+		AccessLogsS3Enabled                       bool   `json:"access_logs_s3_enabled"`
+		AccessLogsS3Bucket                        string `json:"access_logs_s3_bucket"`
+		AccessLogsS3Prefix                        string `json:"access_logs_s3_prefix"`
+		DeletionProtectionEnabled                 bool   `json:"deletion_protection_enabled"`
+		RoutingHTTPDropInvalidHeaderFieldsEnabled bool   `json:"routing_http_drop_invalid_header_fields_enabled"`
+		RoutingHTTPDesyncMitigationMode           string `json:"routing_http_desync_mitigation_mode"`
+	} `json:"attributes"`
+	Listeners []awsLBListener `json:"listeners"`
+}
+
+// awsListener builds a listener; redirect set makes an HTTP-to-HTTPS
+// redirect, policy an HTTPS listener.
+func awsListener(lbArn string, n, port int, proto, policy string, redirect bool) awsLBListener {
+	l := awsLBListener{
+		ListenerArn: strings.Replace(lbArn, ":loadbalancer/", ":listener/", 1) + fmt.Sprintf("/%016x", n),
+		Port:        port, Protocol: proto, SslPolicy: policy,
+	}
+	l.DefaultActions = make([]struct {
+		Type           string `json:"type"`
+		RedirectConfig *struct {
+			Protocol   string `json:"protocol"`
+			Port       string `json:"port"`
+			StatusCode string `json:"status_code"`
+		} `json:"redirect_config,omitempty"`
+	}, 1)
+	l.DefaultActions[0].Type = "forward"
+	if redirect {
+		l.DefaultActions[0].Type = "redirect"
+		l.DefaultActions[0].RedirectConfig = &struct {
+			Protocol   string `json:"protocol"`
+			Port       string `json:"port"`
+			StatusCode string `json:"status_code"`
+		}{"HTTPS", "443", "HTTP_301"}
+	}
+	return l
+}
+
+type awsViewerCert struct {
+	CloudFrontDefaultCertificate bool   `json:"cloudfront_default_certificate"`
+	MinimumProtocolVersion       string `json:"minimum_protocol_version"`
+	SSLSupportMethod             string `json:"ssl_support_method"`
+	ACMCertificateArn            string `json:"acm_certificate_arn,omitempty"`
+}
+
+type awsCacheBehavior struct {
+	PathPattern          string `json:"path_pattern,omitempty"`
+	ViewerProtocolPolicy string `json:"viewer_protocol_policy"`
+	TargetOriginID       string `json:"target_origin_id"`
+}
+
+type awsDistributionProps struct {
+	ID                   string             `json:"id"`
+	Arn                  string             `json:"arn"`
+	DomainName           string             `json:"domain_name"`
+	Aliases              []string           `json:"aliases"`
+	Status               string             `json:"status"`
+	Enabled              bool               `json:"enabled"`
+	Comment              string             `json:"comment"`
+	HTTPVersion          string             `json:"http_version"`
+	PriceClass           string             `json:"price_class"`
+	LastModifiedTime     string             `json:"last_modified_time"`
+	WebACLID             string             `json:"web_acl_id"`
+	ViewerCertificate    awsViewerCert      `json:"viewer_certificate"`
+	DefaultCacheBehavior awsCacheBehavior   `json:"default_cache_behavior"`
+	CacheBehaviors       []awsCacheBehavior `json:"cache_behaviors"`
+	Origins              []struct {
+		ID         string `json:"id"`
+		DomainName string `json:"domain_name"`
+	} `json:"origins"`
+	Logging struct {
+		Enabled        bool   `json:"enabled"`
+		Bucket         string `json:"bucket"`
+		Prefix         string `json:"prefix"`
+		IncludeCookies bool   `json:"include_cookies"`
+	} `json:"logging"`
+}
+
+type awsStageProps struct {
+	APIID             string   `json:"api_id"`
+	APIName           string   `json:"api_name"`
+	APIType           string   `json:"api_type"`
+	EndpointTypes     []string `json:"endpoint_types"`
+	StageName         string   `json:"stage_name"`
+	DeploymentID      string   `json:"deployment_id"`
+	CreatedDate       string   `json:"created_date"`
+	AccessLogSettings *struct {
+		DestinationArn string `json:"destination_arn"`
+		Format         string `json:"format"`
+	} `json:"access_log_settings,omitempty"`
+	DefaultLoggingLevel string `json:"default_logging_level"`
+	TracingEnabled      *bool  `json:"tracing_enabled,omitempty"`
+}
+
+// awsWebFrontEnds adds load balancers, CloudFront distributions and API
+// Gateway stages. Production's are configured well; development's
+// dev-preview load balancer has no access logs, keeps invalid headers, runs
+// a TLS 1.0 policy and serves plain HTTP; its legacy-downloads distribution
+// has no logging, allows HTTP, uses the default certificate (TLSv1) and no
+// WAF; the webhooks HTTP API stage has no access logs.
+func (e *estate) awsWebFrontEnds() {
+	prod, dev := awsAccts[1], awsAccts[2]
+	for _, lb := range []struct {
+		a             awsAcct
+		ai, ri        int
+		name, id      string
+		good          bool
+		owner, bucket string
+	}{
+		{prod, 1, 0, "acme-prod-web", "5a1b2c3d4e5f6a7b", true, "web-team", "acme-prod-access-logs"},
+		{dev, 2, 1, "dev-preview", "6b2c3d4e5f6a7b8c", false, "web-team", ""},
+	} {
+		region := awsRegions[lb.ri]
+		p := awsLBProps{
+			LoadBalancerArn:  fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/%s", region, lb.a.id, lb.name, lb.id),
+			LoadBalancerName: lb.name, Type: "application", Scheme: "internet-facing",
+			VpcID: fmt.Sprintf("vpc-0f%02d%02d00000000000", lb.ai, lb.ri), IPAddressType: "ipv4", CreatedTime: e.ago(days(400)),
+			SecurityGroups: []string{fmt.Sprintf("sg-0e%02d%02d0000000000001", lb.ai, lb.ri)},
+		}
+		p.DNSName = fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", lb.name, lb.id[:8], region)
+		p.State.Code = "active"
+		p.Attributes.DeletionProtectionEnabled = lb.good
+		p.Attributes.RoutingHTTPDesyncMitigationMode = "defensive"
+		if lb.good {
+			p.Attributes.AccessLogsS3Enabled = true
+			p.Attributes.AccessLogsS3Bucket = lb.bucket
+			p.Attributes.AccessLogsS3Prefix = "elb/" + lb.name
+			p.Attributes.RoutingHTTPDropInvalidHeaderFieldsEnabled = true
+			p.Listeners = []awsLBListener{
+				awsListener(p.LoadBalancerArn, 1, 80, "HTTP", "", true),
+				awsListener(p.LoadBalancerArn, 2, 443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06", false),
+			}
+		} else {
+			p.Listeners = []awsLBListener{
+				awsListener(p.LoadBalancerArn, 1, 80, "HTTP", "", false),
+				awsListener(p.LoadBalancerArn, 2, 443, "HTTPS", "ELBSecurityPolicy-2016-08", false),
+			}
+			e.plant(p.LoadBalancerArn, "aws-elbv2-access-logging", "access logs never turned on for the preview environment")
+			e.plant(p.LoadBalancerArn, "aws-elbv2-drop-invalid-headers", "invalid HTTP header fields passed to the targets")
+			e.plant(p.LoadBalancerArn, "aws-elbv2-listener-tls-policy", "HTTPS listener on ELBSecurityPolicy-2016-08, which allows TLS 1.0")
+			e.plant(p.LoadBalancerArn, "aws-elbv2-http-redirects-to-https", "port 80 forwards plain HTTP to the targets")
+		}
+		e.add(e.awsResource(lb.a, region, "aws_elbv2_load_balancer", p.LoadBalancerArn, lb.name, awsTags(lb.a, lb.owner), days(400)), &p)
+		for _, sg := range p.SecurityGroups {
+			e.edge(p.LoadBalancerArn, fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", region, lb.a.id, sg), "uses_security_group")
+		}
+		if lb.bucket != "" {
+			e.edge(p.LoadBalancerArn, "arn:aws:s3:::"+lb.bucket, "logs_to")
+		}
+	}
+
+	for _, d := range []struct {
+		a    awsAcct
+		id   string
+		good bool
+	}{
+		{prod, "E3PRODSITE0001", true},
+		{dev, "E4DEVDOWNLOADS", false},
+	} {
+		p := awsDistributionProps{
+			ID: d.id, Arn: fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", d.a.id, d.id),
+			DomainName: fmt.Sprintf("d%s.cloudfront.net", strings.ToLower(d.id[:10])), Status: "Deployed", Enabled: true,
+			HTTPVersion: "http2and3", PriceClass: "PriceClass_100", LastModifiedTime: e.ago(days(60)),
+			CacheBehaviors: []awsCacheBehavior{},
+		}
+		origin := struct {
+			ID         string `json:"id"`
+			DomainName string `json:"domain_name"`
+		}{"site", "acme-" + d.a.env + "-site.s3.us-east-1.amazonaws.com"}
+		p.Origins = append(p.Origins, origin)
+		name := "www.acme.example"
+		if d.good {
+			p.Comment = "public website"
+			p.Aliases = []string{name}
+			p.WebACLID = fmt.Sprintf("arn:aws:wafv2:us-east-1:%s:global/webacl/site/0a1b2c3d", d.a.id)
+			p.ViewerCertificate = awsViewerCert{MinimumProtocolVersion: "TLSv1.2_2021", SSLSupportMethod: "sni-only",
+				ACMCertificateArn: fmt.Sprintf("arn:aws:acm:us-east-1:%s:certificate/11111111-2222-3333-4444-555555555555", d.a.id)}
+			p.DefaultCacheBehavior = awsCacheBehavior{ViewerProtocolPolicy: "redirect-to-https", TargetOriginID: "site"}
+			p.Logging.Enabled = true
+			p.Logging.Bucket = "acme-prod-access-logs.s3.amazonaws.com"
+			p.Logging.Prefix = "cloudfront/"
+		} else {
+			name = "legacy-downloads"
+			p.Comment = "legacy downloads"
+			p.Aliases = []string{}
+			p.ViewerCertificate = awsViewerCert{CloudFrontDefaultCertificate: true, MinimumProtocolVersion: "TLSv1", SSLSupportMethod: "vip"}
+			p.DefaultCacheBehavior = awsCacheBehavior{ViewerProtocolPolicy: "allow-all", TargetOriginID: "site"}
+			e.plant(p.Arn, "aws-cloudfront-access-logging", "standard logging never configured")
+			e.plant(p.Arn, "aws-cloudfront-viewer-https", "viewers may fetch over plain HTTP")
+			e.plant(p.Arn, "aws-cloudfront-tls-min-version", "default CloudFront certificate, which accepts TLSv1")
+			e.plant(p.Arn, "aws-cloudfront-waf", "no AWS WAF web ACL in front of the distribution")
+		}
+		e.add(e.awsResource(d.a, resource.GlobalRegion, "aws_cloudfront_distribution", p.Arn, name, awsTags(d.a, "web-team"), days(600)), &p)
+	}
+
+	yes := true
+	for _, st := range []struct {
+		a           awsAcct
+		ai, ri      int
+		apiID, name string
+		typ         string
+		stage       string
+		logs        bool
+	}{
+		{prod, 1, 0, "p4q5r6s7t8", "orders-api", "REST", "prod", true},
+		{dev, 2, 1, "w1x2y3", "webhooks", "HTTP", "$default", false},
+	} {
+		region := awsRegions[st.ri]
+		path := "restapis"
+		if st.typ != "REST" {
+			path = "apis"
+		}
+		uid := fmt.Sprintf("arn:aws:apigateway:%s::/%s/%s/stages/%s", region, path, st.apiID, st.stage)
+		p := awsStageProps{APIID: st.apiID, APIName: st.name, APIType: st.typ, EndpointTypes: []string{"REGIONAL"},
+			StageName: st.stage, DeploymentID: "d" + st.apiID[:4], CreatedDate: e.ago(days(200)), DefaultLoggingLevel: "OFF"}
+		if st.typ == "REST" {
+			p.TracingEnabled = &yes
+		}
+		if st.logs {
+			lg := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/apigateway/%s", region, st.a.id, st.name)
+			p.AccessLogSettings = &struct {
+				DestinationArn string `json:"destination_arn"`
+				Format         string `json:"format"`
+			}{lg, "$context.requestId $context.identity.sourceIp $context.status"}
+			p.DefaultLoggingLevel = "ERROR"
+			e.add(e.awsResource(st.a, region, "aws_apigateway_stage", uid, st.name+"/"+st.stage, awsTags(st.a, "payments-team"), days(200)), &p)
+			e.edge(uid, lg, "logs_to")
+			continue
+		}
+		e.add(e.awsResource(st.a, region, "aws_apigateway_stage", uid, st.name+"/"+st.stage, awsTags(st.a, "web-team"), days(200)), &p)
+		e.plant(uid, "aws-apigateway-stage-access-logging", "stage serves requests without access logs")
+	}
 }

@@ -254,6 +254,9 @@ func decode(req *request, r *http.Request, body []byte) error {
 	case req.service == "s3":
 		req.proto = "restxml"
 		return decodeS3(req, r)
+	case req.service == "cloudfront":
+		req.proto = "restxml"
+		return decodeCloudFront(req, r)
 	default:
 		req.proto = "restjson"
 		return decodeREST(req, r, body)
@@ -326,6 +329,28 @@ func decodeS3(req *request, r *http.Request) error {
 // service and method match, whose path starts with prefix and (when set)
 // ends with suffix wins; the path segments in between are parameters. A
 // "*" in prefix matches one path segment, which is a parameter too.
+// decodeCloudFront reads CloudFront's REST-XML requests.
+func decodeCloudFront(req *request, r *http.Request) error {
+	path := strings.TrimPrefix(r.URL.Path, "/2020-05-31")
+	q := r.URL.Query()
+	switch {
+	case path == "/distribution":
+		req.op = "ListDistributions"
+		if m := q.Get("Marker"); m != "" {
+			req.params = []string{m}
+		}
+	case strings.HasPrefix(path, "/distribution/") && strings.HasSuffix(path, "/config"):
+		req.op = "GetDistributionConfig"
+		req.params = []string{strings.TrimSuffix(strings.TrimPrefix(path, "/distribution/"), "/config")}
+	case path == "/tagging":
+		req.op = "ListTagsForResource"
+		req.params = []string{q.Get("Resource")}
+	default:
+		return fmt.Errorf("unknown CloudFront request %s %s", r.Method, r.URL)
+	}
+	return nil
+}
+
 var restRoutes = []struct {
 	service, method, prefix, op, suffix string
 }{
@@ -333,6 +358,10 @@ var restRoutes = []struct {
 	{"glacier", "GET", "/-/vaults/", "GetVaultAccessPolicy", "/access-policy"},
 	{"glacier", "GET", "/-/vaults/", "ListTagsForVault", "/tags"},
 	{"glacier", "GET", "/-/vaults", "ListVaults", ""},
+	{"apigateway", "GET", "/restapis/", "GetStages", "/stages"},
+	{"apigateway", "GET", "/restapis", "GetRestApis", ""},
+	{"apigateway", "GET", "/v2/apis/", "GetStages", "/stages"},
+	{"apigateway", "GET", "/v2/apis", "GetApis", ""},
 	{"lambda", "GET", "/2015-03-31/functions", "ListFunctions", ""},
 	{"lambda", "GET", "/2021-10-31/functions/", "GetFunctionUrlConfig", ""},
 	{"lambda", "GET", "/2017-03-31/tags/", "ListTags", ""},
@@ -530,7 +559,7 @@ func writeError(w http.ResponseWriter, req request, status int, code, msg string
 		body = fmt.Sprintf(`<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>fake</RequestID></Response>`, code, xmlEscape(msg))
 	case "restxml":
 		w.Header().Set("Content-Type", "application/xml")
-		if req.service == "s3control" {
+		if req.service == "s3control" || req.service == "cloudfront" {
 			body = fmt.Sprintf(`<ErrorResponse><Error><Code>%s</Code><Message>%s</Message></Error><RequestId>fake</RequestId></ErrorResponse>`, code, xmlEscape(msg))
 			break
 		}
