@@ -75,6 +75,7 @@ func WriteMarkdown(w io.Writer, s *Summary, failing iter.Seq2[finding.Finding, e
 		}
 	}
 
+	writeResponsibilityMarkdown(ew, s.Responsibility())
 	writeAIInventoryMarkdown(ew, s.ai, opts.MaxRows)
 
 	if errs := m.CollectionErrors; len(errs) > 0 {

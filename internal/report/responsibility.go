@@ -135,3 +135,28 @@ func writeResponsibility(ew *errWriter, r *ResponsibilitySection, c bool) {
 	ew.printf("  %s: %d areas are yours (or shared) where no check looks; cover them with checks of your own (--checks) or manual controls.\n",
 		paint("Blind spots", styleYellow, c), len(r.BlindSpots))
 }
+
+// writeResponsibilityMarkdown writes the section as a Markdown table.
+func writeResponsibilityMarkdown(ew *errWriter, r *ResponsibilitySection) {
+	if r == nil {
+		return
+	}
+	ew.printf("\n### Shared responsibility\n\nYour side (customer or shared areas) per provider scanned; `cloudward responsibility` shows the full matrix.\n\n")
+	ew.printf("| Provider | Area | Owner | Checks | Pass rate | Fail | Blind spot in |\n|---|---|---|---:|---:|---:|---|\n")
+	for _, a := range r.Areas {
+		if !a.Yours() {
+			continue
+		}
+		rate := "-"
+		if v, ok := a.Counts.PassRate(); ok {
+			rate = fmt.Sprintf("%.1f%%", v)
+		}
+		models := make([]string, len(a.Uncovered))
+		for i, m := range a.Uncovered {
+			models[i] = string(m)
+		}
+		ew.printf("| %s | %s | %s | %d | %s | %s | %s |\n", a.Provider, a.Area, a.Owner, len(a.Checks), rate,
+			formatInt(a.Counts.Fail), strings.Join(models, ", "))
+	}
+	ew.printf("\n%d blind spots: areas that are yours where no check looks.\n", len(r.BlindSpots))
+}

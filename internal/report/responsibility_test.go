@@ -79,6 +79,10 @@ func TestResponsibilitySectionGolden(t *testing.T) {
 	if err := WriteJSON(&js, s, noFindings); err != nil {
 		t.Fatal(err)
 	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, s, noFindings, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	var doc struct {
 		Summary struct {
 			Responsibility json.RawMessage `json:"responsibility"`
@@ -92,7 +96,7 @@ func TestResponsibilitySectionGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	pretty.WriteByte('\n')
-	for name, got := range map[string][]byte{"responsibility.txt.golden": txt.Bytes(), "responsibility.json.golden": pretty.Bytes()} {
+	for name, got := range map[string][]byte{"responsibility.txt.golden": txt.Bytes(), "responsibility.json.golden": pretty.Bytes(), "responsibility.md.golden": md.Bytes()} {
 		path := filepath.Join("testdata", name)
 		if *update {
 			if err := os.WriteFile(path, got, 0o644); err != nil {
