@@ -145,7 +145,9 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		return fmt.Errorf("worker %s: start: %w", opts.ID, err)
 	}
 	log.Info("worker started", "id", opts.ID, "queue", Queue, "concurrency", opts.Concurrency)
+	pinger := make(chan struct{})
 	go func() {
+		defer close(pinger)
 		t := time.NewTicker(livenessInterval)
 		defer t.Stop()
 		for {
@@ -161,8 +163,11 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		}
 	}()
 	<-client.Stopped()
+	cause := context.Cause(runCtx)
+	cancel(nil)
+	<-pinger // the liveness connection is free for the unlock
 	log.Info("worker stopped", "id", opts.ID)
-	if cause := context.Cause(runCtx); cause != nil && ctx.Err() == nil {
+	if cause != nil && ctx.Err() == nil {
 		return cause
 	}
 	return nil
