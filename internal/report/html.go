@@ -250,6 +250,8 @@ type (
 		Frameworks []htmlFramework
 		Severity   htmlSeverityChart
 		Areas      []htmlArea
+		// BlindSpots are set when the summary has the responsibility section.
+		BlindSpots []responsibility.BlindSpot
 		TopFailing []CheckSummary
 		Accounts   htmlGroupTable
 		Regions    htmlGroupTable
@@ -413,6 +415,9 @@ func newHTMLView(s *Summary, opts HTMLOptions, css string) htmlView {
 	}
 	v.Severity = severityChart(s)
 	v.Areas = areaMatrix(s)
+	if r := s.Responsibility(); r != nil {
+		v.BlindSpots = r.BlindSpots
+	}
 	v.Accounts = htmlGroupTable{Column: "Account", Filter: "account", Rows: htmlGroups(s.Accounts(), func(g Group) string { return g.Account })}
 	v.Regions = htmlGroupTable{Column: "Region", Filter: "region", Rows: htmlGroups(s.Regions(), func(g Group) string { return g.Region })}
 	v.Trend = trendChart(opts.Trend, s.Frameworks())

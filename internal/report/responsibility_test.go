@@ -83,6 +83,13 @@ func TestResponsibilitySectionGolden(t *testing.T) {
 	if err := WriteMarkdown(&md, s, noFindings, MarkdownOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, s, noFindings, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(html.Bytes(), []byte("<h3>Blind spots</h3>")) || !bytes.Contains(html.Bytes(), []byte("<td>FaaS</td><td>applications</td>")) {
+		t.Error("the HTML report lacks the blind spots")
+	}
 	var doc struct {
 		Summary struct {
 			Responsibility json.RawMessage `json:"responsibility"`
