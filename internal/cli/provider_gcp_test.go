@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 51 {
-		t.Errorf("snapshot holds %d resources, want the 51 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 53 {
+		t.Errorf("snapshot holds %d resources, want the 53 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -98,6 +98,7 @@ func TestScanGCP(t *testing.T) {
 		"gcp-apikeys-key-rotated-90-days //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-old",
 		"gcp-compute-network-dns-logging " + cmp + "/global/networks/default",
 		"gcp-compute-backend-service-logging " + cmp + "/regions/europe-west1/backendServices/admin-backend",
+		"gcp-dataproc-cluster-cmek //dataproc.googleapis.com/projects/" + p + "/regions/europe-west1/clusters/adhoc",
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -147,6 +148,7 @@ func TestScanGCP(t *testing.T) {
 		"gcp-project-cloud-asset-inventory-enabled " + project,
 		"gcp-compute-network-dns-logging " + cmp + "/global/networks/web-vpc",
 		"gcp-compute-backend-service-logging " + cmp + "/global/backendServices/web-backend",
+		"gcp-dataproc-cluster-cmek //dataproc.googleapis.com/projects/" + p + "/regions/us-central1/clusters/spark-etl",
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

@@ -1002,6 +1002,7 @@ func (e *estate) gcpBase() {
 	e.gcpLoggingBase()
 	e.gcpAPIKeysBase()
 	e.gcpNetworkLoggingBase()
+	e.gcpDataprocBase()
 	e.gcpDNSBase()
 	e.gcpBigQueryBase()
 	e.gcpAIBase()
@@ -1163,7 +1164,7 @@ func gcpInternalIP(id string) string {
 func gcpCollectedAll() map[string]bool {
 	out := map[string]bool{}
 	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring",
-		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage"} {
+		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage", "dataproc"} {
 		out[s] = true
 	}
 	return out
@@ -1587,6 +1588,43 @@ func (e *estate) gcpNetworkLoggingBase() {
 		e.gcpAdd("gcp_compute_backend_service", uid, b.p.id, resource.GlobalRegion, b.name, nil, days(300-40*n), props)
 		if b.planted {
 			e.plant(uid, "gcp-compute-backend-service-logging", "request logging never turned on for the internal reports site")
+		}
+	}
+}
+
+// gcpDataprocBase adds a Dataproc cluster per project: production's on a
+// customer-managed key, the data project's ad-hoc one on Google-managed
+// keys.
+func (e *estate) gcpDataprocBase() {
+	prod, data := gcpProjects[0], gcpProjects[1]
+	for n, c := range []struct {
+		p            gcpProjectRef
+		name, region string
+		cmek         bool
+	}{{prod, "spark-etl", "us-central1", true}, {data, "adhoc-spark", "europe-west1", false}} {
+		labels := gcpLabels(c.p.owner, gcpEnv(c.p))
+		sa := gcpSAEmail(c.p, "app-backend")
+		if c.p == data {
+			sa = gcpSAEmail(c.p, "etl-runner")
+		}
+		cfg := map[string]any{
+			"config_bucket": "dataproc-staging-" + c.region + "-" + c.p.number, "temp_bucket": "dataproc-temp-" + c.region + "-" + c.p.number,
+			"gce_cluster_config": map[string]any{"internal_ip_only": true, "service_account": sa,
+				"service_account_scopes": []string{gcpScopeAll}, "subnetwork_uri": gcpSubnetURL(c.p, c.region, c.p.id[5:9]+"-"+c.region)},
+			"software_config": map[string]any{"image_version": "2.2.30-debian12"},
+		}
+		uid := "//dataproc.googleapis.com/projects/" + c.p.id + "/regions/" + c.region + "/clusters/" + c.name
+		if c.cmek {
+			key := gcpKeyName(prod, "us-central1", "prod-keyring", "disk-key")
+			cfg["encryption_config"] = map[string]any{"gce_pd_kms_key_name": key}
+			e.edge(uid, kmsKeyUID(key), "encrypted_with")
+		}
+		e.gcpAdd("gcp_dataproc_cluster", uid, c.p.id, c.region, c.name, labels, days(60-20*n), map[string]any{
+			"cluster_name": c.name, "cluster_uuid": "0d7c1e2a-" + strconv.Itoa(1000+n), "project_id": c.p.id, "labels": labels,
+			"status": map[string]any{"state": "RUNNING", "state_start_time": e.ago(days(60 - 20*n))}, "config": cfg,
+		})
+		if !c.cmek {
+			e.plant(uid, "gcp-dataproc-cluster-cmek", "ad-hoc cluster created with Google-managed keys")
 		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	crm "google.golang.org/api/cloudresourcemanager/v3"
 	compute "google.golang.org/api/compute/v1"
 	container "google.golang.org/api/container/v1"
+	dataproc "google.golang.org/api/dataproc/v1"
 	dns "google.golang.org/api/dns/v1"
 	essentialcontacts "google.golang.org/api/essentialcontacts/v1"
 	iam "google.golang.org/api/iam/v1"
@@ -111,6 +112,7 @@ type Collector struct {
 	keys     *apikeys.Service
 	contacts *essentialcontacts.Service
 	usage    *serviceusage.Service
+	dp       *dataproc.Service
 	// ai is the global Vertex AI endpoint (locations); aiAt returns the
 	// regional one each location's resources are served from.
 	ai       *aiplatform.Service
@@ -227,6 +229,9 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if c.usage, err = serviceusage.NewService(ctx, o("serviceusage", "")...); err != nil {
 		return nil, fmt.Errorf("gcp serviceusage client: %w", err)
+	}
+	if c.dp, err = dataproc.NewService(ctx, o("dataproc", "")...); err != nil {
+		return nil, fmt.Errorf("gcp dataproc client: %w", err)
 	}
 	if c.ai, err = aiplatform.NewService(ctx, o("aiplatform", "")...); err != nil {
 		return nil, fmt.Errorf("gcp aiplatform client: %w", err)

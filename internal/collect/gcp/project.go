@@ -158,6 +158,7 @@ var services = []struct {
 	{"apikeys", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.apiKeys(ctx) }},
 	{"essentialcontacts", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.essentialContacts(ctx) }},
 	{"serviceusage", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.enabledServices(ctx) }},
+	{"dataproc", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.dataprocClusters(ctx) }},
 }
 
 // project collects every service of one project at once, each behind
