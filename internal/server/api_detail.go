@@ -1,11 +1,13 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"cloudward/internal/finding"
@@ -76,7 +78,7 @@ type resourceFindingJSON struct {
 const maxEdges = 500
 
 // handleResource returns one resource with its properties, related
-// resources (both directions) and findings.
+// resources (both directions) and open findings.
 func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	sn, ok := s.snapshotParam(w, r)
 	if !ok {
@@ -112,16 +114,22 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	for _, e := range erows {
 		edges = append(edges, edgeJSON{Direction: str(e[0]), Type: str(e[1]), UID: str(e[2]), Name: str(e[3]), Kind: str(e[4])})
 	}
-	findings := []resourceFindingJSON{}
-	frows, err := s.queryRows(ctx, sn.ID, `SELECT check_id, status, severity, reason FROM findings WHERE resource_uid = `+lit+
-		` ORDER BY CASE status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 WHEN 'MUTED' THEN 2 ELSE 3 END, check_id`)
+	// Its open findings (FAIL, ERROR, MUTED), read through the store's
+	// index of open findings: a resource's PASS findings have no index,
+	// and looking for them would read every finding of the snapshot.
+	open, err := s.searcher.OpenFindings(ctx, sn.ID, []string{uid})
 	if err != nil {
 		s.serverError(w, err)
 		return
 	}
-	for _, f := range frows {
-		id := str(f[0])
-		findings = append(findings, resourceFindingJSON{CheckID: id, Title: s.checks[id].Title, Status: str(f[1]), Severity: str(f[2]), Reason: str(f[3])})
+	rank := map[finding.Status]int{finding.Fail: 0, finding.Error: 1, finding.Muted: 2}
+	slices.SortStableFunc(open, func(a, b finding.Finding) int {
+		return cmp.Or(cmp.Compare(rank[a.Status], rank[b.Status]), cmp.Compare(a.CheckID, b.CheckID))
+	})
+	findings := []resourceFindingJSON{}
+	for _, f := range open {
+		findings = append(findings, resourceFindingJSON{CheckID: f.CheckID, Title: s.checks[f.CheckID].Title, Status: string(f.Status),
+			Severity: f.Severity.String(), Reason: f.Reason})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"snapshot": sn.ID, "resource": res, "edges": edges, "findings": findings})
 }
@@ -179,9 +187,15 @@ func (s *Server) handleResourceHistory(w http.ResponseWriter, r *http.Request) {
 			d := sha256.Sum256([]byte(str(rows[0][0]) + "\x00" + str(rows[0][1]) + "\x00" + str(rows[0][2])))
 			sum = d[:]
 			h.Changed = prev != nil && string(prev) != string(sum)
-			if h.Failing, err = s.queryCount(ctx, x.ID, `SELECT count(*) FROM findings WHERE status = 'FAIL' AND resource_uid = `+lit); err != nil {
+			open, err := s.searcher.OpenFindings(ctx, x.ID, []string{uid})
+			if err != nil {
 				s.serverError(w, err)
 				return
+			}
+			for _, f := range open {
+				if f.Status == finding.Fail {
+					h.Failing++
+				}
 			}
 		}
 		prev = sum
