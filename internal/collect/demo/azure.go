@@ -808,6 +808,7 @@ func (e *estate) azureAccounts() {
 			e.plant(uid, "azure-monitor-alert-public-ip-delete", "the sandbox has no activity log alert for public IP deletion")
 			e.plant(uid, "azure-iam-subscription-owners-2-to-3", "the sandbox has a single Owner: nobody else can recover or review it")
 			e.plant(uid, "azure-policy-mcsb-assigned", "the system-updates policy of the Microsoft cloud security benchmark was set to Disabled")
+			e.plant(uid, "azure-defender-system-updates-monitored", "missing OS updates are no longer reported in the sandbox")
 			e.plant(uid, "azure-iam-lock-admin-role", "no custom role for managing resource locks in the sandbox")
 			e.plant(uid, "azure-defender-servers-agentless-scanning", "Defender for Servers is off in the sandbox, so is agentless scanning")
 			e.plant(uid, "azure-defender-servers-file-integrity-monitoring", "Defender for Servers is off in the sandbox, so is file integrity monitoring")
@@ -989,24 +990,26 @@ func (e *estate) azureNetwork() {
 	sn := func(sub, rg, vn, s string) []azID {
 		return []azID{{ID: azRID(sub, rg, "Microsoft.Network/virtualNetworks", vn) + "/subnets/" + s}}
 	}
-	nsg(azProd, "rg-network-eus", "eastus", "nsg-app-eus", azNSGOf("1b7e7c4e-0001-4a8e-9c1d-5f2a3b4c5d01", sn(azProd, "rg-network-eus", "vnet-prod-eus", "snet-app"),
+	u := nsg(azProd, "rg-network-eus", "eastus", "nsg-app-eus", azNSGOf("1b7e7c4e-0001-4a8e-9c1d-5f2a3b4c5d01", sn(azProd, "rg-network-eus", "vnet-prod-eus", "snet-app"),
 		azRuleOf("allow-https-internet", 100, "Inbound", "Allow", "Tcp", "Internet", "443"),
 		azRuleOf("deny-ssh-internet", 200, "Inbound", "Deny", "Tcp", "Internet", "22")))
+	e.plant(u, "azure-nsg-http-restricted", "the public web tier takes HTTPS straight from the internet instead of through the Application Gateway")
 	nsg(azProd, "rg-network-eus", "eastus", "nsg-data-eus", azNSGOf("1b7e7c4e-0002-4a8e-9c1d-5f2a3b4c5d02", sn(azProd, "rg-network-eus", "vnet-prod-eus", "snet-data"),
 		azRuleOf("allow-sql-from-app", 100, "Inbound", "Allow", "Tcp", "10.10.1.0/24", "1433")))
 	mgmt := azRuleOf("allow-ssh-rdp-bastion", 100, "Inbound", "Allow", "Tcp", "10.10.250.0/26", "")
 	mgmt.Properties.DestinationPortRanges = []string{"22", "3389"}
 	nsg(azProd, "rg-network-eus", "eastus", "nsg-mgmt-eus", azNSGOf("1b7e7c4e-0003-4a8e-9c1d-5f2a3b4c5d03", sn(azProd, "rg-network-eus", "vnet-prod-eus", "snet-mgmt"), mgmt))
-	nsg(azProd, "rg-network-weu", "westeurope", "nsg-app-weu", azNSGOf("1b7e7c4e-0004-4a8e-9c1d-5f2a3b4c5d04", sn(azProd, "rg-network-weu", "vnet-prod-weu", "snet-app"),
+	u = nsg(azProd, "rg-network-weu", "westeurope", "nsg-app-weu", azNSGOf("1b7e7c4e-0004-4a8e-9c1d-5f2a3b4c5d04", sn(azProd, "rg-network-weu", "vnet-prod-weu", "snet-app"),
 		azRuleOf("allow-https-internet", 100, "Inbound", "Allow", "Tcp", "Internet", "443"),
 		azRuleOf("allow-http-internet", 110, "Inbound", "Allow", "Tcp", "Internet", "80")))
+	e.plant(u, "azure-nsg-http-restricted", "the westeurope web tier serves HTTP and HTTPS directly to the internet")
 	nsg(azProd, "rg-network-weu", "westeurope", "nsg-data-weu", azNSGOf("1b7e7c4e-0005-4a8e-9c1d-5f2a3b4c5d05", sn(azProd, "rg-network-weu", "vnet-prod-weu", "snet-data"),
 		azRuleOf("allow-pg-from-app", 100, "Inbound", "Allow", "Tcp", "10.20.1.0/24", "5432"),
 		azRuleOf("allow-ssh-out", 100, "Outbound", "Allow", "Tcp", "*", "22")))
 
 	dev := azRuleOf("allow-dev-ports", 100, "Inbound", "Allow", "*", "*", "")
 	dev.Properties.DestinationPortRanges = []string{"22", "8080"}
-	u := nsg(azSandbox, "rg-sandbox", "eastus", "nsg-sbx-dev", azNSGOf("1b7e7c4e-0006-4a8e-9c1d-5f2a3b4c5d06", sn(azSandbox, "rg-sandbox", "vnet-sbx-eus", "snet-dev"), dev))
+	u = nsg(azSandbox, "rg-sandbox", "eastus", "nsg-sbx-dev", azNSGOf("1b7e7c4e-0006-4a8e-9c1d-5f2a3b4c5d06", sn(azSandbox, "rg-sandbox", "vnet-sbx-eus", "snet-dev"), dev))
 	e.plant(u, "azure-nsg-ssh-restricted", "allows SSH (22) from any source (*) for developer convenience")
 	e.plant(u, "azure-nsg-udp-restricted", "the developer rule allows every protocol, UDP included, from any source")
 	u = nsg(azSandbox, "rg-sandbox", "eastus", "nsg-sbx-jump", azNSGOf("1b7e7c4e-0007-4a8e-9c1d-5f2a3b4c5d07", sn(azSandbox, "rg-sandbox", "vnet-sbx-eus", "snet-jump"),
