@@ -242,11 +242,12 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 		}
 	}
 	if wantAIInventory(f.aiInventory, fws) {
-		checks, _ := cat.reportInfo()
-		inv, err := buildAIInventory(ctx, st, res.snapshot.ID, cat.registry, checks)
+		t0 := time.Now()
+		inv, err := buildAIInventory(ctx, st, res.snapshot.ID, cat)
 		if err != nil {
 			return err
 		}
+		e.log.Debug("ai inventory built", "resources", len(inv.Resources), "elapsed", time.Since(t0))
 		res.summary.SetAIInventory(inv)
 	}
 	if err := addResponsibility(ctx, st, res.snapshot.ID, cat, res.summary); err != nil {

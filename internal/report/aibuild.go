@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"cloudward/internal/finding"
@@ -20,9 +21,11 @@ type AIInventorySource struct {
 	// Edges yields the edges touching AI resources, in either direction
 	// (an edge may be yielded twice).
 	Edges iter.Seq2[resource.Edge, error]
-	// Linked yields resources of the kinds AI resources may be linked to
-	// (AILinkedKinds); only those actually linked are kept. May be nil.
-	Linked iter.Seq2[resource.Resource, error]
+	// Lookup yields the resources with the given UIDs that exist (only
+	// UID, Name and Kind are read): the ends of the AI resources' edges,
+	// so that links show names and kinds. May be nil (links then show
+	// UIDs and are classified by edge type).
+	Lookup func(uids []string) iter.Seq2[resource.Resource, error]
 	// Failing yields FAIL findings; those of AI resources are kept.
 	Failing iter.Seq2[finding.Finding, error]
 	// Titles maps check IDs to titles.
@@ -34,19 +37,6 @@ func AIKinds(reg *resource.Registry) []string {
 	var out []string
 	for _, k := range reg.All() {
 		if k.AI {
-			out = append(out, k.Name)
-		}
-	}
-	return out
-}
-
-// AILinkedKinds returns the non-AI kinds whose resources an AI resource
-// may be linked to and that AILinkClass classifies (data, keys,
-// identities, networks), sorted.
-func AILinkedKinds(reg *resource.Registry) []string {
-	var out []string
-	for _, k := range reg.All() {
-		if !k.AI && AILinkClass(reg, k.Name, "") != LinkOther {
 			out = append(out, k.Name)
 		}
 	}
@@ -154,8 +144,15 @@ func BuildAIInventory(src AIInventorySource) (*AIInventory, error) {
 			others[uid] = &resource.Resource{UID: uid, Name: r.Name, Kind: r.Kind}
 		}
 	}
-	if src.Linked != nil {
-		for r, err := range src.Linked {
+	var unknown []string
+	for uid, known := range others {
+		if known == nil {
+			unknown = append(unknown, uid)
+		}
+	}
+	if src.Lookup != nil && len(unknown) > 0 {
+		slices.Sort(unknown)
+		for r, err := range src.Lookup(unknown) {
 			if err != nil {
 				return nil, fmt.Errorf("ai inventory: read linked resources: %w", err)
 			}

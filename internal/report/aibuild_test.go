@@ -25,6 +25,23 @@ func each2[T any](items []T, err error) iter.Seq2[T, error] {
 	}
 }
 
+// lookupIn serves Lookup from a list, and fails when asked for a UID that
+// is no end of an edge.
+func lookupIn(rs []resource.Resource, err error) func([]string) iter.Seq2[resource.Resource, error] {
+	return func(uids []string) iter.Seq2[resource.Resource, error] {
+		var out []resource.Resource
+		for _, r := range rs {
+			if slices.Contains(uids, r.UID) {
+				out = append(out, r)
+			}
+		}
+		if slices.Contains(uids, "unlinked") || slices.Contains(uids, "m1") {
+			panic("looked up a UID that is not an unknown edge end")
+		}
+		return each2(out, err)
+	}
+}
+
 func testRegistry(t *testing.T) *resource.Registry {
 	t.Helper()
 	k := func(name string, p resource.Provider, ai bool) resource.Kind {
@@ -79,7 +96,7 @@ func TestBuildAIInventory(t *testing.T) {
 		{CheckID: "y", Severity: finding.High, Status: finding.Fail, ResourceUID: "b-ignored"},
 	}
 	inv, err := BuildAIInventory(AIInventorySource{
-		Registry: reg, Resources: each2(res, nil), Edges: each2(edges, nil), Linked: each2(linked, nil), Failing: each2(fails, nil),
+		Registry: reg, Resources: each2(res, nil), Edges: each2(edges, nil), Lookup: lookupIn(linked, nil), Failing: each2(fails, nil),
 		Titles: map[string]string{"aws-ai-execution-role-not-admin": "AI services do not run as administrator roles"},
 	})
 	if err != nil {
@@ -126,7 +143,7 @@ func TestBuildAIInventory(t *testing.T) {
 	for name, src := range map[string]AIInventorySource{
 		"resources": {Registry: reg, Resources: each2(res, boom), Edges: each2(edges, nil), Failing: each2(fails, nil)},
 		"edges":     {Registry: reg, Resources: each2(res, nil), Edges: each2(edges, boom), Failing: each2(fails, nil)},
-		"linked":    {Registry: reg, Resources: each2(res, nil), Edges: each2(edges, nil), Linked: each2(linked, boom), Failing: each2(fails, nil)},
+		"linked":    {Registry: reg, Resources: each2(res, nil), Edges: each2(edges, nil), Lookup: lookupIn(linked, boom), Failing: each2(fails, nil)},
 		"findings":  {Registry: reg, Resources: each2(res, nil), Edges: each2(edges, nil), Failing: each2(fails, boom)},
 	} {
 		if _, err := BuildAIInventory(src); !errors.Is(err, boom) {
@@ -135,12 +152,20 @@ func TestBuildAIInventory(t *testing.T) {
 	}
 }
 
-func TestAILinkedKinds(t *testing.T) {
+func TestAILinkClass(t *testing.T) {
 	reg := testRegistry(t)
 	if got := AIKinds(reg); !slices.Equal(got, []string{"aws_sagemaker_endpoint_config", "aws_sagemaker_model", "azure_cognitive_services_account"}) {
 		t.Errorf("AIKinds: %v", got)
 	}
-	if got := AILinkedKinds(reg); !slices.Equal(got, []string{"aws_ec2_security_group", "aws_iam_role", "aws_kms_key", "aws_s3_bucket", "azure_storage_account"}) {
-		t.Errorf("AILinkedKinds: %v", got)
+	for kind, want := range map[string]string{"aws_s3_bucket": LinkData, "azure_storage_account": LinkData, "aws_iam_role": LinkIdentity,
+		"aws_kms_key": LinkKey, "aws_ec2_security_group": LinkNetwork, "aws_sagemaker_model": LinkAI, "aws_cloudwatch_log_group": LinkOther} {
+		if got := AILinkClass(reg, kind, ""); got != want {
+			t.Errorf("AILinkClass(%s) = %s, want %s", kind, got, want)
+		}
+	}
+	for edge, want := range map[string]string{"reads_data": LinkData, "encrypted_with": LinkKey, "execution_role": LinkIdentity, "in_vpc": LinkNetwork, "member_of": LinkOther} {
+		if got := AILinkClass(reg, "", edge); got != want {
+			t.Errorf("AILinkClass(edge %s) = %s, want %s", edge, got, want)
+		}
 	}
 }
