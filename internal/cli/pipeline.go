@@ -223,16 +223,46 @@ func drain(ctx context.Context, queue <-chan resource.Resource) iter.Seq2[resour
 }
 
 // loadIndex reads the resources of the kinds the engine's checks look
-// across, and the edges touching them, into the engine's index.
+// across, and the edges touching them, into the engine's index. Of a kind
+// the checks read only through edges (related), only the resources linked
+// to a resource the checks evaluate are loaded: checks over a few AI
+// resources relating to buckets and roles do not hold every bucket and
+// role of the estate.
 func loadIndex(ctx context.Context, st store.Store, snapshot int64, eng *policy.Engine) (*policy.Index, error) {
 	kinds := eng.IndexKinds()
 	idx := eng.NewIndex()
 	if len(kinds) == 0 {
 		return idx, nil
 	}
+	linked := map[string]map[string]bool{} // kind → UIDs worth loading
+	for kind, from := range eng.RelatedOnly() {
+		uids := map[string]bool{}
+		for _, dir := range []struct {
+			f    store.EdgeFilter
+			from bool // the kind's end is the edge's source
+		}{
+			{store.EdgeFilter{FromKinds: from, ToKinds: []string{kind}}, false},
+			{store.EdgeFilter{FromKinds: []string{kind}, ToKinds: from}, true},
+		} {
+			for e, err := range st.Edges(ctx, snapshot, dir.f) {
+				if err != nil {
+					return nil, fmt.Errorf("index edges of %s: %w", kind, err)
+				}
+				if dir.from {
+					uids[e.From] = true
+				} else {
+					uids[e.To] = true
+				}
+			}
+		}
+		linked[kind] = uids
+	}
 	for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: kinds}) {
 		if err != nil {
 			return nil, fmt.Errorf("index resources: %w", err)
+		}
+		if uids, only := linked[r.Kind]; only && !uids[r.UID] {
+			continue
 		}
 		if err := idx.AddResource(r); err != nil {
 			return nil, fmt.Errorf("index resources: %w", err)

@@ -90,6 +90,7 @@ type Engine struct {
 	byKind     map[string][]*Check
 	indexKinds []string
 	project    map[string]*projection
+	related    map[string][]string
 	now        time.Time
 	nowVal     ref.Val
 	orgVal     ref.Val
@@ -119,6 +120,7 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 	}
 	var kinds []string
 	e.project = map[string]*projection{}
+	wideKinds, relatedFrom := map[string]bool{}, map[string][]string{}
 	for _, c := range checks {
 		if c.condition == nil {
 			return nil, fmt.Errorf("new engine: check %s was not compiled", c.ID)
@@ -129,12 +131,25 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 		kinds = append(kinds, c.indexKinds...)
 		if len(c.indexKinds) > 0 {
 			keys, ok := propertyKeys(c.Condition, c.AppliesIf)
+			wide, parsed := lookupUses(c.Condition, c.AppliesIf)
 			for _, k := range c.indexKinds {
 				if e.project[k] == nil {
 					e.project[k] = &projection{}
 				}
 				e.project[k].merge(keys, ok)
+				if isWide, seen := wide[k]; !parsed || !seen || isWide {
+					wideKinds[k] = true
+				} else {
+					relatedFrom[k] = append(relatedFrom[k], c.Kinds...)
+				}
 			}
+		}
+	}
+	e.related = map[string][]string{}
+	for k, from := range relatedFrom {
+		if !wideKinds[k] {
+			slices.Sort(from)
+			e.related[k] = slices.Compact(from)
 		}
 	}
 	slices.Sort(kinds)
@@ -172,6 +187,19 @@ func (e *Engine) NewIndex() *Index {
 	x := NewIndex()
 	x.project = e.project
 	return x
+}
+
+// RelatedOnly returns the index kinds the checks read only through edges
+// (related), each with the kinds of the resources those checks evaluate.
+// The index needs only the resources of such a kind that an edge links to
+// a resource of one of those kinds; the others are never returned. Kinds
+// read account- or region-wide are not listed: load all of them.
+func (e *Engine) RelatedOnly() map[string][]string {
+	out := make(map[string][]string, len(e.related))
+	for k, from := range e.related {
+		out[k] = slices.Clone(from)
+	}
+	return out
 }
 
 // IndexKinds returns, sorted, the kinds the checks' cross-resource

@@ -3,6 +3,7 @@ package policy
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/google/cel-go/common"
 	celast "github.com/google/cel-go/common/ast"
@@ -128,6 +129,49 @@ func keyOf(e, parent celast.Expr) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// lookupUses returns, per kind the expressions' cross-resource functions
+// name, whether some call reads it account- or region-wide
+// (account_resources, region_resources) rather than only through edges
+// (related). ok is false when an expression does not parse.
+func lookupUses(exprs ...string) (wide map[string]bool, ok bool) {
+	p, err := parser.NewParser(parser.Macros(parser.AllMacros...), parser.EnableOptionalSyntax(true))
+	if err != nil {
+		return nil, false
+	}
+	wide = map[string]bool{}
+	for _, expr := range exprs {
+		if expr == "" {
+			continue
+		}
+		a, errs := p.Parse(common.NewTextSource(expr))
+		if errs != nil && len(errs.GetErrors()) > 0 {
+			return nil, false
+		}
+		var walk func(e celast.Expr)
+		walk = func(e celast.Expr) {
+			if e.Kind() == celast.CallKind {
+				c := e.AsCall()
+				args := c.Args()
+				if len(args) > 0 && args[len(args)-1].Kind() == celast.LiteralKind {
+					if kind, isStr := args[len(args)-1].AsLiteral().(types.String); isStr {
+						switch strings.TrimPrefix(c.FunctionName(), "__") {
+						case "account_resources", "region_resources":
+							wide[string(kind)] = true
+						case "related":
+							wide[string(kind)] = wide[string(kind)] || false
+						}
+					}
+				}
+			}
+			for _, ch := range children(e) {
+				walk(ch)
+			}
+		}
+		walk(a.Expr())
+	}
+	return wide, true
 }
 
 // children returns e's direct subexpressions.

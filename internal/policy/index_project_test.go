@@ -98,6 +98,9 @@ tests:
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got, want := eng.RelatedOnly(), map[string][]string{"aws_s3_bucket": {"aws_iam_user"}}; !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("RelatedOnly() = %v, want %v", got, want)
+	}
 	trail := resource.Resource{UID: "trail", Provider: resource.AWS, Account: "1", Region: "us-east-1", Kind: "aws_cloudtrail_trail",
 		Properties: json.RawMessage(`{"is_logging":true,"kms":"k","big":{"lots":[1,2,3]},"other":"x"}`)}
 	bucket := resource.Resource{UID: "bucket", Provider: resource.AWS, Account: "1", Region: "us-east-1", Kind: "aws_s3_bucket",
@@ -139,5 +142,29 @@ tests:
 		if !slices.Equal(got, want) || len(got) != 1 || got[0].Status != "PASS" {
 			t.Errorf("%s: projected index findings %+v, full index %+v; want the same single PASS", r.UID, got, want)
 		}
+	}
+}
+
+func TestLookupUses(t *testing.T) {
+	tests := []struct {
+		name  string
+		exprs []string
+		want  map[string]bool
+		ok    bool
+	}{
+		{"related only", []string{`related("aws_s3_bucket").all(b, b.properties.x)`}, map[string]bool{"aws_s3_bucket": false}, true},
+		{"account wide", []string{`account_resources("aws_iam_role").size() > 0`}, map[string]bool{"aws_iam_role": true}, true},
+		{"region wide", []string{`region_resources("k").size() > 0`}, map[string]bool{"k": true}, true},
+		{"both, across expressions", []string{`related("k").size() > 0`, `account_resources("k").size() > 0`, ""}, map[string]bool{"k": true}, true},
+		{"none", []string{`properties.a`}, map[string]bool{}, true},
+		{"does not parse", []string{`related("k"`}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := lookupUses(tt.exprs...)
+			if ok != tt.ok || (ok && !maps.Equal(got, tt.want)) {
+				t.Errorf("lookupUses = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
