@@ -281,6 +281,12 @@ type run struct {
 	// until every project is collected.
 	saUID   map[string]string
 	saEdges []resource.Edge
+	// parentOf maps the folders of an organization or folder scope to
+	// their parents (nil for a project scope); sinksOf holds each of them
+	// and the root's sinks that export their children's entries, absent
+	// when they could not be listed.
+	parentOf map[string]string
+	sinksOf  map[string][]any
 }
 
 // Collect implements collect.Collector. It returns an error only when the
@@ -288,7 +294,7 @@ type run struct {
 // listed), ctx ends or the sink fails; every other failure is a collection
 // error and the scan goes on.
 func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
-	projects, err := c.discover(ctx, sink)
+	projects, parentOf, err := c.discover(ctx, sink)
 	if err != nil {
 		return err
 	}
@@ -297,7 +303,10 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 		return nil
 	}
 	c.log.Info("gcp: collecting", "projects", len(projects))
-	r := &run{c: c, sink: sink, saUID: map[string]string{}}
+	r := &run{c: c, sink: sink, saUID: map[string]string{}, parentOf: parentOf}
+	if err := r.ancestorSinks(ctx); err != nil {
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.ProjectConcurrency)
 	for _, p := range projects {

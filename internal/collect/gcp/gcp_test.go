@@ -170,6 +170,7 @@ func TestCollectOrganization(t *testing.T) {
 		"acme-sec-3311 serviceusage.services.list":                 "denied",
 		"acme-lab-1177 compute.regions.list":                       "not_enabled",
 		"acme-sec-3311 compute.regions.list":                       "denied",
+		"folders/300 logging.sinks.list":                           "denied",
 	}
 	if len(sink.errs) != len(wantErr) {
 		t.Errorf("%d collection errors, want %d: %+v", len(sink.errs), len(wantErr), sink.errs)

@@ -2,9 +2,12 @@ package gcp
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	logging "google.golang.org/api/logging/v2"
+
+	"cloudward/internal/resource"
 )
 
 // logs collects the project's Cloud Logging sinks and log-based metrics.
@@ -81,4 +84,72 @@ func sinkDestinationUID(dest string) string {
 		return "//bigquery.googleapis.com/" + d
 	}
 	return ""
+}
+
+// ancestorSinks lists the sinks of the organization or folder in scope and
+// of every folder below it, keeping those that export their children's
+// entries (include_children). They count for every project below them.
+// A parent whose sinks cannot be listed is a collection error.
+func (r *run) ancestorSinks(ctx context.Context) error {
+	if len(r.parentOf) == 0 {
+		return nil
+	}
+	schema := field(r.c.kinds["gcp_project"].Schema, "inherited_sinks").Fields
+	r.sinksOf = map[string][]any{}
+	parents := make([]string, 0, len(r.parentOf))
+	for p := range r.parentOf {
+		parents = append(parents, p)
+	}
+	slices.Sort(parents)
+	for _, parent := range parents {
+		var all []*logging.LogSink
+		collect := func(l *logging.ListSinksResponse) error {
+			all = append(all, l.Sinks...)
+			return nil
+		}
+		var err error
+		if strings.HasPrefix(parent, "organizations/") {
+			err = r.c.logs.Organizations.Sinks.List(parent).Context(ctx).Pages(ctx, collect)
+		} else {
+			err = r.c.logs.Folders.Sinks.List(parent).Context(ctx).Pages(ctx, collect)
+		}
+		if err != nil {
+			if err := r.c.record(ctx, r.sink, parent, resource.GlobalRegion, "logging", "logging.sinks.list", err); err != nil {
+				return err
+			}
+			continue
+		}
+		list := []any{}
+		for _, k := range all {
+			if !k.IncludeChildren {
+				continue
+			}
+			m, err := shape(k, schema, paths("filter"))
+			if err != nil {
+				return err
+			}
+			m["name"] = parent + "/sinks/" + k.Name
+			list = append(list, m)
+		}
+		r.sinksOf[parent] = list
+	}
+	return nil
+}
+
+// inheritedSinks returns the sinks of every ancestor of a project's
+// parent, and whether all of them could be read (false for a project
+// scope, where ancestors are not walked).
+func (r *run) inheritedSinks(parent string) ([]any, bool) {
+	if r.sinksOf == nil || parent == "" {
+		return nil, false
+	}
+	out := []any{}
+	for p := parent; p != ""; p = r.parentOf[p] {
+		sinks, ok := r.sinksOf[p]
+		if !ok {
+			return nil, false
+		}
+		out = append(out, sinks...)
+	}
+	return out, true
 }

@@ -18,14 +18,17 @@ import (
 // discover resolves the scope into ACTIVE projects: the named projects (each
 // read with projects.get; a denied one is recorded and skipped), or every
 // project under the folder or organization, nested folders included.
-func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Project, error) {
+func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Project, map[string]string, error) {
 	var out []*crm.Project
+	// parentOf maps each folder found to its parent (folders/… or
+	// organizations/…), so that a project's ancestors are known.
+	parentOf := map[string]string{}
 	if len(c.opts.Projects) > 0 {
 		for _, id := range c.opts.Projects {
 			p, err := c.crm.Projects.Get("projects/" + id).Context(ctx).Do()
 			if err != nil {
 				if err := c.record(ctx, sink, id, resource.GlobalRegion, "cloudresourcemanager", "cloudresourcemanager.projects.get", err); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
@@ -35,7 +38,7 @@ func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Pro
 			}
 			out = append(out, p)
 		}
-		return out, nil
+		return out, nil, nil
 	}
 	root := "organizations/" + c.opts.Organization
 	if c.opts.Folder != "" {
@@ -58,6 +61,7 @@ func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Pro
 				for _, f := range l.Folders {
 					if f.State == "ACTIVE" {
 						queue = append(queue, f.Name)
+						parentOf[f.Name] = parent
 					}
 				}
 				return nil
@@ -65,15 +69,16 @@ func (c *Collector) discover(ctx context.Context, sink collect.Sink) ([]*crm.Pro
 		}
 		if err != nil {
 			if parent == root {
-				return nil, fmt.Errorf("gcp list projects under %s: %w", root, err)
+				return nil, nil, fmt.Errorf("gcp list projects under %s: %w", root, err)
 			}
 			if err := c.record(ctx, sink, parent, resource.GlobalRegion, "cloudresourcemanager", "cloudresourcemanager.projects.list", err); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b *crm.Project) int { return strings.Compare(a.ProjectId, b.ProjectId) })
-	return out, nil
+	parentOf[root] = ""
+	return out, parentOf, nil
 }
 
 // scope is one project being collected.
@@ -246,6 +251,9 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 		return ctx.Err()
 	}
 	doc["collected"] = s.collected()
+	if sinks, ok := s.r.inheritedSinks(p.Parent); ok {
+		doc["inherited_sinks"] = sinks
+	}
 	s.mu.Lock()
 	for k, v := range s.extra {
 		doc[k] = v
