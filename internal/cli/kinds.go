@@ -90,6 +90,9 @@ func writeKind(w io.Writer, k resource.Kind) error {
 	fmt.Fprintf(w, "%s\n  %s\n\n", k.Name, k.Description)
 	fmt.Fprintf(w, "provider:       %s\nservice:        %s\nservice model:  %s\nscope:          %s\ntaggable:       %t\n",
 		k.Provider, k.Service, k.Model, scope, k.Taggable)
+	if k.AI {
+		fmt.Fprintf(w, "ai:             true (in the AI inventory and the ai-security baseline)\n")
+	}
 	if len(k.Permissions) > 0 {
 		fmt.Fprintf(w, "permissions:    %s\n", strings.Join(k.Permissions, ", "))
 	}
