@@ -70,7 +70,7 @@ func (l *lockedBuffer) String() string {
 // TestDistributedScanSurvivesWorkerKill starts PostgreSQL, a fake AWS
 // organization answering with latency, three `cloudward worker` processes
 // and a `scan --distributed`; it kills one worker (SIGKILL) while it runs a
-// job, and checks that the snapshot is complete and identical (resources,
+// job, starts a fourth one, and checks that the snapshot is complete and identical (resources,
 // edges, collection errors, findings) to a single-process scan of the same
 // fake cloud, and that the killed worker's job ran again elsewhere.
 func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
@@ -113,7 +113,7 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 		err    error         // how it exited, once exited is closed
 	}
 	var workers []*worker
-	for i := 1; i <= 3; i++ {
+	startWorker := func(i int) *worker {
 		w := &worker{id: fmt.Sprintf("test-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
 		args, _ := json.Marshal([]string{"worker", "--db", dsn, "--provider", "aws", "--aws-endpoint-url", srv.URL,
 			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"})
@@ -128,6 +128,10 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 			close(w.exited)
 		}()
 		workers = append(workers, w)
+		return w
+	}
+	for i := 1; i <= 3; i++ {
+		startWorker(i)
 	}
 	stopWorkers := func() {
 		for _, w := range workers {
@@ -194,6 +198,9 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 				t.Fatal(err)
 			}
 			killed, killedAt = true, time.Now()
+			// A newcomer joins mid-scan: opening the store runs its crash
+			// recovery, which must leave the running snapshot alone.
+			startWorker(4)
 		}
 	}
 	select {
