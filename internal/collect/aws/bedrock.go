@@ -146,7 +146,7 @@ func bedrockKinds() []resource.Kind {
 				str("guardrail_identifier", "guardrail ID or ARN"),
 				str("guardrail_version", "guardrail version")),
 			integer("idle_session_ttl_in_seconds", "idle session timeout"),
-			list("knowledge_bases", "knowledge bases associated with the working draft",
+			list("knowledge_bases", "knowledge bases associated with the working draft; absent when they could not be listed",
 				str("knowledge_base_id", "knowledge base ID"),
 				str("knowledge_base_state", "ENABLED or DISABLED")),
 			timestamp("created_at", "when it was created"),

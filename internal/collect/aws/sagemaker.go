@@ -63,7 +63,7 @@ func sagemakerKinds() []resource.Kind {
 		str("user_profile_arn", "profile ARN"),
 		str("domain_id", "domain the profile belongs to"),
 		str("status", "InService, Pending, Failed…"),
-		userSettings("user_settings", "the profile's own settings; empty object when it has none"),
+		userSettings("user_settings", "the profile's own settings (no execution_role and empty security_groups when it has none)"),
 		str("effective_execution_role", "the role the profile's apps run as: its own execution_role, else the domain default; absent when neither is set or the domain could not be read"),
 		timestamp("creation_time", "when it was created"))
 	user.Taggable = false
