@@ -260,3 +260,115 @@ func BenchmarkJobOverhead(b *testing.B) {
 		}
 	}
 }
+
+// TestScanEndsEarly covers a scan that ends before its jobs: Abandon
+// deletes the jobs no worker has started, and a job that runs after its
+// snapshot failed writes nothing and is cancelled, not retried.
+func TestScanEndsEarly(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dsn := pg.NewDB(t)
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	p := &fakePlanner{services: []string{"ec2", "s3"}}
+	countJobs := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Abandoned before any worker ran: no job is left.
+	w1, err := st.Begin(ctx, "aws", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan1, err := dist.NewScan(ctx, pool, w1.ID(), dist.ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := p.Plan(ctx, w1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scan1.Enqueue(ctx, jobs); err != nil {
+		t.Fatal(err)
+	}
+	if n := countJobs(); n != 2 {
+		t.Fatalf("%d jobs queued, want 2", n)
+	}
+	if err := scan1.Abandon(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countJobs(); n != 0 {
+		t.Errorf("%d jobs left after Abandon, want 0", n)
+	}
+	if err := w1.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The snapshot failed while its jobs were queued: a worker runs them,
+	// finds the snapshot failed, cancels them.
+	w2, err := st.Begin(ctx, "aws", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan2, err := dist.NewScan(ctx, pool, w2.ID(), dist.ScanOptions{PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scan2.Enqueue(ctx, jobs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	wctx, stop := context.WithCancel(ctx)
+	workerDone := make(chan error, 1)
+	go func() {
+		workerDone <- dist.RunWorker(wctx, pool, st, dist.WorkerOptions{Planners: []collect.Planner{p},
+			FetchPollInterval: 50 * time.Millisecond, ID: "late-worker"})
+	}()
+	failed, err := scan2.Wait(ctx)
+	stop()
+	if werr := <-workerDone; werr != nil {
+		t.Errorf("worker: %v", werr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 2 {
+		t.Fatalf("%d failed jobs, want both cancelled: %+v", len(failed), failed)
+	}
+	for _, e := range failed {
+		if !strings.Contains(e.Message, "cancelled") || !strings.Contains(e.Message, "not running") {
+			t.Errorf("failed job: %q; want it cancelled because the snapshot is not running", e.Message)
+		}
+	}
+	if got := p.runs.Load(); got != 2 {
+		t.Errorf("%d runs, want 2: a job for a failed snapshot is not retried", got)
+	}
+	sn, err := st.Snapshot(ctx, w2.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Failed || sn.Resources != 0 {
+		t.Errorf("snapshot: %+v; want failed and empty", sn)
+	}
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM snap_resources WHERE snapshot_id = $1`, w2.ID()).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Errorf("%d resource rows written to a failed snapshot", rows)
+	}
+}
