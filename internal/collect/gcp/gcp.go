@@ -18,6 +18,7 @@ import (
 	aiplatform "google.golang.org/api/aiplatform/v1"
 	apikeys "google.golang.org/api/apikeys/v2"
 	bigquery "google.golang.org/api/bigquery/v2"
+	cloudfunctions "google.golang.org/api/cloudfunctions/v2"
 	cloudkms "google.golang.org/api/cloudkms/v1"
 	crm "google.golang.org/api/cloudresourcemanager/v3"
 	compute "google.golang.org/api/compute/v1"
@@ -113,6 +114,7 @@ type Collector struct {
 	contacts *essentialcontacts.Service
 	usage    *serviceusage.Service
 	dp       *dataproc.Service
+	fn       *cloudfunctions.Service
 	// ai is the global Vertex AI endpoint (locations); aiAt returns the
 	// regional one each location's resources are served from.
 	ai       *aiplatform.Service
@@ -232,6 +234,9 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if c.dp, err = dataproc.NewService(ctx, o("dataproc", "")...); err != nil {
 		return nil, fmt.Errorf("gcp dataproc client: %w", err)
+	}
+	if c.fn, err = cloudfunctions.NewService(ctx, o("cloudfunctions", "")...); err != nil {
+		return nil, fmt.Errorf("gcp cloudfunctions client: %w", err)
 	}
 	if c.ai, err = aiplatform.NewService(ctx, o("aiplatform", "")...); err != nil {
 		return nil, fmt.Errorf("gcp aiplatform client: %w", err)

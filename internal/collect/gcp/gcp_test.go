@@ -123,6 +123,7 @@ func TestCollectOrganization(t *testing.T) {
 		"gcp_vertex_ai_dataset": 2, "gcp_vertex_ai_custom_job": 2, "gcp_vertex_ai_training_pipeline": 1,
 		"gcp_vertex_ai_pipeline_job": 1, "gcp_workbench_instance": 2,
 		"gcp_apikeys_key": 3, "gcp_dns_policy": 1, "gcp_compute_backend_service": 2, "gcp_dataproc_cluster": 2,
+		"gcp_cloudfunctions_function": 2,
 	}
 	for k, n := range want {
 		if counts[k] != n {
@@ -171,6 +172,8 @@ func TestCollectOrganization(t *testing.T) {
 		"acme-lab-1177 compute.regions.list":                       "not_enabled",
 		"acme-sec-3311 compute.regions.list":                       "denied",
 		"folders/300 logging.sinks.list":                           "denied",
+		"acme-lab-1177 cloudfunctions.functions.list":              "not_enabled",
+		"acme-sec-3311 cloudfunctions.functions.list":              "denied",
 	}
 	if len(sink.errs) != len(wantErr) {
 		t.Errorf("%d collection errors, want %d: %+v", len(sink.errs), len(wantErr), sink.errs)
@@ -206,8 +209,8 @@ func TestCollectProjectsAndFolder(t *testing.T) {
 			t.Errorf("resource of %s collected for --gcp-project acme-web-4821", r.Account)
 		}
 	}
-	if len(sink.res) != 53 {
-		t.Errorf("%d resources, want 53", len(sink.res))
+	if len(sink.res) != 55 {
+		t.Errorf("%d resources, want 55", len(sink.res))
 	}
 	if len(sink.errs) != 3 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied ||
 		sink.errs[1].Region != "asia-east1-a" || sink.errs[2].Region != "asia-east1-b" {
@@ -574,7 +577,7 @@ func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects in
 		if err := c.Collect(context.Background(), sink); err != nil {
 			b.Fatal(err)
 		}
-		if len(sink.errs) != 2*projects || len(sink.res) != projects*53 { // two unreachable zones each
+		if len(sink.errs) != 2*projects || len(sink.res) != projects*55 { // two unreachable zones each
 			b.Fatalf("%d resources, errors %v", len(sink.res), sink.errs)
 		}
 		b.ReportMetric(float64(lt.n.n), "requests")
@@ -600,8 +603,8 @@ func TestCollectPanicIsCollectionError(t *testing.T) {
 	if len(internal) != 1 || internal[0].Service != "sqladmin" {
 		t.Errorf("errors %+v, want one internal error for sqladmin", sink.errs)
 	}
-	if len(sink.res) != 51 {
-		t.Errorf("%d resources, want the 51 outside Cloud SQL", len(sink.res))
+	if len(sink.res) != 53 {
+		t.Errorf("%d resources, want the 53 outside Cloud SQL", len(sink.res))
 	}
 }
 

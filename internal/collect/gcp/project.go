@@ -164,6 +164,7 @@ var services = []struct {
 	{"essentialcontacts", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.essentialContacts(ctx) }},
 	{"serviceusage", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.enabledServices(ctx) }},
 	{"dataproc", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.dataprocClusters(ctx) }},
+	{"cloudfunctions", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.functions(ctx) }},
 }
 
 // project collects every service of one project at once, each behind

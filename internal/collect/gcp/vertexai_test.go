@@ -19,7 +19,7 @@ func TestVertexAIAndMonitoring(t *testing.T) {
 	byUID := map[string]resource.Resource{}
 	for _, r := range sink.res {
 		byUID[r.UID] = r
-		for _, secret := range []string{"do-not-store", "hunter2", "secret-setup", "must-not-be-stored", "do-not-store-dp"} {
+		for _, secret := range []string{"do-not-store", "hunter2", "secret-setup", "must-not-be-stored", "do-not-store-dp", "AIzaSyA"} {
 			if strings.Contains(string(r.Properties), secret) {
 				t.Errorf("%s: a secret (%s) reached the properties", r.UID, secret)
 			}
@@ -106,7 +106,7 @@ func TestVertexAIAndMonitoring(t *testing.T) {
 		slices.Sort(collected[r.Account])
 	}
 	want := map[string][]string{
-		"acme-web-4821": {"aiplatform", "apikeys", "bigquery", "cloudkms", "container", "dataproc", "dns", "essentialcontacts", "iam", "logging", "monitoring", "serviceusage", "sqladmin", "storage"},
+		"acme-web-4821": {"aiplatform", "apikeys", "bigquery", "cloudfunctions", "cloudkms", "container", "dataproc", "dns", "essentialcontacts", "iam", "logging", "monitoring", "serviceusage", "sqladmin", "storage"},
 		"acme-lab-1177": {"bigquery", "cloudkms", "essentialcontacts", "iam", "logging", "serviceusage", "storage"},
 		"acme-sec-3311": nil,
 	}
