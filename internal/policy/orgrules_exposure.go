@@ -61,9 +61,6 @@ func PublicExposurePredicates() []KindPredicate {
 		`!properties.public_access_block.ignore_public_acls && ` +
 		`!account_resources("aws_account").exists(a, a.properties.?public_access_block.?ignore_public_acls.orValue(false))`
 	gcpIAMPublic := `properties.iam_policy.bindings.exists(b, b.members.exists(m, m in ` + gcpPublicMembers + `))`
-	spacesPolicyPublic := `properties.policy != null && properties.policy.Statement.exists(s, ` +
-		`s.?Effect.orValue("") == "Allow" && !has(s.Condition) && ` +
-		`s.?Principal.orValue({}).exists(t, s.Principal[t].exists(p, p == "*")))`
 	return []KindPredicate{
 		// AWS
 		{Kind: "aws_s3_bucket", Expr: "(" + s3PublicPolicy + ") || (" + s3PublicACL + ")",
@@ -76,8 +73,20 @@ func PublicExposurePredicates() []KindPredicate {
 			Means: "the instance is publicly accessible (its endpoint resolves to a public address)"},
 		{Kind: "aws_eks_cluster", Expr: `properties.resources_vpc_config.endpoint_public_access && properties.resources_vpc_config.public_access_cidrs.exists(c, is_public_cidr(c))`,
 			Means: "the Kubernetes API endpoint is public and open to 0.0.0.0/0"},
-		{Kind: "aws_lambda_function", Expr: `properties.?function_url_config.?auth_type.orValue("") == "NONE"`,
-			Means: "the function has a function URL that requires no authentication"},
+		{Kind: "aws_lambda_function", Expr: `properties.?function_url_config.?auth_type.orValue("") == "NONE" || policy_allows_public(properties.policy)`,
+			Means: "the function has a function URL that requires no authentication, or its resource policy lets everyone invoke or manage it (policy_allows_public)"},
+		{Kind: "aws_sqs_queue", Expr: `policy_allows_public(properties.policy)`,
+			Means: "the queue policy grants access to everyone without a restricting condition (policy_allows_public)"},
+		{Kind: "aws_sns_topic", Expr: `policy_allows_public(properties.policy)`,
+			Means: "the topic policy grants access to everyone without a restricting condition (policy_allows_public)"},
+		{Kind: "aws_secretsmanager_secret", Expr: `policy_allows_public(properties.policy)`,
+			Means: "the secret's resource policy grants access to everyone without a restricting condition (policy_allows_public)"},
+		{Kind: "aws_kms_key", Expr: `policy_allows_public(properties.key_policy)`,
+			Means: "the key policy grants access to everyone without a restricting condition (policy_allows_public)"},
+		{Kind: "aws_eventbridge_event_bus", Expr: `policy_allows_public(properties.policy)`,
+			Means: "the event bus policy lets everyone put events without a restricting condition (policy_allows_public)"},
+		{Kind: "aws_glacier_vault", Expr: `policy_allows_public(properties.policy)`,
+			Means: "the vault access policy grants access to everyone without a restricting condition (policy_allows_public)"},
 		// Google Cloud
 		{Kind: "gcp_storage_bucket", Expr: gcpIAMPublic,
 			Means: "an IAM binding grants a role to allUsers or allAuthenticatedUsers"},
@@ -102,8 +111,8 @@ func PublicExposurePredicates() []KindPredicate {
 		{Kind: "azure_sql_server", Expr: `properties.firewall_rules.exists(r, r.properties.start_ip_address == "0.0.0.0" && r.properties.end_ip_address == "255.255.255.255")`,
 			Means: "a server firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"},
 		// DigitalOcean
-		{Kind: "do_spaces_bucket", Expr: `properties.acl.grants.exists(g, g.grantee.?uri.orValue("") == ` + awsAllUsersURI + `) || (` + spacesPolicyPublic + `)`,
-			Means: "the ACL grants AllUsers, or an unconditioned Allow statement of the bucket policy names the principal *"},
+		{Kind: "do_spaces_bucket", Expr: `properties.acl.grants.exists(g, g.grantee.?uri.orValue("") == ` + awsAllUsersURI + `) || policy_allows_public(properties.policy)`,
+			Means: "the ACL grants AllUsers, or the bucket policy grants access to everyone without a restricting condition (policy_allows_public)"},
 		{Kind: "do_firewall", Expr: `properties.inbound_rules.exists(r, r.sources.?addresses.orValue([]).exists(a, is_public_cidr(a)))`,
 			Means: "an inbound rule admits 0.0.0.0/0 or ::/0"},
 		{Kind: "do_database_cluster", Expr: `properties.firewall_rules.size() == 0 || properties.firewall_rules.exists(r, r.type == "ip_addr" && is_public_cidr(r.value))`,

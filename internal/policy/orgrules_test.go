@@ -122,7 +122,7 @@ func TestOrgPredicateRuleErrors(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, w := range []string{
-		"cw.yaml:4: org.forbidden_public_exposure: kind aws_iam_user has no public-exposure predicate (kinds with one: aws_s3_bucket)",
+		"cw.yaml:4: org.forbidden_public_exposure: kind aws_iam_user has no public-exposure predicate (kinds with one: aws_s3_bucket, aws_kms_key)",
 		`cw.yaml:5: org.forbidden_public_exposure: unknown kind "nope"`,
 		"cw.yaml:6: org.customer_managed_keys: kind do_droplet has no customer-managed-key predicate (DigitalOcean offers no customer-managed keys)",
 		"cw.yaml:6: org.customer_managed_keys: kind aws_kms_key has no customer-managed-key predicate (kinds with one: aws_s3_bucket, aws_cloudtrail_trail)",
@@ -155,7 +155,7 @@ org:
 		t.Fatalf("checks %v", checks)
 	}
 	// "*" selects the registered kinds of the table only.
-	if want := []string{"aws_s3_bucket", "do_droplet", "gcp_storage_bucket"}; strings.Join(checks[0].Kinds, ",") != strings.Join(want, ",") {
+	if want := []string{"aws_kms_key", "aws_s3_bucket", "do_droplet", "gcp_storage_bucket"}; strings.Join(checks[0].Kinds, ",") != strings.Join(want, ",") {
 		t.Errorf("public kinds %v, want %v", checks[0].Kinds, want)
 	}
 	bucket := func(name, props string) resource.Resource {
