@@ -477,6 +477,9 @@ func regionalJobs() []regionalJob {
 		{"glacier", collectGlacier},
 		{"elasticloadbalancing", collectELBv2},
 		{"apigateway", collectAPIGateway},
+		{"eks", collectEKS},
+		{"guardduty", collectGuardDuty},
+		{"ebs", collectSnapshotsAndImages},
 	}, aiJobs()...)
 }
 

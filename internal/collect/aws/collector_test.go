@@ -171,7 +171,7 @@ func TestCollectScenario(t *testing.T) {
 		}
 	}
 	for _, svc := range []string{"ec2", "kms", "cloudtrail", "config", "rds", "lambda", "logs", "access-analyzer",
-		"securityhub", "cloudwatch", "sns", "elasticfilesystem", "sqs", "secretsmanager", "events", "glacier", "sagemaker", "bedrock"} {
+		"securityhub", "cloudwatch", "sns", "elasticfilesystem", "sqs", "secretsmanager", "events", "glacier", "elasticloadbalancing", "apigateway", "eks", "guardduty", "sagemaker", "bedrock"} {
 		if !denied[svc] {
 			t.Errorf("no denied error for %s in member eu-west-1 (got %v): every regional service must report it", svc, denied)
 		}
@@ -260,7 +260,7 @@ func TestCollectMatchesSchema(t *testing.T) {
 		checkDoc(t, r.UID, k.Schema, doc)
 	}
 	for _, k := range reg.All() {
-		if !kinds[k.Name] && k.Name != "aws_eks_cluster" {
+		if !kinds[k.Name] {
 			t.Errorf("the fake estate produced no %s", k.Name)
 		}
 	}

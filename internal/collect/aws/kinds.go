@@ -36,6 +36,7 @@ func Kinds() []resource.Kind {
 		efsKind(), iamGroupKind(),
 		sqsQueueKind(), secretKind(), eventBusKind(), glacierVaultKind(),
 		loadBalancerKind(), cloudFrontKind(), apiStageKind(),
+		guardDutyKind(), ebsSnapshotKind(), imageKind(),
 	}, aiKinds()...)
 }
 
@@ -437,7 +438,7 @@ func vpcKind() resource.Kind {
 func regionalSettingsKind() resource.Kind {
 	return resource.Kind{
 		Name: "aws_ec2_regional_settings", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
-		Description: "per account and region settings (EBS default encryption, snapshot public access); one per enabled region, and the subject of per-region checks (Access Analyzer, Security Hub, Config)",
+		Description: "per account and region settings (EBS default encryption, snapshot public access); one per enabled region, and the subject of per-region checks (Access Analyzer, Security Hub, Config, GuardDuty)",
 		Permissions: []string{"ec2:GetEbsEncryptionByDefault", "ec2:GetEbsDefaultKmsKeyId", "ec2:GetSnapshotBlockPublicAccessState"},
 		Schema: []resource.Field{
 			str("account_id", "account ID"),
@@ -601,7 +602,7 @@ func eksClusterKind() resource.Kind {
 	return resource.Kind{
 		Name: "aws_eks_cluster", Provider: resource.AWS, Service: "eks", Model: resource.CaaS,
 		Taggable:    true,
-		Description: "EKS cluster (DescribeCluster)",
+		Description: "EKS cluster (ListClusters, DescribeCluster; tags come with it)",
 		Permissions: []string{"eks:ListClusters", "eks:DescribeCluster"},
 		Schema: []resource.Field{
 			str("name", "cluster name"),
@@ -1036,6 +1037,74 @@ func apiStageKind() resource.Kind {
 			boolean("cache_cluster_enabled", "stage cache on; REST APIs only, absent for v2"),
 			str("web_acl_arn", "AWS WAF web ACL; REST APIs only, absent when none"),
 			str("client_certificate_id", "client certificate for backend authentication; absent when none"),
+		},
+	}
+}
+
+func guardDutyKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_guardduty_detector", Provider: resource.AWS, Service: "guardduty", Model: resource.SaaS,
+		Taggable:    true,
+		Description: "GuardDuty detector of an account and region (ListDetectors, GetDetector); a region without one has none",
+		Permissions: []string{"guardduty:ListDetectors", "guardduty:GetDetector"},
+		Schema: []resource.Field{
+			str("detector_id", "detector ID"),
+			str("status", "ENABLED or DISABLED"),
+			str("finding_publishing_frequency", "FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS"),
+			str("service_role", "service-linked role; absent when not reported"),
+			timestamp("created_at", "when it was created"),
+			timestamp("updated_at", "last change"),
+			list("features", "protection plans",
+				str("name", "S3_DATA_EVENTS, EKS_AUDIT_LOGS, EBS_MALWARE_PROTECTION, RDS_LOGIN_EVENTS, EKS_RUNTIME_MONITORING, LAMBDA_NETWORK_LOGS, RUNTIME_MONITORING…"),
+				str("status", "ENABLED or DISABLED")),
+		},
+	}
+}
+
+func ebsSnapshotKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ebs_snapshot", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "EBS snapshot owned by the account, with whether anyone may restore it (DescribeSnapshots, listed once more restorable by all)",
+		Permissions: []string{"ec2:DescribeSnapshots"},
+		Schema: []resource.Field{
+			str("snapshot_id", "snapshot ID"),
+			str("volume_id", "source volume (vol-ffffffff for copies)"),
+			integer("volume_size", "size in GiB"),
+			str("state", "pending, completed, error, recoverable or recovering"),
+			boolean("encrypted", "the snapshot is encrypted"),
+			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
+			str("owner_id", "owning account ID"),
+			str("description", `description; "" when none`),
+			timestamp("start_time", "when it was taken"),
+			boolean("public", "createVolumePermission includes the group all: any AWS account can create a volume from it; absent when the public listing failed"),
+		},
+	}
+}
+
+func imageKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_ec2_image", Provider: resource.AWS, Service: "ec2", Model: resource.IaaS,
+		Taggable:    true,
+		Description: "AMI owned by the account (DescribeImages Owners=self) with its public flag",
+		Permissions: []string{"ec2:DescribeImages"},
+		Schema: []resource.Field{
+			str("image_id", "AMI ID"),
+			str("name", "AMI name"),
+			str("state", "available, pending, failed, deregistered…"),
+			boolean("public", "launch permission includes the group all: any AWS account can launch it"),
+			str("owner_id", "owning account ID"),
+			str("architecture", "x86_64, arm64…"),
+			str("root_device_type", "ebs or instance-store"),
+			str("platform_details", "platform, e.g. Linux/UNIX"),
+			str("imds_support", `v2.0 when instances launched from it require IMDSv2; "" otherwise`),
+			timestamp("creation_date", "when it was created"),
+			timestamp("deprecation_time", "deprecation date; absent when none"),
+			list("block_device_mappings", "block devices",
+				str("device_name", "device name"),
+				object("ebs", "EBS device; absent for ephemeral devices",
+					boolean("encrypted", "the snapshot behind the device is encrypted"),
+					str("snapshot_id", "snapshot ID; absent when none"))),
 		},
 	}
 }

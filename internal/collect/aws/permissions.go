@@ -43,6 +43,9 @@ func clientInterfaces() []clientInterface {
 		{"cloudfront", reflect.TypeFor[cloudFrontAPI]()},
 		{"apigateway", reflect.TypeFor[apiGatewayAPI]()},
 		{"apigateway", reflect.TypeFor[apiGatewayV2API]()},
+		{"eks", reflect.TypeFor[eksAPI]()},
+		{"guardduty", reflect.TypeFor[guardDutyAPI]()},
+		{"ec2", reflect.TypeFor[ec2ImagesAPI]()},
 	}, aiClientInterfaces()...)
 }
 

@@ -58,16 +58,13 @@ func TestDocsPolicy(t *testing.T) {
 
 // TestKindPermissionsCalled checks that every permission a kind documents
 // is one the collector calls, so kinds.go does not promise more than the
-// code reads (EKS has no collector yet and is skipped).
+// code reads.
 func TestKindPermissionsCalled(t *testing.T) {
 	called := map[string]bool{}
 	for _, p := range RequiredPermissions() {
 		called[p] = true
 	}
 	for _, k := range Kinds() {
-		if k.Name == "aws_eks_cluster" {
-			continue
-		}
 		for _, p := range k.Permissions {
 			if !called[p] {
 				t.Errorf("%s lists %s, which the collector never calls", k.Name, p)

@@ -861,6 +861,7 @@ func (e *estate) awsBase() {
 	e.awsApps()
 	e.awsResourcePolicies()
 	e.awsWebFrontEnds()
+	e.awsThreatDetectionAndImages()
 
 	e.collectionError(resource.CollectionError{
 		Provider: resource.AWS, Account: awsAccts[2].id, Region: "eu-central-1", Service: "lambda",
@@ -2364,5 +2365,143 @@ func (e *estate) awsWebFrontEnds() {
 		}
 		e.add(e.awsResource(st.a, region, "aws_apigateway_stage", uid, st.name+"/"+st.stage, awsTags(st.a, "web-team"), days(200)), &p)
 		e.plant(uid, "aws-apigateway-stage-access-logging", "stage serves requests without access logs")
+	}
+}
+
+// ---- GuardDuty, EBS snapshots, AMIs ----
+
+type awsDetectorProps struct {
+	DetectorID                 string `json:"detector_id"`
+	Status                     string `json:"status"`
+	FindingPublishingFrequency string `json:"finding_publishing_frequency"`
+	CreatedAt                  string `json:"created_at"`
+	Features                   []struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+	} `json:"features"`
+}
+
+type awsSnapshotProps struct {
+	SnapshotID  string `json:"snapshot_id"`
+	VolumeID    string `json:"volume_id"`
+	VolumeSize  int    `json:"volume_size"`
+	State       string `json:"state"`
+	Encrypted   bool   `json:"encrypted"`
+	KMSKeyID    string `json:"kms_key_id,omitempty"`
+	OwnerID     string `json:"owner_id"`
+	Description string `json:"description"`
+	StartTime   string `json:"start_time"`
+	Public      bool   `json:"public"`
+}
+
+type awsImageProps struct {
+	ImageID             string `json:"image_id"`
+	Name                string `json:"name"`
+	State               string `json:"state"`
+	Public              bool   `json:"public"`
+	OwnerID             string `json:"owner_id"`
+	Architecture        string `json:"architecture"`
+	RootDeviceType      string `json:"root_device_type"`
+	PlatformDetails     string `json:"platform_details"`
+	ImdsSupport         string `json:"imds_support"`
+	CreationDate        string `json:"creation_date"`
+	BlockDeviceMappings []struct {
+		DeviceName string `json:"device_name"`
+		Ebs        struct {
+			Encrypted  bool   `json:"encrypted"`
+			SnapshotID string `json:"snapshot_id"`
+		} `json:"ebs"`
+	} `json:"block_device_mappings"`
+}
+
+// awsThreatDetectionAndImages adds a GuardDuty detector to every account
+// and region but two (development eu-west-1 has none, production
+// eu-central-1's is suspended: plants on their regional settings), and
+// EBS snapshots and AMIs: production's are private and encrypted,
+// development's snapshot dev-db-export is unencrypted and public and its
+// AMI dev-build-agent is public (plants).
+func (e *estate) awsThreatDetectionAndImages() {
+	for ai, a := range awsAccts {
+		for ri, region := range awsRegions {
+			settingsUID := fmt.Sprintf("arn:aws:ec2:%s:%s:regional-settings", region, a.id)
+			if a.env == "development" && region == "eu-west-1" {
+				e.plant(settingsUID, "aws-guardduty-enabled", "GuardDuty never enabled in eu-west-1")
+				continue
+			}
+			id := fmt.Sprintf("%02d%02d%028x", ai, ri, ai*4+ri+1)
+			p := awsDetectorProps{DetectorID: id, Status: "ENABLED", FindingPublishingFrequency: "FIFTEEN_MINUTES", CreatedAt: e.ago(days(600))}
+			for _, f := range []string{"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "LAMBDA_NETWORK_LOGS"} {
+				p.Features = append(p.Features, struct {
+					Name   string `json:"name"`
+					Status string `json:"status"`
+				}{f, "ENABLED"})
+			}
+			if a.env == "production" && region == "eu-central-1" {
+				p.Status = "DISABLED"
+				e.plant(settingsUID, "aws-guardduty-enabled", "detector suspended during a cost review and never resumed")
+			}
+			uid := fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s", region, a.id, id)
+			e.add(e.awsResource(a, region, "aws_guardduty_detector", uid, id, awsTags(a, "security-team"), days(600)), &p)
+		}
+	}
+
+	for _, sn := range []struct {
+		ai, ri     int
+		id, volume string
+		good       bool
+		desc       string
+	}{
+		{1, 0, "snap-0a2200000000000a1", "vol-0a2200000000000b1", true, "orders-db nightly"},
+		{2, 1, "snap-0a3300000000000a2", "vol-0a3300000000000b2", false, "dev-db-export for the analytics vendor"},
+	} {
+		a := awsAccts[sn.ai]
+		region := awsRegions[sn.ri]
+		p := awsSnapshotProps{SnapshotID: sn.id, VolumeID: sn.volume, VolumeSize: 200, State: "completed", OwnerID: a.id,
+			Description: sn.desc, StartTime: e.ago(days(30)), Encrypted: sn.good}
+		uid := fmt.Sprintf("arn:aws:ec2:%s:%s:snapshot/%s", region, a.id, sn.id)
+		tags := awsTags(a, "data-team")
+		if sn.good {
+			p.KMSKeyID = awsKeyARN(sn.ai, sn.ri)
+			tags["Name"] = "orders-db-nightly"
+		} else {
+			p.Public = true
+			tags["Name"] = "dev-db-export"
+			e.plant(uid, "aws-ec2-ebs-snapshot-not-public", "shared with all AWS accounts instead of the vendor's account")
+			e.plant(uid, "aws-ec2-ebs-snapshot-encrypted", "taken from an unencrypted volume")
+		}
+		e.add(e.awsResource(a, region, "aws_ebs_snapshot", uid, tags["Name"], tags, days(30)), &p)
+		e.edge(uid, fmt.Sprintf("arn:aws:ec2:%s:%s:volume/%s", region, a.id, sn.volume), "snapshot_of")
+		if p.KMSKeyID != "" {
+			e.edge(uid, p.KMSKeyID, "encrypted_with")
+		}
+	}
+
+	for _, im := range []struct {
+		ai, ri   int
+		id, name string
+		public   bool
+	}{
+		{1, 0, "ami-0a22000000000c001", "acme-golden-al2023", false},
+		{2, 1, "ami-0a33000000000c002", "dev-build-agent", true},
+	} {
+		a := awsAccts[im.ai]
+		region := awsRegions[im.ri]
+		p := awsImageProps{ImageID: im.id, Name: im.name, State: "available", Public: im.public, OwnerID: a.id,
+			Architecture: "arm64", RootDeviceType: "ebs", PlatformDetails: "Linux/UNIX", ImdsSupport: "v2.0", CreationDate: e.ago(days(90))}
+		p.BlockDeviceMappings = make([]struct {
+			DeviceName string `json:"device_name"`
+			Ebs        struct {
+				Encrypted  bool   `json:"encrypted"`
+				SnapshotID string `json:"snapshot_id"`
+			} `json:"ebs"`
+		}, 1)
+		p.BlockDeviceMappings[0].DeviceName = "/dev/xvda"
+		p.BlockDeviceMappings[0].Ebs.Encrypted = true
+		p.BlockDeviceMappings[0].Ebs.SnapshotID = "snap-" + im.id[4:]
+		uid := fmt.Sprintf("arn:aws:ec2:%s::image/%s", region, im.id)
+		e.add(e.awsResource(a, region, "aws_ec2_image", uid, im.name, awsTags(a, "platform-team"), days(90)), &p)
+		if im.public {
+			e.plant(uid, "aws-ec2-ami-not-public", "build image made public to share it with a contractor")
+		}
 	}
 }
