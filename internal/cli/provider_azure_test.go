@@ -104,6 +104,7 @@ func TestScanAzure(t *testing.T) {
 		"azure-entra-global-admins-fewer-than-5 /tenants/" + tenant,
 		"azure-appservice-http-logs " + rg(sbx, "rg-sandbox", "Microsoft.Web/sites", "app-acme-sbx"),
 		"azure-vpn-gateway-p2s-entra-auth " + rg(sbx, "rg-sandbox", "Microsoft.Network/virtualNetworkGateways", "vgw-sbx-p2s"),
+		"azure-keyvault-certificate-validity " + rg(sbx, "rg-sandbox", "Microsoft.KeyVault/vaults", "kv-acme-sbx"),
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -148,6 +149,8 @@ func TestScanAzure(t *testing.T) {
 		"azure-appgw-waf-enabled " + rg(prod, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod"),
 		"azure-appgw-tls-12 " + rg(prod, "rg-network-eus", "Microsoft.Network/applicationGateways", "agw-acme-prod"),
 		"azure-waf-policy-bot-protection " + rg(prod, "rg-network-eus", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf-acme-prod"),
+		"azure-keyvault-key-rotation " + rg(prod, "rg-security", "Microsoft.KeyVault/vaults", "kv-acme-prod"),
+		"azure-keyvault-certificate-validity " + rg(prod, "rg-security", "Microsoft.KeyVault/vaults", "kv-acme-prod"),
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

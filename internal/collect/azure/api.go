@@ -24,6 +24,47 @@ type api struct {
 	armURL   string
 	graph    runtime.Pipeline
 	graphURL string
+	// vault reads Key Vault data-plane metadata at the vault URIs ARM
+	// reports; insecure allows http:// vault URIs (emulators, tests only,
+	// when the ARM endpoint is http:// too).
+	vault    runtime.Pipeline
+	insecure bool
+}
+
+// apiKeyVaultData is the Key Vault data-plane API version.
+const apiKeyVaultData = "7.4"
+
+// vaultURL joins a vault URI and a data-plane path, or returns "" when the
+// URI may not receive a token (not https outside test mode).
+func (a *api) vaultURL(vaultURI, path string) string {
+	u, err := url.Parse(vaultURI)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(a.insecure && u.Scheme == "http")) {
+		return ""
+	}
+	return strings.TrimRight(vaultURI, "/") + path
+}
+
+// vaultGet reads one Key Vault data-plane document.
+func (a *api) vaultGet(ctx context.Context, rawURL string) (any, error) {
+	return a.do(ctx, a.vault, http.MethodGet, rawURL, apiKeyVaultData)
+}
+
+// vaultList reads a Key Vault data-plane collection, following nextLink.
+func (a *api) vaultList(ctx context.Context, rawURL string) ([]any, error) {
+	var out []any
+	next, version := rawURL, apiKeyVaultData
+	for next != "" {
+		v, err := a.do(ctx, a.vault, http.MethodGet, next, version)
+		if err != nil {
+			return nil, err
+		}
+		page, _ := v.(map[string]any)
+		vals, _ := page["value"].([]any)
+		out = append(out, vals...)
+		next, _ = page["nextLink"].(string)
+		version = "" // nextLink carries its own query
+	}
+	return out, nil
 }
 
 // get reads one ARM document at path (an ARM resource path such as

@@ -31,6 +31,10 @@ const DefaultEndpoint = "https://management.azure.com"
 // DefaultGraphEndpoint is the Microsoft Graph endpoint of the public cloud.
 const DefaultGraphEndpoint = "https://graph.microsoft.com"
 
+// keyVaultScope is the token scope of Key Vault data-plane reads (key
+// rotation policies, certificate policies) in the public cloud.
+const keyVaultScope = "https://vault.azure.net/.default"
+
 const moduleName, moduleVersion = "cloudward/azure", "v1.0.0"
 
 // Options configure an Azure collector.
@@ -168,13 +172,21 @@ func New(opts Options) (*Collector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("azure graph client: %w", err)
 	}
+	vault, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
+		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(cred, []string{keyVaultScope},
+			&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: insecure})},
+	}, &co)
+	if err != nil {
+		return nil, fmt.Errorf("azure key vault client: %w", err)
+	}
 	kinds := map[string]resource.Kind{}
 	for _, k := range Kinds() {
 		kinds[k.Name] = k
 	}
 	return &Collector{
 		opts: opts, log: log, subs: subs, graph: rg, kinds: kinds,
-		api: &api{arm: armc.Pipeline(), armURL: opts.Endpoint, graph: graph.Pipeline(), graphURL: opts.GraphEndpoint},
+		api: &api{arm: armc.Pipeline(), armURL: opts.Endpoint, graph: graph.Pipeline(), graphURL: opts.GraphEndpoint,
+			vault: vault.Pipeline(), insecure: insecure},
 	}, nil
 }
 

@@ -163,6 +163,8 @@ func TestCollectGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
+	// The fixtures' vault URIs point at the fake, whose port changes.
+	got = bytes.ReplaceAll(got, []byte(srv.URL), []byte("{{server}}"))
 	path := filepath.Join("testdata", "golden", "collect.json")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -560,6 +562,30 @@ func TestAIAndDatabases(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); got != "require_secure_transport,log_checkpoints,connection_throttle.enable,logfiles.retention_days,log_connections,log_disconnections,ssl_min_protocol_version" {
 		t.Errorf("configurations %s", got)
+	}
+}
+
+// TestKeyVaultDataPlaneDenied: a vault whose firewall refuses data-plane
+// reads is a denied collection error; its ARM facts are kept and the
+// data-plane fields stay absent (their checks then report ERROR).
+func TestKeyVaultDataPlaneDenied(t *testing.T) {
+	srv := newFake(t)
+	srv.Fail("/kvdata/kv-acme-sbx/", http.StatusForbidden, "Forbidden",
+		"Client address is not authorized and caller is not a trusted service. (ForbiddenByFirewall)")
+	sink, err := collectFrom(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.errs) != 1 || sink.errs[0].Kind != resource.Denied || sink.errs[0].Account != sbxSub ||
+		!strings.Contains(sink.errs[0].Op, "data plane") {
+		t.Fatalf("errors %v, want one denied data-plane error for the sandbox vault", sink.errs)
+	}
+	v, ok := sink.byUID("/subscriptions/" + sbxSub + "/resourceGroups/rg-sandbox/providers/Microsoft.KeyVault/vaults/kv-acme-sbx")
+	if !ok {
+		t.Fatal("vault not emitted")
+	}
+	if strings.Contains(string(v.Properties), `"certificates"`) || !strings.Contains(string(v.Properties), `"secrets"`) {
+		t.Errorf("vault properties %s: want ARM secrets kept and no certificates", v.Properties)
 	}
 }
 

@@ -570,8 +570,8 @@ func networkWatcher() resource.Kind {
 }
 
 func keyVault() resource.Kind {
-	item := func(name, desc string) resource.Field {
-		return f(name, "array", desc,
+	item := func(name, desc string, extra ...resource.Field) resource.Field {
+		return f(name, "array", desc, append([]resource.Field{
 			f("name", "string", "object name"),
 			arm(f("attributes", "object", "metadata only; values are never collected",
 				f("enabled", "boolean", "usable"),
@@ -579,7 +579,7 @@ func keyVault() resource.Kind {
 				f("nbf", "integer", "not before, seconds since the Unix epoch"),
 				f("created", "integer", "creation, seconds since the Unix epoch"),
 			)),
-		)
+		}, extra...)...)
 	}
 	return resource.Kind{
 		Name:        "azure_key_vault",
@@ -593,6 +593,7 @@ func keyVault() resource.Kind {
 			"Microsoft.KeyVault/vaults/keys/read",
 			"Microsoft.KeyVault/vaults/secrets/read",
 			"Microsoft.Insights/DiagnosticSettings/Read",
+			"Key Vault data plane (Key Vault Reader role; network reach to the vault): keys/rotationpolicy, certificates and their policies",
 		},
 		Schema: []resource.Field{
 			arm(
@@ -611,8 +612,22 @@ func keyVault() resource.Kind {
 					f("id", "string", "connection ID"),
 					arm(f("private_link_service_connection_state", "object", "approval", f("status", "string", "Approved, Pending, Rejected")))),
 			),
-			item("keys", "Microsoft.KeyVault/vaults/keys"),
+			item("keys", "Microsoft.KeyVault/vaults/keys",
+				f("rotation_policy", "object", "data plane GET {vault}/keys/NAME/rotationpolicy, for enabled keys (absent when the vault refused the read)",
+					f("lifetime_actions", "array", "what happens when",
+						f("trigger", "object", "when", f("time_after_create", "string", "ISO 8601 duration after creation, e.g. P90D"),
+							f("time_before_expiry", "string", "ISO 8601 duration before expiry, e.g. P30D")),
+						f("action", "object", "what", f("type", "string", "Rotate or Notify"))),
+					f("attributes", "object", "policy attributes", f("expiry_time", "string", "expiry set on new key versions, e.g. P2Y")))),
 			item("secrets", "Microsoft.KeyVault/vaults/secrets"),
+			f("certificates", "array", "data plane GET {vault}/certificates and each certificate's policy (absent when the vault refused the read)",
+				f("name", "string", "certificate name"),
+				f("attributes", "object", "metadata", f("enabled", "boolean", "usable"), f("exp", "integer", "expiry, seconds since the Unix epoch")),
+				f("policy", "object", "GET certificates/NAME/policy",
+					f("x509_props", "object", "certificate properties",
+						f("validity_months", "integer", "validity of issued certificates in months"),
+						f("subject", "string", "subject")),
+					f("issuer", "object", "issuer", f("name", "string", "Self, Unknown or a CA issuer name")))),
 			diagnosticSettings("Microsoft.Insights/diagnosticSettings on the vault"),
 		},
 	}

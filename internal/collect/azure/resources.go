@@ -2,6 +2,7 @@ package azure
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -194,7 +195,6 @@ func normalizeRules(v any) {
 }
 
 func (e *enrich) keyVault(ctx context.Context) error {
-	items := subSchema(e.schema, "keys")
 	for _, c := range []struct{ key, op string }{
 		{"keys", "Microsoft.KeyVault/vaults/keys/read"},
 		{"secrets", "Microsoft.KeyVault/vaults/secrets/read"},
@@ -206,10 +206,82 @@ func (e *enrich) keyVault(ctx context.Context) error {
 			return err
 		}
 		if ok {
-			e.doc[c.key] = projectList(list, items)
+			e.doc[c.key] = projectList(list, subSchema(e.schema, c.key))
 		}
 	}
+	if err := e.vaultDataPlane(ctx); err != nil {
+		return err
+	}
 	return e.diagnostics(ctx)
+}
+
+// vaultDataPlane reads what only the Key Vault data plane knows: each
+// enabled key's rotation policy and each certificate's policy. A vault that
+// refuses (firewall, no data-plane role) is a collection error and the
+// fields stay absent, so the checks reading them report ERROR.
+func (e *enrich) vaultDataPlane(ctx context.Context) error {
+	uri := str(obj(e.doc, "properties")["vault_uri"])
+	api := e.r.c.api
+	if api.vaultURL(uri, "/") == "" {
+		return nil
+	}
+	keySchema := subSchema(e.schema, "keys", "rotation_policy")
+	if keys, ok := e.doc["keys"].([]any); ok {
+		for _, k := range keys {
+			km, _ := k.(map[string]any)
+			attrs, _ := obj(km, "properties")["attributes"].(map[string]any)
+			if enabled, _ := attrs["enabled"].(bool); !enabled {
+				continue
+			}
+			var v any
+			ok, err := e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.KeyVault/vaults/keys/rotationpolicy/read (data plane)", func() (err error) {
+				v, err = api.vaultGet(ctx, api.vaultURL(uri, "/keys/"+url.PathEscape(str(km["name"]))+"/rotationpolicy"))
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return nil // one refusal is enough: the vault refuses them all
+			}
+			km["rotation_policy"] = project(v, keySchema)
+		}
+	}
+	var certs []any
+	ok, err := e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.KeyVault/vaults/certificates/read (data plane)", func() (err error) {
+		certs, err = api.vaultList(ctx, api.vaultURL(uri, "/certificates"))
+		return err
+	})
+	if !ok || err != nil {
+		return err
+	}
+	cs := subSchema(e.schema, "certificates")
+	out := make([]any, 0, len(certs))
+	for _, c := range certs {
+		cm, _ := c.(map[string]any)
+		id := str(cm["id"])
+		name := id[strings.LastIndex(id, "/")+1:]
+		if name == "" {
+			continue
+		}
+		doc := project(cm, cs)
+		doc["name"] = name
+		var pol any
+		ok, err := e.r.try(ctx, e.sub, e.region, e.service, "Microsoft.KeyVault/vaults/certificates/read (data plane policy)", func() (err error) {
+			pol, err = api.vaultGet(ctx, api.vaultURL(uri, "/certificates/"+url.PathEscape(name)+"/policy"))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		doc["policy"] = project(pol, subSchema(cs, "policy"))
+		out = append(out, doc)
+	}
+	e.doc["certificates"] = out
+	return nil
 }
 
 // diagnostics stores the resource's diagnostic settings under

@@ -321,6 +321,25 @@ type azKVItem struct {
 			Created int64 `json:"created"`
 		} `json:"attributes"`
 	} `json:"properties"`
+	// RotationPolicy is set on keys only (data plane rotationpolicy).
+	RotationPolicy map[string]any `json:"rotation_policy,omitempty"`
+}
+
+// azRotation is a key rotation policy: rotate after 90 days (when rotate)
+// and notify 30 days before expiry.
+func azRotation(rotate bool) map[string]any {
+	acts := []any{map[string]any{"trigger": map[string]any{"time_before_expiry": "P30D"}, "action": map[string]any{"type": "Notify"}}}
+	if rotate {
+		acts = append([]any{map[string]any{"trigger": map[string]any{"time_after_create": "P90D"}, "action": map[string]any{"type": "Rotate"}}}, acts...)
+	}
+	return map[string]any{"lifetime_actions": acts, "attributes": map[string]any{"expiry_time": "P1Y"}}
+}
+
+// azCert is a certificate with its issuance policy.
+func azCert(name string, months int) map[string]any {
+	return map[string]any{"name": name, "attributes": map[string]any{"enabled": true},
+		"policy": map[string]any{"x509_props": map[string]any{"validity_months": months, "subject": "CN=" + name + ".acme.example"},
+			"issuer": map[string]any{"name": "DigiCert"}}}
 }
 
 type azKeyVault struct {
@@ -342,9 +361,10 @@ type azKeyVault struct {
 		} `json:"network_acls"`
 		PrivateEndpointConnections []azPrivateEndpointConnection `json:"private_endpoint_connections"`
 	} `json:"properties"`
-	Keys               []azKVItem      `json:"keys"`
-	Secrets            []azKVItem      `json:"secrets"`
-	DiagnosticSettings []azDiagSetting `json:"diagnostic_settings"`
+	Keys               []azKVItem       `json:"keys"`
+	Secrets            []azKVItem       `json:"secrets"`
+	Certificates       []map[string]any `json:"certificates"`
+	DiagnosticSettings []azDiagSetting  `json:"diagnostic_settings"`
 }
 
 type azFirewallRule struct {
@@ -636,7 +656,10 @@ func (e *estate) azCleanVault(sub, name string) *azKeyVault {
 	pe.ID = azRID(sub, "rg-network", "Microsoft.Network/privateEndpoints", "pe-"+name) + "/privateEndpointConnections/" + name
 	pe.Properties.State.Status = "Approved"
 	p.PrivateEndpointConnections = []azPrivateEndpointConnection{pe}
-	v.Keys = []azKVItem{e.azKVItemOf("cmk-storage", days(200), days(165))}
+	key := e.azKVItemOf("cmk-storage", days(200), days(165))
+	key.RotationPolicy = azRotation(true)
+	v.Keys = []azKVItem{key}
+	v.Certificates = []map[string]any{azCert("www-"+name, 12)}
 	v.Secrets = []azKVItem{e.azKVItemOf("db-password", days(30), days(60))}
 	v.DiagnosticSettings = []azDiagSetting{azDiag(sub, "audit-to-law", "AuditEvent")}
 	return v
@@ -1200,9 +1223,13 @@ func (e *estate) azurePaaS() {
 	sbx := e.azCleanVault(azSandbox, "kv-acme-sbx")
 	sbx.Properties.EnablePurgeProtection = false
 	sbx.Properties.PrivateEndpointConnections = []azPrivateEndpointConnection{}
+	sbx.Keys[0].RotationPolicy = azRotation(false)
+	sbx.Certificates = []map[string]any{azCert("demo-sbx", 24)}
 	sbx.Secrets = append(sbx.Secrets, e.azKVItemOf("stripe-test-key", days(250), 0))
 	sbxID := azRID(azSandbox, "rg-sandbox", "Microsoft.KeyVault/vaults", "kv-acme-sbx")
 	e.add(azRes(sbxID, azSandbox, "eastus", "azure_key_vault", "kv-acme-sbx", azTags("growth-team", "sandbox"), time.Time{}), sbx)
+	e.plant(sbxID, "azure-keyvault-key-rotation", "the sandbox key only notifies before expiry; it never rotates")
+	e.plant(sbxID, "azure-keyvault-certificate-validity", "demo certificate issued for 24 months")
 	e.plant(sbxID, "azure-keyvault-private-endpoint", "sandbox vault has no private endpoint; clients can only reach it publicly")
 	e.plant(sbxID, "azure-keyvault-purge-protection", "purge protection off: a deleted vault's keys can be purged before recovery")
 	e.plant(sbxID, "azure-keyvault-secret-expiry", "secret stripe-test-key has no expiry date")

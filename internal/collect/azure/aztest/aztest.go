@@ -209,6 +209,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		armError(w, http.StatusInternalServerError, "InternalServerError", err.Error())
 		return
 	}
+	raw = []byte(strings.ReplaceAll(string(raw), "{{server}}", s.URL))
 	var page map[string]any
 	if err := json.Unmarshal(raw, &page); err != nil {
 		armError(w, http.StatusInternalServerError, "InternalServerError", err.Error())

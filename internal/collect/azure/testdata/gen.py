@@ -126,7 +126,7 @@ def storage_props(**over):
 
 logs = row(PROD, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs", "eastus",
            storage_props(encryption={"keySource": "Microsoft.Keyvault", "requireInfrastructureEncryption": True,
-                                     "keyvaultproperties": {"keyname": "cmk-storage", "keyversion": "", "keyvaulturi": "https://kv-acme-prod.vault.azure.net/"},
+                                     "keyvaultproperties": {"keyname": "cmk-storage", "keyversion": "", "keyvaulturi": "{{server}}/kvdata/kv-acme-prod/"},
                                      "services": {"blob": {"enabled": True, "keyType": "Account"}, "file": {"enabled": True, "keyType": "Account"}}},
                          keyPolicy={"keyExpirationPeriodInDays": 90}),
            {"owner": "secops", "environment": "production"}, kind="StorageV2", sku={"name": "Standard_GRS", "tier": "Standard"})
@@ -263,8 +263,10 @@ for sid, loc in ((PROD, "eastus"), (SBX, "eastus")):
     row(sid, "NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_" + loc, loc, {"provisioningState": "Succeeded"})
 
 # ---- key vault ----
+# Vault URIs point at the fake (data-plane reads go to {{server}}/kvdata/NAME).
+VAULT = lambda name: "{{server}}/kvdata/" + name + "/"
 def vault_props(name, purge=True, rbac=True):
-    p = {"tenantId": TENANT, "sku": {"family": "A", "name": "standard"}, "accessPolicies": [], "vaultUri": f"https://{name}.vault.azure.net/",
+    p = {"tenantId": TENANT, "sku": {"family": "A", "name": "standard"}, "accessPolicies": [], "vaultUri": VAULT(name),
          "enabledForDeployment": False, "enableSoftDelete": True, "softDeleteRetentionInDays": 90, "enableRbacAuthorization": rbac,
          "publicNetworkAccess": "Disabled", "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices", "ipRules": [], "virtualNetworkRules": []},
          "provisioningState": "Succeeded", "privateEndpointConnections": []}
@@ -288,6 +290,25 @@ w(kv1 + "/providers/Microsoft.Insights/diagnosticSettings", {"value": [{"id": kv
                    "logs": [{"category": None, "categoryGroup": "audit", "enabled": True, "retentionPolicy": {"enabled": False, "days": 0}}],
                    "metrics": [{"category": "AllMetrics", "enabled": False}]}}]})
 w(kv2 + "/providers/Microsoft.Insights/diagnosticSettings", {"value": []})
+def rotation(rotate):
+    acts = [{"trigger": {"timeBeforeExpiry": "P30D"}, "action": {"type": "Notify"}}]
+    if rotate:
+        acts.insert(0, {"trigger": {"timeAfterCreate": "P90D"}, "action": {"type": "Rotate"}})
+    return {"id": "https://x.vault.azure.net/keys/k/rotationpolicy", "lifetimeActions": acts,
+            "attributes": {"expiryTime": "P2Y", "created": 1717200000, "updated": 1717200000}}
+w("/kvdata/kv-acme-prod/keys/cmk-storage/rotationpolicy", rotation(True))
+def cert(vault, name, months):
+    w(f"/kvdata/{vault}/certificates/{name}/policy", {"id": f"https://{vault}.vault.azure.net/certificates/{name}/policy",
+        "key_props": {"exportable": False, "kty": "RSA", "key_size": 2048, "reuse_key": False},
+        "secret_props": {"contentType": "application/x-pkcs12"},
+        "x509_props": {"subject": f"CN={name}.acme.example", "sans": {"dns_names": [f"{name}.acme.example"]}, "validity_months": months},
+        "lifetime_actions": [{"trigger": {"lifetime_percentage": 80}, "action": {"action_type": "AutoRenew"}}],
+        "issuer": {"name": "Self"}, "attributes": {"enabled": True, "created": 1717200000, "updated": 1717200000}})
+    return {"id": f"https://{vault}.vault.azure.net/certificates/{name}", "x5t": "fake",
+            "attributes": {"enabled": True, "nbf": 1717200000, "exp": 1748736000, "created": 1717200000, "updated": 1717200000}}
+w("/kvdata/kv-acme-prod/certificates", {"value": [cert("kv-acme-prod", "www", 12)], "nextLink": "{{server}}/kvdata/kv-acme-prod/certificatesPage2?api-version=7.4"})
+w("/kvdata/kv-acme-prod/certificatesPage2", {"value": [cert("kv-acme-prod", "api", 6)]})
+w("/kvdata/kv-acme-sbx/certificates", {"value": [cert("kv-acme-sbx", "sbx", 24)]})
 
 # ---- SQL ----
 def sql_props(name, admin=True, tls="1.2"):
@@ -556,7 +577,7 @@ oai = row(PROD, "rg-ai-eus", "Microsoft.CognitiveServices/accounts", "oai-acme-p
           {"endpoint": "https://oai-acme-prod.openai.azure.com/", "provisioningState": "Succeeded", "dateCreated": "2025-02-03T10:00:00.000Z",
            "customSubDomainName": "oai-acme-prod", "publicNetworkAccess": "Disabled", "disableLocalAuth": True,
            "networkAcls": {"defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": [{"id": vnet_prod + "/subnets/snet-app", "ignoreMissingVnetServiceEndpoint": False}]},
-           "encryption": {"keySource": "Microsoft.KeyVault", "keyVaultProperties": {"keyName": "cmk-openai", "keyVersion": "", "keyVaultUri": "https://kv-acme-prod.vault.azure.net/",
+           "encryption": {"keySource": "Microsoft.KeyVault", "keyVaultProperties": {"keyName": "cmk-openai", "keyVersion": "", "keyVaultUri": "{{server}}/kvdata/kv-acme-prod/",
                                                                                     "identityClientId": "7e1a0000-0000-4000-8000-000000000001"}},
            "userOwnedStorage": [{"resourceId": logs}], "privateEndpointConnections": [], "capabilities": [{"name": "VirtualNetworks"}]},
           {"owner": "ml-team", "environment": "production"}, kind="OpenAI", sku={"name": "S0"},
