@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 53 {
-		t.Errorf("snapshot holds %d resources, want the 53 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 55 {
+		t.Errorf("snapshot holds %d resources, want the 55 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -47,6 +47,7 @@ func TestScanGCP(t *testing.T) {
 		dataset = "//bigquery.googleapis.com/projects/" + p + "/datasets/"
 		vertex  = "//aiplatform.googleapis.com/projects/482190317745/locations/us-central1/"
 		bench   = "//notebooks.googleapis.com/projects/" + p + "/locations/"
+		fn      = "//cloudfunctions.googleapis.com/projects/" + p + "/locations/us-central1/functions/"
 	)
 	for _, want := range []string{
 		"gcp-storage-bucket-not-public " + bucket + "acme-web-4821-public",
@@ -99,6 +100,10 @@ func TestScanGCP(t *testing.T) {
 		"gcp-compute-network-dns-logging " + cmp + "/global/networks/default",
 		"gcp-compute-backend-service-logging " + cmp + "/regions/europe-west1/backendServices/admin-backend",
 		"gcp-dataproc-cluster-cmek //dataproc.googleapis.com/projects/" + p + "/regions/europe-west1/clusters/adhoc",
+		"gcp-cloudfunctions-function-not-public " + fn + "legacy-export",
+		"gcp-cloudfunctions-function-ingress-restricted " + fn + "legacy-export",
+		"gcp-cloudfunctions-function-dedicated-sa " + fn + "legacy-export",
+		"gcp-cloudfunctions-function-no-plaintext-secrets " + fn + "legacy-export",
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -149,6 +154,10 @@ func TestScanGCP(t *testing.T) {
 		"gcp-compute-network-dns-logging " + cmp + "/global/networks/web-vpc",
 		"gcp-compute-backend-service-logging " + cmp + "/global/backendServices/web-backend",
 		"gcp-dataproc-cluster-cmek //dataproc.googleapis.com/projects/" + p + "/regions/us-central1/clusters/spark-etl",
+		"gcp-cloudfunctions-function-not-public " + fn + "checkout-webhook",
+		"gcp-cloudfunctions-function-ingress-restricted " + fn + "checkout-webhook",
+		"gcp-cloudfunctions-function-dedicated-sa " + fn + "checkout-webhook",
+		"gcp-cloudfunctions-function-no-plaintext-secrets " + fn + "checkout-webhook",
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])

@@ -542,7 +542,7 @@ func (e *estate) gcpBase() {
 			CommonInstanceMetadata: gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{
 				{Key: "enable-oslogin", Value: "TRUE"},
 			}},
-			Collected: gcpCollectedAll(), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
+			Collected: gcpCollected(p), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
 		})
 		if p == data {
 			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
@@ -1003,6 +1003,7 @@ func (e *estate) gcpBase() {
 	e.gcpAPIKeysBase()
 	e.gcpNetworkLoggingBase()
 	e.gcpDataprocBase()
+	e.gcpFunctionsBase()
 	e.gcpDNSBase()
 	e.gcpBigQueryBase()
 	e.gcpAIBase()
@@ -1159,10 +1160,14 @@ func gcpInternalIP(id string) string {
 	return "10." + strconv.Itoa(n/62500%250) + "." + strconv.Itoa(n/250%250) + "." + strconv.Itoa(2+n%250)
 }
 
-// gcpCollectedAll is the "collected" record of a project whose every
-// service was read completely.
-func gcpCollectedAll() map[string]bool {
+// gcpCollected is the "collected" record of a demo project: every service
+// read completely, except Cloud Functions in the data project, where the
+// API is disabled (see the collection error in gcpBase).
+func gcpCollected(p gcpProjectRef) map[string]bool {
 	out := map[string]bool{}
+	if p == gcpProjects[0] {
+		out["cloudfunctions"] = true
+	}
 	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring",
 		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage", "dataproc"} {
 		out[s] = true
@@ -1625,6 +1630,59 @@ func (e *estate) gcpDataprocBase() {
 		})
 		if !c.cmek {
 			e.plant(uid, "gcp-dataproc-cluster-cmek", "ad-hoc cluster created with Google-managed keys")
+		}
+	}
+}
+
+// gcpFunctionsBase adds production's Cloud Functions: a webhook done right
+// and a 1st gen export function from 2021 that nobody revisited.
+func (e *estate) gcpFunctionsBase() {
+	prod := gcpProjects[0]
+	for n, f := range []struct {
+		name string
+		bad  bool
+	}{{"checkout-webhook", false}, {"legacy-export", true}} {
+		labels := gcpLabels(prod.owner, gcpEnv(prod))
+		name := "projects/" + prod.id + "/locations/us-central1/functions/" + f.name
+		uid := "//cloudfunctions.googleapis.com/" + name
+		sc := map[string]any{
+			"service": "projects/" + prod.id + "/locations/us-central1/services/" + f.name, "ingress_settings": "ALLOW_INTERNAL_AND_GCLB",
+			"security_level": "SECURE_ALWAYS", "service_account_email": gcpSAEmail(prod, "app-backend"),
+			"environment_variables":             map[string]any{"LOG_LEVEL": "[redacted]"},
+			"secret_like_environment_variables": []string{},
+			"secret_environment_variables":      []map[string]any{{"key": "PSP_SIGNING_KEY", "project_id": prod.number, "secret": "psp-signing-key", "version": "latest"}},
+			"timeout_seconds":                   60, "max_instance_count": 20,
+		}
+		invoker := "serviceAccount:" + gcpSAEmail(prod, "app-backend")
+		env := "GEN_2"
+		if f.bad {
+			env = "GEN_1"
+			sc["ingress_settings"], sc["security_level"] = "ALLOW_ALL", "SECURE_OPTIONAL"
+			sc["service_account_email"] = prod.id + "@appspot.gserviceaccount.com"
+			sc["environment_variables"] = map[string]any{"DB_PASSWORD": "[redacted]", "EXPORT_BUCKET": "[redacted]"}
+			sc["secret_like_environment_variables"] = []string{"DB_PASSWORD"}
+			sc["secret_environment_variables"] = []map[string]any{}
+			delete(sc, "service")
+			invoker = "allUsers"
+		}
+		e.gcpAdd("gcp_cloudfunctions_function", uid, prod.id, "us-central1", f.name, labels, days(200+500*n), map[string]any{
+			"name": name, "state": "ACTIVE", "environment": env, "create_time": e.ago(days(200 + 500*n)), "update_time": e.ago(days(30 + 500*n)),
+			"labels": labels, "url": "https://us-central1-" + prod.id + ".cloudfunctions.net/" + f.name,
+			"build_config":   map[string]any{"runtime": "python312", "entry_point": "main"},
+			"service_config": sc,
+			"iam_policy":     gcpPolicy{Version: 1, Etag: "BwYf" + strconv.Itoa(n), Bindings: []gcpBinding{{Role: "roles/cloudfunctions.invoker", Members: []string{invoker}}}},
+		})
+		if f.bad {
+			for _, pl := range [][2]string{
+				{"gcp-cloudfunctions-function-not-public", "allUsers may invoke the export function"},
+				{"gcp-cloudfunctions-function-ingress-restricted", "ingress open to all traffic"},
+				{"gcp-cloudfunctions-function-dedicated-sa", "runs as the App Engine default service account"},
+				{"gcp-cloudfunctions-function-no-plaintext-secrets", "the database password is a plain environment variable"},
+			} {
+				e.plant(uid, pl[0], pl[1])
+			}
+		} else {
+			e.edge(uid, gcpSAUID(prod, 2), "runs_as")
 		}
 	}
 }
