@@ -199,3 +199,42 @@ func TestCISAWSDoc(t *testing.T) {
 		t.Errorf("docs/cis-aws.md is stale: run go test ./internal/policy -run TestCISAWSDoc -update-cis-aws")
 	}
 }
+
+// cisAWSNotAPI lists, per version, the recommendations the catalog
+// (/work/shared/reference/cis-catalog.md, column Scan) does not mark "api":
+// "evidence" (the data exists but the verdict is the organization's
+// judgement) or "no" (not observable through the API). Every other
+// recommendation must have at least one check.
+var cisAWSNotAPI = map[string][]string{
+	"v3.0": {"1.1", "1.3", "1.7", "1.21", "2.1.3", "5.5"},
+	"v5.0": {"1.1", "1.6", "1.20", "2.1.3", "5.6"},
+	"v6.0": {"2.1", "2.6", "2.20", "3.1.3", "6.6"},
+	"v7.0": {"2.1.2", "2.1.3", "2.1.4", "2.2", "2.7", "2.19", "3.1.3", "6.6", "6.8"},
+}
+
+// TestCISAWSDecidableCovered asserts that every recommendation the catalog
+// marks decidable from API data has a check in each framework file.
+func TestCISAWSDecidableCovered(t *testing.T) {
+	fws := loadCISAWS(t)
+	for i, v := range cisAWSVersions {
+		f := fws[i]
+		t.Run(v.short, func(t *testing.T) {
+			notAPI := map[string]bool{}
+			for _, id := range cisAWSNotAPI[v.short] {
+				notAPI[id] = true
+			}
+			seen := map[string]bool{}
+			for _, r := range f.Requirements {
+				seen[r.ID] = true
+				if !notAPI[r.ID] && r.Manual() {
+					t.Errorf("%s:%d: requirement %s (%s) is decidable from API data but has no check", f.File, r.Line, r.ID, r.Title)
+				}
+			}
+			for id := range notAPI {
+				if !seen[id] {
+					t.Errorf("%s: cisAWSNotAPI names %s, which the framework does not list", f.File, id)
+				}
+			}
+		})
+	}
+}
