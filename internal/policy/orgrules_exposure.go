@@ -60,6 +60,8 @@ func PublicExposurePredicates() []KindPredicate {
 	s3PublicACL := `properties.acl.grants.exists(g, g.grantee.?uri.orValue("") in [` + awsAllUsersURI + `, ` + awsAuthenticatedUsersURI + `]) && ` +
 		`!properties.public_access_block.ignore_public_acls && ` +
 		`!account_resources("aws_account").exists(a, a.properties.?public_access_block.?ignore_public_acls.orValue(false))`
+	azureFlexiblePublic := `properties.properties.network.public_network_access == "Enabled" && ` +
+		`properties.firewall_rules.exists(r, r.properties.start_ip_address == "0.0.0.0" && r.properties.end_ip_address == "255.255.255.255")`
 	gcpIAMPublic := `properties.iam_policy.bindings.exists(b, b.members.exists(m, m in ` + gcpPublicMembers + `))`
 	return []KindPredicate{
 		// AWS
@@ -110,6 +112,12 @@ func PublicExposurePredicates() []KindPredicate {
 			Means: "an inbound Allow rule admits *, Internet, 0.0.0.0/0 or ::/0"},
 		{Kind: "azure_sql_server", Expr: `properties.firewall_rules.exists(r, r.properties.start_ip_address == "0.0.0.0" && r.properties.end_ip_address == "255.255.255.255")`,
 			Means: "a server firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"},
+		{Kind: "azure_postgresql_flexible_server", Expr: azureFlexiblePublic,
+			Means: "public network access is enabled and a firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"},
+		{Kind: "azure_mysql_flexible_server", Expr: azureFlexiblePublic,
+			Means: "public network access is enabled and a firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"},
+		{Kind: "azure_key_vault", Expr: `properties.properties.public_network_access != "Disabled" && properties.properties.network_acls.default_action != "Deny"`,
+			Means: "public network access is enabled and the vault firewall's default action is Allow"},
 		// DigitalOcean
 		{Kind: "do_spaces_bucket", Expr: `properties.acl.grants.exists(g, g.grantee.?uri.orValue("") == ` + awsAllUsersURI + `) || policy_allows_public(properties.policy)`,
 			Means: "the ACL grants AllUsers, or the bucket policy grants access to everyone without a restricting condition (policy_allows_public)"},
@@ -142,6 +150,14 @@ func CustomerManagedKeyPredicates() []KindPredicate {
 			Means: "the file system is encrypted with a KMS key that is not AWS managed (not aws/elasticfilesystem)"},
 		{Kind: "aws_cloudtrail_trail", Expr: `properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id"),
 			Means: "log files are encrypted with SSE-KMS under a key that is not AWS managed"},
+		{Kind: "aws_cloudwatch_log_group", Expr: `properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id"),
+			Means: "log events are encrypted with a KMS key that is not AWS managed (not the service key)"},
+		{Kind: "aws_sns_topic", Expr: `properties.?kms_master_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_master_key_id"),
+			Means: "messages are encrypted with a KMS key that is not AWS managed (not aws/sns)"},
+		{Kind: "aws_sqs_queue", Expr: `properties.?kms_master_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_master_key_id"),
+			Means: "messages are encrypted with SSE-KMS under a key that is not AWS managed (not SSE-SQS, not aws/sqs)"},
+		{Kind: "aws_secretsmanager_secret", Expr: `properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id"),
+			Means: "the secret is encrypted with a KMS key that is not AWS managed (not aws/secretsmanager)"},
 		{Kind: "aws_eks_cluster", Expr: `properties.encryption_config.exists(c, "secrets" in c.resources && c.provider.key_arn != "")`,
 			Means: "Kubernetes secrets are envelope-encrypted with a KMS key (EKS accepts only customer keys)"},
 		// Google Cloud: a Cloud KMS key (or, for disks, a customer-supplied key).
@@ -158,6 +174,12 @@ func CustomerManagedKeyPredicates() []KindPredicate {
 			Means: "the disk is encrypted at rest with a customer key (disk encryption set)"},
 		{Kind: "azure_sql_server", Expr: `properties.encryption_protector.properties.server_key_type == "AzureKeyVault"`,
 			Means: "the TDE protector is a Key Vault key (server_key_type AzureKeyVault)"},
+		{Kind: "azure_postgresql_flexible_server", Expr: `properties.properties.data_encryption.type == "AzureKeyVault"`,
+			Means: "data is encrypted with a Key Vault key (data_encryption.type AzureKeyVault)"},
+		{Kind: "azure_mysql_flexible_server", Expr: `properties.properties.data_encryption.type == "AzureKeyVault"`,
+			Means: "data is encrypted with a Key Vault key (data_encryption.type AzureKeyVault)"},
+		{Kind: "azure_cognitive_services_account", Expr: `properties.properties.?encryption.?key_source.orValue("") == "Microsoft.KeyVault"`,
+			Means: "the account encrypts with a Key Vault key (encryption.key_source Microsoft.KeyVault)"},
 	}
 }
 

@@ -151,6 +151,22 @@ var publicSamples = map[string][]predicateSample{
 		{name: "every address", expect: "fail", props: `{"firewall_rules": [{"properties": {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}}]}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
+	"azure_postgresql_flexible_server": {
+		{name: "VNet integrated", expect: "pass", props: `{"properties": {"network": {"public_network_access": "Disabled"}}, "firewall_rules": []}`},
+		{name: "public with office range", expect: "pass", props: `{"properties": {"network": {"public_network_access": "Enabled"}}, "firewall_rules": [{"name": "office", "properties": {"start_ip_address": "203.0.113.1", "end_ip_address": "203.0.113.254"}}]}`},
+		{name: "open to the internet", expect: "fail", props: `{"properties": {"network": {"public_network_access": "Enabled"}}, "firewall_rules": [{"name": "all", "properties": {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}}]}`},
+		{name: "not collected", expect: "error", props: `{"firewall_rules": [{"name": "all", "properties": {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}}]}`},
+	},
+	"azure_mysql_flexible_server": {
+		{name: "public with office range", expect: "pass", props: `{"properties": {"network": {"public_network_access": "Enabled"}}, "firewall_rules": [{"name": "office", "properties": {"start_ip_address": "203.0.113.1", "end_ip_address": "203.0.113.254"}}]}`},
+		{name: "open to the internet", expect: "fail", props: `{"properties": {"network": {"public_network_access": "Enabled"}}, "firewall_rules": [{"name": "all", "properties": {"start_ip_address": "0.0.0.0", "end_ip_address": "255.255.255.255"}}]}`},
+	},
+	"azure_key_vault": {
+		{name: "private", expect: "pass", props: `{"properties": {"public_network_access": "Disabled", "network_acls": {"default_action": "Allow"}}}`},
+		{name: "firewall denies by default", expect: "pass", props: `{"properties": {"public_network_access": "Enabled", "network_acls": {"default_action": "Deny"}}}`},
+		{name: "open", expect: "fail", props: `{"properties": {"public_network_access": "Enabled", "network_acls": {"default_action": "Allow"}}}`},
+		{name: "not collected", expect: "error", props: `{"properties": {"public_network_access": "Enabled"}}`},
+	},
 	"do_spaces_bucket": {
 		{name: "private, no policy", expect: "pass", props: `{"acl": {"grants": []}, "policy_status": "none", "policy": null}`},
 		{name: "policy restricted by source IP", expect: "pass", props: `{"acl": {"grants": []}, "policy_status": "present", "policy": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["s3:GetObject"], "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}]}}`},
@@ -216,6 +232,22 @@ var cmkSamples = map[string][]predicateSample{
 		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
 		{name: "SSE-S3", expect: "fail", props: `{"name": "t"}`},
 	},
+	"aws_cloudwatch_log_group": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "service key", expect: "fail", props: `{"log_group_name": "g"}`},
+	},
+	"aws_sns_topic": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"kms_master_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "aws/sns", expect: "fail", props: `{"kms_master_key_id": "alias/aws/sns"}`},
+	},
+	"aws_sqs_queue": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"sqs_managed_sse_enabled": false, "kms_master_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "SSE-SQS", expect: "fail", props: `{"sqs_managed_sse_enabled": true}`},
+	},
+	"aws_secretsmanager_secret": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "aws/secretsmanager", expect: "fail", props: `{"name": "s"}`},
+	},
 	"aws_eks_cluster": {
 		{name: "secrets encrypted", expect: "pass", props: `{"encryption_config": [{"resources": ["secrets"], "provider": {"key_arn": "arn:aws:kms:us-east-1:111111111111:key/1111"}}]}`},
 		{name: "no envelope encryption", expect: "fail", props: `{"encryption_config": []}`},
@@ -242,6 +274,21 @@ var cmkSamples = map[string][]predicateSample{
 	"azure_managed_disk": {
 		{name: "customer key", expect: "pass", props: `{"properties": {"encryption": {"type": "EncryptionAtRestWithCustomerKey"}}}`},
 		{name: "platform key", expect: "fail", props: `{"properties": {"encryption": {"type": "EncryptionAtRestWithPlatformKey"}}}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"azure_postgresql_flexible_server": {
+		{name: "Key Vault key", expect: "pass", props: `{"properties": {"data_encryption": {"type": "AzureKeyVault"}}}`},
+		{name: "system managed", expect: "fail", props: `{"properties": {"data_encryption": {"type": "SystemManaged"}}}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"azure_mysql_flexible_server": {
+		{name: "Key Vault key", expect: "pass", props: `{"properties": {"data_encryption": {"type": "AzureKeyVault"}}}`},
+		{name: "system managed", expect: "fail", props: `{"properties": {"data_encryption": {"type": "SystemManaged"}}}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"azure_cognitive_services_account": {
+		{name: "Key Vault key", expect: "pass", props: `{"properties": {"encryption": {"key_source": "Microsoft.KeyVault"}}}`},
+		{name: "Microsoft-managed", expect: "fail", props: `{"properties": {"public_network_access": "Disabled"}}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
 	"azure_sql_server": {
