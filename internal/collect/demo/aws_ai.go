@@ -15,7 +15,7 @@ import (
 //	acme-prod  knowledge base website-faq indexing the public bucket
 //	           acme-prod-marketing-site.
 //	acme-dev   notebook ds-sandbox with direct internet access, root access,
-//	           no customer managed key, and running as a role holding
+//	           IMDSv1, no customer managed key, and running as a role holding
 //	           AdministratorAccess; Studio domain acme-dev-studio with public
 //	           internet access and no customer managed key; endpoint config
 //	           churn-poc without a customer managed key; model churn-poc-model
@@ -311,7 +311,7 @@ func (e *estate) awsAIDev() {
 		"notebook_instance_name": "ds-sandbox", "notebook_instance_arn": nb, "notebook_instance_status": "InService",
 		"instance_type": "ml.t3.large", "direct_internet_access": "Enabled", "root_access": "Enabled",
 		"security_groups": []string{}, "role_arn": adminRole, "platform_identifier": "notebook-al2-v2", "volume_size_in_gb": 20,
-		"instance_metadata_service_configuration": obj{"minimum_instance_metadata_service_version": "2"},
+		"instance_metadata_service_configuration": obj{"minimum_instance_metadata_service_version": "1"},
 		"default_code_repository":                 "https://github.com/acme/ds-experiments.git",
 		"creation_time":                           e.ago(days(120)),
 	})
@@ -320,6 +320,7 @@ func (e *estate) awsAIDev() {
 	e.plant(nb, "aws-sagemaker-notebook-root-access-disabled", "notebook users can become root and change the instance")
 	e.plant(nb, "aws-sagemaker-notebook-kms-cmk", "storage volume encrypted with an AWS managed key only")
 	e.plant(nb, "aws-ai-execution-role-not-admin", "runs as acme-ds-notebook, which holds AdministratorAccess")
+	e.plant(nb, "aws-sagemaker-notebook-imdsv2", "IMDSv1 still answers: an SSRF in notebook code hands out the administrator role's credentials")
 
 	dom := arn("sagemaker", "domain/d-0devstudio01")
 	e.add(e.awsResource(a, region, "aws_sagemaker_domain", dom, "acme-dev-studio", tags, days(100)), obj{
