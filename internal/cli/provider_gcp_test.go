@@ -25,8 +25,8 @@ func TestScanGCP(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 55 {
-		t.Errorf("snapshot holds %d resources, want the 55 of the fixtures", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 56 {
+		t.Errorf("snapshot holds %d resources, want the 56 of the fixtures", rep.Snapshot.Resources)
 	}
 	status := map[string]string{}
 	for _, f := range rep.Findings {
@@ -98,6 +98,7 @@ func TestScanGCP(t *testing.T) {
 		"gcp-apikeys-key-api-restricted //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-ios",
 		"gcp-apikeys-key-rotated-90-days //apikeys.googleapis.com/projects/482190317745/locations/global/keys/k-old",
 		"gcp-compute-network-dns-logging " + cmp + "/global/networks/default",
+		"gcp-compute-network-not-legacy " + cmp + "/global/networks/legacy-net",
 		"gcp-compute-backend-service-logging " + cmp + "/regions/europe-west1/backendServices/admin-backend",
 		"gcp-dataproc-cluster-cmek //dataproc.googleapis.com/projects/" + p + "/regions/europe-west1/clusters/adhoc",
 		"gcp-cloudfunctions-function-not-public " + fn + "legacy-export",

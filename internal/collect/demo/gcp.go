@@ -289,6 +289,7 @@ type gcpNetwork struct {
 	ID                    string     `json:"id"`
 	Name                  string     `json:"name"`
 	AutoCreateSubnetworks bool       `json:"auto_create_subnetworks"`
+	IPv4Range             string     `json:"ipv4_range,omitempty"`
 	RoutingConfig         gcpRouting `json:"routing_config"`
 	Subnetworks           []string   `json:"subnetworks"`
 	CreationTimestamp     string     `json:"creation_timestamp"`
@@ -531,22 +532,30 @@ func (e *estate) gcpBase() {
 			}}}
 			bindings = append(bindings, gcpBinding{Role: "roles/cloudbuild.builds.editor", Members: []string{"serviceAccount:" + gcpSAEmail(p, "ci-deployer")}})
 		} else {
-			bindings = append(bindings, gcpBinding{Role: "roles/editor", Members: []string{"serviceAccount:" + gcpSAEmail(p, "etl-runner")}})
+			bindings = append(bindings, gcpBinding{Role: "roles/editor", Members: []string{"serviceAccount:" + gcpSAEmail(p, "etl-runner")}},
+				gcpBinding{Role: "roles/bigquery.dataViewer", Members: []string{"group:analysts@acme.example", "user:jordan.lee.data@gmail.com"}},
+				gcpBinding{Role: "roles/iam.serviceAccountAdmin", Members: []string{"group:data-platform@acme.example"}},
+				gcpBinding{Role: "roles/iam.serviceAccountUser", Members: []string{"group:data-platform@acme.example"}},
+				gcpBinding{Role: "roles/cloudkms.admin", Members: []string{"user:ana.ruiz@acme.example"}},
+				gcpBinding{Role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", Members: []string{"user:ana.ruiz@acme.example", "serviceAccount:" + gcpSAEmail(p, "etl-runner")}})
 		}
 		uid := "//cloudresourcemanager.googleapis.com/projects/" + p.number
 		e.gcpAdd("gcp_project", uid, p.id, resource.GlobalRegion, p.id, gcpLabels(p.owner, gcpEnv(p)), days(900-300*pi), gcpProject{
 			ProjectID: p.id, ProjectNumber: p.number, Name: p.id, LifecycleState: "ACTIVE",
 			CreateTime: e.ago(days(900 - 300*pi)), Parent: gcpParent{Type: "organization", ID: gcpOrgID},
-			Labels:    gcpLabels(p.owner, gcpEnv(p)),
-			IAMPolicy: gcpPolicy{Version: 1, Etag: "BwYb" + p.number[:6], Bindings: bindings, AuditConfigs: audit},
-			CommonInstanceMetadata: gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{
-				{Key: "enable-oslogin", Value: "TRUE"},
-			}},
-			Collected: gcpCollected(p), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
+			Labels:                 gcpLabels(p.owner, gcpEnv(p)),
+			IAMPolicy:              gcpPolicy{Version: 1, Etag: "BwYb" + p.number[:6], Bindings: bindings, AuditConfigs: audit},
+			CommonInstanceMetadata: gcpProjectMetadata(p),
+			Collected:              gcpCollected(p), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
 		})
 		if p == data {
 			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
 			e.plant(uid, "gcp-project-audit-logs-all-services", "no Data Access audit log configuration for allServices")
+			e.plant(uid, "gcp-iam-no-personal-accounts", "a contractor's personal Gmail account reads BigQuery data")
+			e.plant(uid, "gcp-iam-sa-admin-user-separation", "the data-platform group both creates service accounts and acts as them")
+			e.plant(uid, "gcp-iam-no-project-level-sa-user", "Service Account User granted on the whole project")
+			e.plant(uid, "gcp-iam-kms-admin-separation", "the KMS administrator can also decrypt")
+			e.plant(uid, "gcp-compute-project-os-login-enabled", "OS Login never enabled project-wide")
 			e.plant(uid, "gcp-project-essential-contacts", "only a technical contact; security, legal and suspension notices reach nobody")
 			e.plant(uid, "gcp-project-cloud-asset-inventory-enabled", "the Cloud Asset Inventory API was never enabled")
 		}
@@ -691,6 +700,7 @@ func (e *estate) gcpBase() {
 		network, name, region string
 		cidr                  string
 		noLogs                bool
+		noGoogleAccess        bool
 	}
 	subnets := []subnetSpec{
 		{p: prod, network: "prod-vpc", name: "prod-us-central1", region: "us-central1", cidr: "10.10.0.0/20"},
@@ -698,7 +708,7 @@ func (e *estate) gcpBase() {
 		{p: prod, network: "prod-vpc", name: "prod-us-east1", region: "us-east1", cidr: "10.30.0.0/20", noLogs: true},
 		{p: data, network: "data-vpc", name: "data-us-central1", region: "us-central1", cidr: "10.60.0.0/20"},
 		{p: data, network: "data-vpc", name: "data-europe-west1", region: "europe-west1", cidr: "10.70.0.0/20"},
-		{p: data, network: "default", name: "default", region: "us-central1", cidr: "10.128.0.0/20"},
+		{p: data, network: "default", name: "default", region: "us-central1", cidr: "10.128.0.0/20", noGoogleAccess: true},
 	}
 	netSubnets := map[string][]string{}
 	for n, s := range subnets {
@@ -707,7 +717,7 @@ func (e *estate) gcpBase() {
 		props := gcpSubnetwork{
 			ID: gcpID(uint64(100 + n)), Name: s.name, Network: gcpNetworkURL(s.p, s.network),
 			Region: gcpComputeAPI + s.p.id + "/regions/" + s.region, IPCidrRange: s.cidr, Purpose: "PRIVATE",
-			PrivateIPGoogleAccess: true, CreationTimestamp: e.ago(days(600 - 20*n)),
+			PrivateIPGoogleAccess: !s.noGoogleAccess, CreationTimestamp: e.ago(days(600 - 20*n)),
 		}
 		if s.noLogs {
 			props.LogConfig = &gcpSubnetLog{Enable: false, AggregationInterval: "INTERVAL_5_SEC", FlowSampling: 0.5, Metadata: "INCLUDE_ALL_METADATA"}
@@ -719,17 +729,27 @@ func (e *estate) gcpBase() {
 		if s.noLogs {
 			e.plant(uid, "gcp-compute-subnetwork-flow-logs", "flow logs turned off to save logging costs")
 		}
+		if s.noGoogleAccess {
+			e.plant(uid, "gcp-compute-subnetwork-private-google-access", "auto-created subnetwork without Private Google Access")
+		}
 	}
 	for n, nw := range []struct {
 		p    gcpProjectRef
 		name string
 		auto bool
-	}{{prod, "prod-vpc", false}, {data, "data-vpc", false}, {data, "default", true}} {
+	}{{prod, "prod-vpc", false}, {data, "data-vpc", false}, {data, "default", true}, {data, "legacy-net", false}} {
 		uid := "//compute.googleapis.com/projects/" + nw.p.id + "/global/networks/" + nw.name
-		e.gcpAdd("gcp_compute_network", uid, nw.p.id, resource.GlobalRegion, nw.name, nil, days(700-50*n), gcpNetwork{
+		props := gcpNetwork{
 			ID: gcpID(uint64(200 + n)), Name: nw.name, AutoCreateSubnetworks: nw.auto, RoutingConfig: gcpRouting{RoutingMode: "REGIONAL"},
 			Subnetworks: netSubnets[nw.p.id+"/"+nw.name], CreationTimestamp: e.ago(days(700 - 50*n)),
-		})
+		}
+		if nw.name == "legacy-net" {
+			props = gcpNetwork{ID: gcpID(uint64(200 + n)), Name: nw.name, IPv4Range: "10.240.0.0/16", RoutingConfig: gcpRouting{RoutingMode: "REGIONAL"},
+				Subnetworks: []string{}, CreationTimestamp: e.ago(days(2900))}
+			e.plant(uid, "gcp-compute-network-not-legacy", "a pre-VPC legacy network kept for an old VPN appliance")
+			e.plant(uid, "gcp-compute-network-dns-logging", "no DNS server policy with query logging covers the network")
+		}
+		e.gcpAdd("gcp_compute_network", uid, nw.p.id, resource.GlobalRegion, nw.name, nil, days(700-50*n), props)
 		if nw.name == "default" {
 			e.plant(uid, "gcp-compute-network-not-default", "the auto-created default network was never deleted")
 		}
@@ -983,7 +1003,7 @@ func (e *estate) gcpBase() {
 			Name: c.name, Location: c.region, Status: "RUNNING", CreateTime: e.ago(days(380 - 100*n)),
 			CurrentMasterVersion: "1.31.4-gke.1256000", ResourceLabels: labels, ReleaseChannel: gcpChannel{Channel: "REGULAR"},
 			LegacyAbac:           gcpAbac{Enabled: c.bad},
-			PrivateClusterConfig: gcpPrivateCluster{EnablePrivateNodes: true, MasterIpv4CidrBlock: "172.16." + strconv.Itoa(n) + ".0/28"},
+			PrivateClusterConfig: gcpPrivateCluster{EnablePrivateNodes: !c.bad, MasterIpv4CidrBlock: "172.16." + strconv.Itoa(n) + ".0/28"},
 			MasterAuthorizedNetworksConfig: gcpMasterAuthNets{Enabled: true, CidrBlocks: []gcpCidrBlock{
 				{DisplayName: "corp-vpn", CidrBlock: "198.51.100.0/24"},
 			}},
@@ -996,6 +1016,7 @@ func (e *estate) gcpBase() {
 		if c.bad {
 			e.plant(uid, "gcp-gke-cluster-legacy-abac-disabled", "legacy ABAC left on after a 1.7 migration")
 			e.plant(uid, "gcp-gke-cluster-node-auto-upgrade", "batch-pool pinned with auto-upgrade off")
+			e.plant(uid, "gcp-gke-cluster-private-nodes", "nodes with public IPs for a quick test that stayed")
 		}
 	}
 
@@ -1685,4 +1706,14 @@ func (e *estate) gcpFunctionsBase() {
 			e.edge(uid, gcpSAUID(prod, 2), "runs_as")
 		}
 	}
+}
+
+// gcpProjectMetadata is a project's common instance metadata: OS Login on
+// in production only.
+func gcpProjectMetadata(p gcpProjectRef) gcpMetadata {
+	m := gcpMetadata{Fingerprint: "k3Xq" + p.number[:4], Items: []gcpMetaItem{{Key: "enable-oslogin", Value: "TRUE"}}}
+	if p != gcpProjects[0] {
+		m.Items = []gcpMetaItem{{Key: "enable-guest-attributes", Value: "TRUE"}}
+	}
+	return m
 }

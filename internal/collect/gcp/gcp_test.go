@@ -116,7 +116,7 @@ func TestCollectOrganization(t *testing.T) {
 	}
 	want := map[string]int{
 		"gcp_project": 3, "gcp_iam_service_account": 3, "gcp_storage_bucket": 3, "gcp_compute_instance": 2,
-		"gcp_compute_disk": 2, "gcp_compute_firewall": 4, "gcp_compute_network": 2, "gcp_compute_subnetwork": 2,
+		"gcp_compute_disk": 2, "gcp_compute_firewall": 4, "gcp_compute_network": 3, "gcp_compute_subnetwork": 2,
 		"gcp_sql_instance": 2, "gcp_kms_crypto_key": 2, "gcp_container_cluster": 1,
 		"gcp_dns_managed_zone": 3, "gcp_logging_sink": 3, "gcp_bigquery_dataset": 2,
 		"gcp_logging_metric": 3, "gcp_monitoring_alert_policy": 2, "gcp_vertex_ai_endpoint": 2, "gcp_vertex_ai_model": 1,
@@ -209,8 +209,8 @@ func TestCollectProjectsAndFolder(t *testing.T) {
 			t.Errorf("resource of %s collected for --gcp-project acme-web-4821", r.Account)
 		}
 	}
-	if len(sink.res) != 55 {
-		t.Errorf("%d resources, want 55", len(sink.res))
+	if len(sink.res) != 56 {
+		t.Errorf("%d resources, want 56", len(sink.res))
 	}
 	if len(sink.errs) != 3 || sink.errs[0].Account != "acme-gone-0000" || sink.errs[0].Kind != collect.Denied ||
 		sink.errs[1].Region != "asia-east1-a" || sink.errs[2].Region != "asia-east1-b" {
@@ -577,7 +577,7 @@ func benchCollect(b *testing.B, srv *gcptest.Server, projectsAtOnce, projects in
 		if err := c.Collect(context.Background(), sink); err != nil {
 			b.Fatal(err)
 		}
-		if len(sink.errs) != 2*projects || len(sink.res) != projects*55 { // two unreachable zones each
+		if len(sink.errs) != 2*projects || len(sink.res) != projects*56 { // two unreachable zones each
 			b.Fatalf("%d resources, errors %v", len(sink.res), sink.errs)
 		}
 		b.ReportMetric(float64(lt.n.n), "requests")
@@ -603,8 +603,8 @@ func TestCollectPanicIsCollectionError(t *testing.T) {
 	if len(internal) != 1 || internal[0].Service != "sqladmin" {
 		t.Errorf("errors %+v, want one internal error for sqladmin", sink.errs)
 	}
-	if len(sink.res) != 53 {
-		t.Errorf("%d resources, want the 53 outside Cloud SQL", len(sink.res))
+	if len(sink.res) != 54 {
+		t.Errorf("%d resources, want the 54 outside Cloud SQL", len(sink.res))
 	}
 }
 
