@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"cloudward/internal/collect"
@@ -191,12 +192,14 @@ func TestAIAccessDenied(t *testing.T) {
 type noEndpoint struct {
 	next            *http.Client
 	service, region string
+	calls           *atomic.Int64
 }
 
 var scopeRe = regexp.MustCompile(`Credential=[^/]+/[0-9]+/([^/]+)/([^/]+)/aws4_request`)
 
 func (n noEndpoint) Do(req *http.Request) (*http.Response, error) {
 	if m := scopeRe.FindStringSubmatch(req.Header.Get("Authorization")); m != nil && m[1] == n.region && m[2] == n.service {
+		n.calls.Add(1)
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: n.service + "." + n.region + ".amazonaws.com", IsNotFound: true}}
 	}
 	return n.next.Do(req)
@@ -207,11 +210,15 @@ func (n noEndpoint) Do(req *http.Request) (*http.Response, error) {
 func TestAIServiceNotOffered(t *testing.T) {
 	for _, svc := range []string{"bedrock", "sagemaker"} {
 		t.Run(svc, func(t *testing.T) {
+			var calls atomic.Int64
 			s := collectAI(t, awstest.Options{}, func(c *http.Client) aws.Options {
-				return aws.Options{HTTPClient: noEndpoint{next: c, service: svc, region: "us-east-1"}}
+				return aws.Options{HTTPClient: noEndpoint{next: c, service: svc, region: "us-east-1", calls: &calls}}
 			})
 			if len(s.errors) != 0 {
 				t.Errorf("collection errors: %v", s.errors)
+			}
+			if n := calls.Load(); n != 1 {
+				t.Errorf("%d calls to the missing endpoint, want 1 (no retries, no further listings)", n)
 			}
 			var skipped, other int
 			for _, r := range aiResources(s) {
