@@ -1,6 +1,12 @@
 package policy_test
 
 import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,5 +98,119 @@ func TestCISGCPFrameworkCounts(t *testing.T) {
 		if c5, ok := checksByTitle["cis-gcp-foundations-v5.0"][title]; ok && c4 != c5 {
 			t.Errorf("%q: checks %q in v4.0 but %q in v5.0", title, c4, c5)
 		}
+	}
+}
+
+var updateCISGCP = flag.Bool("update-cis-gcp", false, "rewrite docs/cis-gcp.md from the framework files")
+
+// TestCISGCPDoc keeps docs/cis-gcp.md, the mapping of every CIS Google
+// Cloud recommendation to cloudward checks, in step with the framework
+// files. Rewrite it with go test ./internal/policy -run TestCISGCPDoc
+// -update-cis-gcp.
+func TestCISGCPDoc(t *testing.T) {
+	env := builtinEnv(t)
+	cs := builtinChecks(t, env)
+	all, err := policy.LoadFrameworks(frameworks.FS(), ".", "frameworks", cs)
+	if err != nil {
+		t.Fatalf("loading built-in frameworks: %v", err)
+	}
+	var fws []*policy.Framework
+	for _, v := range cisGCPVersions {
+		for _, f := range all {
+			if f.ID == v.id {
+				fws = append(fws, f)
+			}
+		}
+	}
+	if len(fws) != len(cisGCPVersions) {
+		t.Fatalf("found %d CIS GCP frameworks, want %d", len(fws), len(cisGCPVersions))
+	}
+	var b bytes.Buffer
+	b.WriteString("# CIS Google Cloud Platform Foundation Benchmark coverage\n\n")
+	b.WriteString("cloudward ships the CIS Google Cloud Platform Foundation Benchmark v4.0 and v5.0 as frameworks\n")
+	b.WriteString("(`frameworks/cis-gcp-foundations-v*.yaml`). Each file lists every recommendation of its version with our own short title,\n")
+	b.WriteString("its section, CIS profile level and CIS's Automated/Manual flag, and the checks that decide it.\n")
+	b.WriteString("A recommendation without checks is reported as needing manual review, never as passed.\n\n")
+	b.WriteString("Run one with `cloudward scan --provider gcp --gcp-org ORG_ID --framework cis-gcp-foundations-v5.0`;\n")
+	b.WriteString("`cloudward frameworks cis-gcp-foundations-v5.0` shows its coverage. See docs/gcp.md for what the checks read.\n\n")
+	b.WriteString("This file is generated from the framework files by `go test ./internal/policy -run TestCISGCPDoc -update-cis-gcp`.\n\n")
+	b.WriteString("## Coverage\n\n| Framework | Recommendations | Automated (CIS) | Manual (CIS) | With checks |\n|---|---|---|---|---|\n")
+	for _, f := range fws {
+		auto, covered := 0, 0
+		for _, r := range f.Requirements {
+			if r.Automated {
+				auto++
+			}
+			if !r.Manual() {
+				covered++
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", f.ID, len(f.Requirements), auto, len(f.Requirements)-auto, covered)
+	}
+	b.WriteString("\n## Checks and the recommendations they serve\n\n| Check | v4.0 | v5.0 |\n|---|---|---|\n")
+	byCheck := map[string][][]string{}
+	for i, f := range fws {
+		for _, r := range f.Requirements {
+			for _, c := range r.Checks {
+				if byCheck[c] == nil {
+					byCheck[c] = make([][]string, len(fws))
+				}
+				byCheck[c][i] = append(byCheck[c][i], r.ID)
+			}
+		}
+	}
+	ids := make([]string, 0, len(byCheck))
+	for c := range byCheck {
+		ids = append(ids, c)
+	}
+	slices.Sort(ids)
+	for _, c := range ids {
+		fmt.Fprintf(&b, "| `%s` |", c)
+		for _, reqs := range byCheck[c] {
+			s := strings.Join(reqs, ", ")
+			if s == "" {
+				s = "—"
+			}
+			fmt.Fprintf(&b, " %s |", s)
+		}
+		b.WriteString("\n")
+	}
+	for _, f := range fws {
+		fmt.Fprintf(&b, "\n## %s %s (`%s`)\n\n", f.Title, f.Version, f.ID)
+		b.WriteString("| ID | Recommendation | A/M | Level | Checks |\n|---|---|---|---|---|\n")
+		section := ""
+		for _, r := range f.Requirements {
+			if r.Section != section {
+				section = r.Section
+				fmt.Fprintf(&b, "| | **%s** | | | |\n", section)
+			}
+			am := "M"
+			if r.Automated {
+				am = "A"
+			}
+			checks := "manual review"
+			if !r.Manual() {
+				c := make([]string, len(r.Checks))
+				for i, id := range r.Checks {
+					c[i] = "`" + id + "`"
+				}
+				checks = strings.Join(c, ", ")
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | L%d | %s |\n", r.ID, strings.ReplaceAll(r.Title, "|", `\|`), am, r.Level, checks)
+		}
+	}
+	path := filepath.Join("..", "..", "docs", "cis-gcp.md")
+	if *updateCISGCP {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (generate it with -update-cis-gcp)", err)
+	}
+	if !bytes.Equal(old, b.Bytes()) {
+		t.Errorf("docs/cis-gcp.md is stale: run go test ./internal/policy -run TestCISGCPDoc -update-cis-gcp")
 	}
 }
