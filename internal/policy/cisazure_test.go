@@ -65,6 +65,11 @@ func TestCISAzureFrameworkCounts(t *testing.T) {
 				if r.ID != sect && !strings.HasPrefix(r.ID, sect+".") {
 					t.Errorf("%s:%d: requirement %s sits in section %q", f.File, r.Line, r.ID, r.Section)
 				}
+				// Every recommendation CIS marks Automated is decidable from
+				// API data and has a check (docs/azure.md, coverage).
+				if r.Automated && len(r.Checks) == 0 {
+					t.Errorf("%s:%d: automated requirement %s has no check", f.File, r.Line, r.ID)
+				}
 				for _, c := range r.Checks {
 					if !strings.HasPrefix(c, "azure-") {
 						t.Errorf("%s:%d: requirement %s maps non-Azure check %s", f.File, r.Line, r.ID, c)
