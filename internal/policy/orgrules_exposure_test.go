@@ -38,6 +38,27 @@ var publicSamples = map[string][]predicateSample{
 		{name: "IPv6 anywhere", expect: "fail", props: `{"ip_permissions": [{"ip_protocol": "-1", "ip_ranges": [], "ipv6_ranges": [{"cidr_ipv6": "::/0"}]}]}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
+	"aws_ec2_image": {
+		{name: "private", expect: "pass", props: `{"public": false}`},
+		{name: "public", expect: "fail", props: `{"public": true}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"aws_ebs_snapshot": {
+		{name: "private", expect: "pass", props: `{"public": false}`},
+		{name: "public", expect: "fail", props: `{"public": true}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"aws_elbv2_load_balancer": {
+		{name: "internal", expect: "pass", props: `{"scheme": "internal"}`},
+		{name: "internet-facing", expect: "fail", props: `{"scheme": "internet-facing"}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"gcp_cloudfunctions_function": {
+		{name: "internal, invoker is a service account", expect: "pass", props: `{"service_config": {"ingress_settings": "ALLOW_INTERNAL_ONLY"}, "iam_policy": {"bindings": [{"role": "roles/cloudfunctions.invoker", "members": ["serviceAccount:a@p.iam.gserviceaccount.com"]}]}}`},
+		{name: "anyone may invoke", expect: "fail", props: `{"service_config": {"ingress_settings": "ALLOW_INTERNAL_ONLY"}, "iam_policy": {"bindings": [{"role": "roles/cloudfunctions.invoker", "members": ["allUsers"]}]}}`},
+		{name: "internet ingress", expect: "fail", props: `{"service_config": {"ingress_settings": "ALLOW_ALL"}, "iam_policy": {"bindings": []}}`},
+		{name: "not collected", expect: "error", props: `{"iam_policy": {"bindings": []}}`},
+	},
 	"aws_ec2_instance": {
 		{name: "private address only", expect: "pass", props: `{"private_ip_address": "10.0.1.5"}`},
 		{name: "public address", expect: "fail", props: `{"private_ip_address": "10.0.1.5", "public_ip_address": "54.12.3.4"}`},
