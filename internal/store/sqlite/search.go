@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +31,35 @@ const keepSearchIndexes = 4
 // search text is matched by reading the index's resource table.
 const minTrigram = 3
 
+// searchTable names a per-snapshot table of the database (kept counts).
 func searchTable(prefix string, snapshot int64) string {
 	return prefix + strconv.FormatInt(snapshot, 10)
+}
+
+// The search index of snapshot N lives in a file of its own next to the
+// database, <db>.search-N, with tables r (the resources without properties,
+// inserted in UID order so that rowid order is UID order, with indexes on
+// uid, kind, provider, account and region: each also ordered by rowid, so
+// a keyset page of a filter reads only the rows it returns), t (an FTS5
+// trigram index of the lower-cased name and UID, contentless, rowid = r's)
+// and g (tags: key, value, rowid). It is built in a temporary file through
+// a connection of its own that reads the database attached read-only, then
+// renamed into place and listed in search_indexes (migration 0005) in a
+// short transaction: the store's single write connection is never held
+// while an index is built, so scans, logins and mutes go on meanwhile.
+
+// searchPath is the path of snapshot's search index file.
+func (s *Store) searchPath(snapshot int64) string {
+	return s.path + ".search-" + strconv.FormatInt(snapshot, 10)
+}
+
+// fileURI is the SQLite URI of the file at abs with query parameters.
+func fileURI(abs, query string) string {
+	slashed := filepath.ToSlash(abs)
+	if !strings.HasPrefix(slashed, "/") {
+		slashed = "/" + slashed
+	}
+	return "file://" + (&url.URL{Path: slashed}).EscapedPath() + "?" + query
 }
 
 // searchIndexed reports whether snapshot has a complete search index.
@@ -41,15 +72,27 @@ func (s *Store) searchIndexed(ctx context.Context, snapshot int64) (bool, error)
 	if err != nil {
 		return false, fmt.Errorf("snapshot %d search index: %w", snapshot, err)
 	}
+	if _, err := os.Stat(s.searchPath(snapshot)); err != nil {
+		return false, nil // listed by an older cloudward, or removed by hand
+	}
 	return true, nil
 }
 
-// IndexSnapshot builds the search index of a complete snapshot (see
-// migrations/0005_search_index.sql) in one write transaction, so a crash
-// leaves no half-built index and concurrent calls build it once. Scans
-// writing meanwhile wait for that transaction: about 40 s at 1,000,000
-// resources on a 2-core machine. It then drops the indexes of snapshots
-// that are no longer complete and those beyond the newest few built.
+// openSearch opens snapshot's search index file read-only.
+func (s *Store) openSearch(snapshot int64) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", fileURI(s.searchPath(snapshot), "mode=ro&_pragma=query_only(1)&_pragma=busy_timeout(10000)"))
+	if err != nil {
+		return nil, fmt.Errorf("open search index of snapshot %d: %w", snapshot, err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// IndexSnapshot builds the search index of a complete snapshot (see above)
+// unless it exists, then drops the indexes of snapshots that are no longer
+// complete and those beyond the newest few built, and the kept counts of
+// snapshots that are no longer complete. Concurrent calls may each build
+// the index; the last rename wins, and the indexes are the same.
 func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 	sn, err := s.Snapshot(ctx, snapshot)
 	if err != nil {
@@ -61,50 +104,30 @@ func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 	if ok, err := s.searchIndexed(ctx, snapshot); err != nil || ok {
 		return err
 	}
+	final := s.searchPath(snapshot)
+	tmp, err := os.CreateTemp(filepath.Dir(final), filepath.Base(final)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if err := s.buildSearch(ctx, snapshot, tmp.Name()); err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
 	defer tx.Rollback()
-	var one int
-	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM search_indexes WHERE snapshot_id = ?`, snapshot).Scan(&one); {
-	case err == nil:
-		return nil // built by a concurrent call
-	case !errors.Is(err, sql.ErrNoRows):
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO search_indexes (snapshot_id, built_at, resources) VALUES (?, ?, ?)`,
+		snapshot, formatTime(time.Now()), sn.Resources); err != nil {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
-	r, t, g := searchTable("search_r_", snapshot), searchTable("search_t_", snapshot), searchTable("search_g_", snapshot)
-	id := strconv.FormatInt(snapshot, 10)
-	stmts := []string{
-		// A leftover of an index whose drop did not finish.
-		`DROP TABLE IF EXISTS ` + r, `DROP TABLE IF EXISTS ` + t, `DROP TABLE IF EXISTS ` + g,
-		`CREATE TABLE ` + r + ` (rid INTEGER PRIMARY KEY, uid TEXT NOT NULL, provider TEXT NOT NULL,
-			account TEXT NOT NULL, region TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, tags TEXT)`,
-		`INSERT INTO ` + r + ` (uid, provider, account, region, kind, name, tags)
-			SELECT uid, provider, account, region, kind, name, tags FROM snap_resources
-			WHERE snapshot_id = ` + id + ` ORDER BY uid`,
-		`CREATE UNIQUE INDEX ` + r + `_uid ON ` + r + ` (uid)`,
-		`CREATE INDEX ` + r + `_kind ON ` + r + ` (kind)`,
-		`CREATE INDEX ` + r + `_provider ON ` + r + ` (provider)`,
-		`CREATE INDEX ` + r + `_account ON ` + r + ` (account)`,
-		`CREATE INDEX ` + r + `_region ON ` + r + ` (region)`,
-		`CREATE VIRTUAL TABLE ` + t + ` USING fts5(name, uid, content='', columnsize=0, tokenize='trigram case_sensitive 1')`,
-		`INSERT INTO ` + t + ` (rowid, name, uid) SELECT rid, lower(name), lower(uid) FROM ` + r,
-		`CREATE TABLE ` + g + ` (key TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
-			PRIMARY KEY (key, value, rid)) WITHOUT ROWID`,
-		`INSERT INTO ` + g + ` (key, value, rid) SELECT j.key, j.value, r.rid FROM ` + r + ` r, json_each(r.tags) j
-			WHERE r.tags IS NOT NULL`,
-	}
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("index snapshot %d: %w", snapshot, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_indexes (snapshot_id, built_at, resources)
-		SELECT ?, ?, count(*) FROM `+r, snapshot, formatTime(time.Now())); err != nil {
-		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
-	}
-	if err := dropSearchIndexes(ctx, tx); err != nil {
+	stale, err := dropSearchIndexes(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("index snapshot %d: %w", snapshot, err)
 	}
 	if err := dropStaleCounts(ctx, tx); err != nil {
@@ -113,46 +136,88 @@ func (s *Store) IndexSnapshot(ctx context.Context, snapshot int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("index snapshot %d: commit: %w", snapshot, err)
 	}
+	for _, id := range stale {
+		if err := os.Remove(s.searchPath(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("remove search index", "snapshot", id, "err", err)
+		}
+	}
 	return nil
 }
 
-// dropSearchIndexes drops the indexes of snapshots that are not complete
-// any more and those beyond the keepSearchIndexes most recently built.
-func dropSearchIndexes(ctx context.Context, tx *sql.Tx) error {
+// buildSearch writes snapshot's search index into the file at path.
+func (s *Store) buildSearch(ctx context.Context, snapshot int64, path string) error {
+	// The file is renamed into place only once complete: it needs no
+	// journal and no syncs.
+	db, err := sql.Open("sqlite", fileURI(path, "_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	id := strconv.FormatInt(snapshot, 10)
+	for _, q := range []string{
+		`ATTACH DATABASE '` + strings.ReplaceAll(fileURI(s.path, "mode=ro"), "'", "''") + `' AS src`,
+		`CREATE TABLE r (rid INTEGER PRIMARY KEY, uid TEXT NOT NULL, provider TEXT NOT NULL,
+			account TEXT NOT NULL, region TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, tags TEXT)`,
+		`INSERT INTO r (uid, provider, account, region, kind, name, tags)
+			SELECT uid, provider, account, region, kind, name, tags FROM src.snap_resources
+			WHERE snapshot_id = ` + id + ` ORDER BY uid`,
+		`DETACH DATABASE src`,
+		`CREATE UNIQUE INDEX r_uid ON r (uid)`,
+		`CREATE INDEX r_kind ON r (kind)`,
+		`CREATE INDEX r_provider ON r (provider)`,
+		`CREATE INDEX r_account ON r (account)`,
+		`CREATE INDEX r_region ON r (region)`,
+		`CREATE VIRTUAL TABLE t USING fts5(name, uid, content='', columnsize=0, tokenize='trigram case_sensitive 1')`,
+		`INSERT INTO t (rowid, name, uid) SELECT rid, lower(name), lower(uid) FROM r`,
+		`INSERT INTO t (t) VALUES ('optimize')`,
+		`CREATE TABLE g (key TEXT NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
+			PRIMARY KEY (key, value, rid)) WITHOUT ROWID`,
+		`INSERT INTO g (key, value, rid) SELECT j.key, j.value, r.rid FROM r, json_each(r.tags) j WHERE r.tags IS NOT NULL`,
+		`ANALYZE`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropSearchIndexes unlists the indexes of snapshots that are not complete
+// any more and those beyond the keepSearchIndexes most recently built, and
+// returns their snapshot IDs (the caller removes the files once this
+// commits).
+func dropSearchIndexes(ctx context.Context, tx *sql.Tx) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT snapshot_id FROM search_indexes
 		WHERE snapshot_id NOT IN (SELECT id FROM snapshots WHERE status = 'complete')
 		UNION SELECT snapshot_id FROM (SELECT snapshot_id FROM search_indexes
 			ORDER BY built_at DESC, snapshot_id DESC LIMIT -1 OFFSET ?)`, keepSearchIndexes)
 	if err != nil {
-		return fmt.Errorf("list stale search indexes: %w", err)
+		return nil, fmt.Errorf("list stale search indexes: %w", err)
 	}
 	var stale []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return fmt.Errorf("list stale search indexes: %w", err)
+			return nil, fmt.Errorf("list stale search indexes: %w", err)
 		}
 		stale = append(stale, id)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return fmt.Errorf("list stale search indexes: %w", err)
+		return nil, fmt.Errorf("list stale search indexes: %w", err)
 	}
 	for _, id := range stale {
-		for _, q := range []string{
-			`DROP TABLE IF EXISTS ` + searchTable("search_r_", id),
-			`DROP TABLE IF EXISTS ` + searchTable("search_t_", id),
-			`DROP TABLE IF EXISTS ` + searchTable("search_g_", id),
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("drop search index of snapshot %d: %w", id, err)
-			}
-		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_indexes WHERE snapshot_id = ?`, id); err != nil {
-			return fmt.Errorf("drop search index of snapshot %d: %w", id, err)
+			return nil, fmt.Errorf("drop search index of snapshot %d: %w", id, err)
 		}
 	}
-	return nil
+	return stale, nil
 }
 
 // checkResourceQuery validates q and returns its page size.
@@ -208,14 +273,17 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 	var where strings.Builder
 	var args []any
 	var from, order string
+	db := s.rdb
 	if page.Indexed {
-		r := searchTable("search_r_", snapshot)
-		from, order = r+" r", "r.rid"
+		if db, err = s.openSearch(snapshot); err != nil {
+			return page, fmt.Errorf("search resources: %w", err)
+		}
+		defer db.Close()
+		from, order = "r", "r.rid"
 		where.WriteString("1 = 1")
 		if text != "" {
 			if utf8.RuneCountInString(text) >= minTrigram {
-				where.WriteString(" AND r.rid IN (SELECT rowid FROM " + searchTable("search_t_", snapshot) + " WHERE " +
-					searchTable("search_t_", snapshot) + " MATCH ?)")
+				where.WriteString(" AND r.rid IN (SELECT rowid FROM t WHERE t MATCH ?)")
 				args = append(args, ftsPhrase(asciiLower(text)))
 			} else {
 				where.WriteString(" AND (instr(lower(r.name), ?) > 0 OR instr(lower(r.uid), ?) > 0)")
@@ -224,12 +292,11 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 		}
 		if q.Tag != "" {
 			k, v, hasVal := strings.Cut(q.Tag, "=")
-			g := searchTable("search_g_", snapshot)
 			if hasVal {
-				where.WriteString(" AND r.rid IN (SELECT rid FROM " + g + " WHERE key = ? AND value = ?)")
+				where.WriteString(" AND r.rid IN (SELECT rid FROM g WHERE key = ? AND value = ?)")
 				args = append(args, k, v)
 			} else {
-				where.WriteString(" AND r.rid IN (SELECT rid FROM " + g + " WHERE key = ?)")
+				where.WriteString(" AND r.rid IN (SELECT rid FROM g WHERE key = ?)")
 				args = append(args, k)
 			}
 		}
@@ -261,7 +328,7 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 	args = inList(&where, args, "r.kind", q.Kinds)
 	args = inList(&where, args, "r.uid", q.UIDs)
 	if q.Count {
-		if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where.String(), args...).Scan(&page.Total); err != nil {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where.String(), args...).Scan(&page.Total); err != nil {
 			return page, fmt.Errorf("search resources of snapshot %d: count: %w", snapshot, err)
 		}
 	}
@@ -269,13 +336,13 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 		if page.Indexed {
 			// rowid order is UID order: start after the last rowid whose
 			// UID is not beyond the cursor (one lookup in the UID index).
-			where.WriteString(" AND r.rid > (SELECT coalesce(max(rid), 0) FROM " + searchTable("search_r_", snapshot) + " WHERE uid <= ?)")
+			where.WriteString(" AND r.rid > (SELECT coalesce(max(rid), 0) FROM r WHERE uid <= ?)")
 		} else {
 			where.WriteString(" AND r.uid > ?")
 		}
 		args = append(args, q.After)
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags FROM `+from+
+	rows, err := db.QueryContext(ctx, `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags FROM `+from+
 		` WHERE `+where.String()+` ORDER BY `+order+` LIMIT `+strconv.Itoa(limit+1), args...)
 	if err != nil {
 		return page, fmt.Errorf("search resources of snapshot %d: %w", snapshot, err)
