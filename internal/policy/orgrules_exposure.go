@@ -152,6 +152,8 @@ func CustomerManagedKeyPredicates() []KindPredicate {
 			Means: "default encryption is SSE-KMS (or DSSE-KMS) with a named key that is not AWS managed (not aws/s3)"},
 		{Kind: "aws_ebs_volume", Expr: `properties.encrypted ? (properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id") + `) : false`,
 			Means: "the volume is encrypted with a KMS key that is not AWS managed (not aws/ebs)"},
+		{Kind: "aws_ebs_snapshot", Expr: `properties.encrypted ? (properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id") + `) : false`,
+			Means: "the snapshot is encrypted with a KMS key that is not AWS managed (not aws/ebs)"},
 		{Kind: "aws_rds_db_instance", Expr: `properties.storage_encrypted ? (properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id") + `) : false`,
 			Means: "storage is encrypted with a KMS key that is not AWS managed (not aws/rds)"},
 		{Kind: "aws_efs_file_system", Expr: `properties.encrypted ? (properties.?kms_key_id.orValue("") != "" && ` + awsCustomerKey("properties.kms_key_id") + `) : false`,
@@ -173,6 +175,8 @@ func CustomerManagedKeyPredicates() []KindPredicate {
 			Means: "the bucket's default encryption names a Cloud KMS key"},
 		{Kind: "gcp_compute_disk", Expr: `properties.?disk_encryption_key.?kms_key_name.orValue("") != "" || properties.?disk_encryption_key.?sha256.orValue("") != ""`,
 			Means: "the disk is encrypted with a Cloud KMS key (CMEK) or a customer-supplied key (CSEK)"},
+		{Kind: "gcp_dataproc_cluster", Expr: `properties.config.?encryption_config.?gce_pd_kms_key_name.orValue("") != ""`,
+			Means: "the cluster's disks are encrypted with a Cloud KMS key (gce_pd_kms_key_name)"},
 		{Kind: "gcp_bigquery_dataset", Expr: `properties.?default_encryption_configuration.?kms_key_name.orValue("") != ""`,
 			Means: "the dataset's default encryption names a Cloud KMS key"},
 		// Azure: a key in the customer's Key Vault.

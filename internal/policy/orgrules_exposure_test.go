@@ -238,6 +238,16 @@ var cmkSamples = map[string][]predicateSample{
 		{name: "unencrypted", expect: "fail", props: `{"encrypted": false}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
+	"aws_ebs_snapshot": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "unencrypted", expect: "fail", props: `{"encrypted": false}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"gcp_dataproc_cluster": {
+		{name: "CMEK", expect: "pass", props: `{"config": {"encryption_config": {"gce_pd_kms_key_name": "projects/p/locations/us/keyRings/r/cryptoKeys/k"}}}`},
+		{name: "Google-managed", expect: "fail", props: `{"config": {}}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
 	"aws_rds_db_instance": {
 		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
 		{name: "aws/rds alias", expect: "fail", props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:alias/aws/rds"}`},
