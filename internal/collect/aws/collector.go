@@ -480,6 +480,7 @@ func regionalJobs() []regionalJob {
 		{"eks", collectEKS},
 		{"guardduty", collectGuardDuty},
 		{"ebs", collectSnapshotsAndImages},
+		{"rds-clusters", collectRDSClustersAndSnapshots},
 	}, aiJobs()...)
 }
 

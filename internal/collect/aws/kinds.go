@@ -36,7 +36,7 @@ func Kinds() []resource.Kind {
 		efsKind(), iamGroupKind(),
 		sqsQueueKind(), secretKind(), eventBusKind(), glacierVaultKind(),
 		loadBalancerKind(), cloudFrontKind(), apiStageKind(),
-		guardDutyKind(), ebsSnapshotKind(), imageKind(),
+		guardDutyKind(), ebsSnapshotKind(), imageKind(), rdsClusterKind(), rdsSnapshotKind(),
 	}, aiKinds()...)
 }
 
@@ -1105,6 +1105,60 @@ func imageKind() resource.Kind {
 				object("ebs", "EBS device; absent for ephemeral devices",
 					boolean("encrypted", "the snapshot behind the device is encrypted"),
 					str("snapshot_id", "snapshot ID; absent when none"))),
+		},
+	}
+}
+
+func rdsClusterKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_rds_db_cluster", Provider: resource.AWS, Service: "rds", Model: resource.PaaS,
+		Taggable:    true,
+		Description: "RDS DB cluster: Aurora, Multi-AZ DB clusters, and Neptune and DocumentDB clusters the RDS API lists (DescribeDBClusters; tags come with it)",
+		Permissions: []string{"rds:DescribeDBClusters"},
+		Schema: []resource.Field{
+			str("db_cluster_identifier", "cluster identifier"),
+			str("db_cluster_arn", "cluster ARN"),
+			str("engine", "aurora-postgresql, aurora-mysql, postgres, mysql, neptune, docdb…"),
+			str("engine_version", "engine version"),
+			str("engine_mode", "provisioned, serverless…"),
+			str("status", "available, stopped, …"),
+			timestamp("cluster_create_time", "when it was created"),
+			boolean("storage_encrypted", "storage encrypted at rest"),
+			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
+			boolean("publicly_accessible", "Multi-AZ DB clusters only: the endpoint resolves to a public address; absent for Aurora (see its instances)"),
+			boolean("multi_az", "instances in several availability zones"),
+			boolean("deletion_protection", "deletion protection on"),
+			integer("backup_retention_period", "days automated backups are kept"),
+			boolean("iam_database_authentication_enabled", "IAM database authentication on"),
+			boolean("auto_minor_version_upgrade", "minor engine upgrades applied automatically"),
+			boolean("copy_tags_to_snapshot", "tags copied to snapshots"),
+			list("enabled_cloudwatch_logs_exports", "log types exported to CloudWatch Logs (list of strings)"),
+			list("db_cluster_members", "member instances",
+				str("db_instance_identifier", "instance identifier"),
+				boolean("is_cluster_writer", "the writer instance")),
+		},
+	}
+}
+
+func rdsSnapshotKind() resource.Kind {
+	return resource.Kind{
+		Name: "aws_rds_snapshot", Provider: resource.AWS, Service: "rds", Model: resource.PaaS,
+		Taggable:    true,
+		Description: "RDS DB snapshot or DB cluster snapshot with who may restore it (DescribeDBSnapshots, DescribeDBClusterSnapshots; the restore attribute of manual snapshots)",
+		Permissions: []string{"rds:DescribeDBSnapshots", "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshotAttributes"},
+		Schema: []resource.Field{
+			str("snapshot_source", "instance (DB snapshot) or cluster (DB cluster snapshot)"),
+			str("db_snapshot_identifier", "snapshot identifier"),
+			str("db_snapshot_arn", "snapshot ARN"),
+			str("source_identifier", "DB instance or cluster it was taken from"),
+			str("snapshot_type", "manual, automated, shared, public or awsbackup"),
+			str("engine", "engine"),
+			str("status", "available, creating, …"),
+			boolean("encrypted", "the snapshot is encrypted"),
+			str("kms_key_id", "KMS key ARN; absent when not encrypted"),
+			timestamp("snapshot_create_time", "when it was taken"),
+			list("restore_accounts", `accounts allowed to restore it ("all" = public); empty for automated snapshots; absent when the attribute could not be read (list of strings)`),
+			boolean("public", "the restore attribute includes all; absent when it could not be read"),
 		},
 	}
 }

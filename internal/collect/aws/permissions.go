@@ -46,6 +46,7 @@ func clientInterfaces() []clientInterface {
 		{"eks", reflect.TypeFor[eksAPI]()},
 		{"guardduty", reflect.TypeFor[guardDutyAPI]()},
 		{"ec2", reflect.TypeFor[ec2ImagesAPI]()},
+		{"rds", reflect.TypeFor[rdsClustersAPI]()},
 	}, aiClientInterfaces()...)
 }
 

@@ -862,6 +862,7 @@ func (e *estate) awsBase() {
 	e.awsResourcePolicies()
 	e.awsWebFrontEnds()
 	e.awsThreatDetectionAndImages()
+	e.awsRDSClustersAndSnapshots()
 
 	e.collectionError(resource.CollectionError{
 		Provider: resource.AWS, Account: awsAccts[2].id, Region: "eu-central-1", Service: "lambda",
@@ -2502,6 +2503,111 @@ func (e *estate) awsThreatDetectionAndImages() {
 		e.add(e.awsResource(a, region, "aws_ec2_image", uid, im.name, awsTags(a, "platform-team"), days(90)), &p)
 		if im.public {
 			e.plant(uid, "aws-ec2-ami-not-public", "build image made public to share it with a contractor")
+		}
+	}
+}
+
+// ---- RDS clusters and snapshots ----
+
+type awsClusterProps struct {
+	DBClusterIdentifier              string   `json:"db_cluster_identifier"`
+	DBClusterArn                     string   `json:"db_cluster_arn"`
+	Engine                           string   `json:"engine"`
+	EngineVersion                    string   `json:"engine_version"`
+	EngineMode                       string   `json:"engine_mode"`
+	Status                           string   `json:"status"`
+	ClusterCreateTime                string   `json:"cluster_create_time"`
+	StorageEncrypted                 bool     `json:"storage_encrypted"`
+	KMSKeyID                         string   `json:"kms_key_id,omitempty"`
+	MultiAZ                          bool     `json:"multi_az"`
+	DeletionProtection               bool     `json:"deletion_protection"`
+	BackupRetentionPeriod            int      `json:"backup_retention_period"`
+	IAMDatabaseAuthenticationEnabled bool     `json:"iam_database_authentication_enabled"`
+	AutoMinorVersionUpgrade          bool     `json:"auto_minor_version_upgrade"`
+	CopyTagsToSnapshot               bool     `json:"copy_tags_to_snapshot"`
+	EnabledCloudwatchLogsExports     []string `json:"enabled_cloudwatch_logs_exports"`
+	DBClusterMembers                 []struct {
+		DBInstanceIdentifier string `json:"db_instance_identifier"`
+		IsClusterWriter      bool   `json:"is_cluster_writer"`
+	} `json:"db_cluster_members"`
+}
+
+type awsRDSSnapshotProps struct {
+	SnapshotSource       string   `json:"snapshot_source"`
+	DBSnapshotIdentifier string   `json:"db_snapshot_identifier"`
+	DBSnapshotArn        string   `json:"db_snapshot_arn"`
+	SourceIdentifier     string   `json:"source_identifier"`
+	SnapshotType         string   `json:"snapshot_type"`
+	Engine               string   `json:"engine"`
+	Status               string   `json:"status"`
+	Encrypted            bool     `json:"encrypted"`
+	KMSKeyID             string   `json:"kms_key_id,omitempty"`
+	SnapshotCreateTime   string   `json:"snapshot_create_time"`
+	RestoreAccounts      []string `json:"restore_accounts"`
+	Public               bool     `json:"public"`
+}
+
+// awsRDSClustersAndSnapshots adds an Aurora cluster per workload account
+// and snapshots: production's are encrypted and shared with no one (its
+// cluster snapshot only with the management account); development's
+// cluster dev-aurora is unencrypted, and its manual snapshot
+// dev-aurora-copy is unencrypted and public (plants).
+func (e *estate) awsRDSClustersAndSnapshots() {
+	for _, c := range []struct {
+		ai, ri int
+		id     string
+		good   bool
+	}{
+		{1, 0, "orders-aurora", true},
+		{2, 1, "dev-aurora", false},
+	} {
+		a := awsAccts[c.ai]
+		region := awsRegions[c.ri]
+		p := awsClusterProps{
+			DBClusterIdentifier: c.id, DBClusterArn: fmt.Sprintf("arn:aws:rds:%s:%s:cluster:%s", region, a.id, c.id),
+			Engine: "aurora-postgresql", EngineVersion: "16.4", EngineMode: "provisioned", Status: "available",
+			ClusterCreateTime: e.ago(days(500)), StorageEncrypted: c.good, MultiAZ: c.good, DeletionProtection: c.good,
+			BackupRetentionPeriod: 7, IAMDatabaseAuthenticationEnabled: c.good, AutoMinorVersionUpgrade: true, CopyTagsToSnapshot: true,
+			EnabledCloudwatchLogsExports: []string{"postgresql"},
+		}
+		p.DBClusterMembers = append(p.DBClusterMembers, struct {
+			DBInstanceIdentifier string `json:"db_instance_identifier"`
+			IsClusterWriter      bool   `json:"is_cluster_writer"`
+		}{c.id + "-1", true})
+		if c.good {
+			p.KMSKeyID = awsKeyARN(c.ai, c.ri)
+			e.edge(p.DBClusterArn, p.KMSKeyID, "encrypted_with")
+		} else {
+			e.plant(p.DBClusterArn, "aws-rds-cluster-storage-encrypted", "cluster created without encryption for a quick test and kept")
+		}
+		e.add(e.awsResource(a, region, "aws_rds_db_cluster", p.DBClusterArn, c.id, awsTags(a, "data-team"), days(500)), &p)
+
+		// One automated and one manual snapshot per cluster.
+		for i, typ := range []string{"automated", "manual"} {
+			name := fmt.Sprintf("rds:%s-2026-10-31", c.id)
+			if typ == "manual" {
+				name = c.id + "-copy"
+			}
+			sp := awsRDSSnapshotProps{
+				SnapshotSource: "cluster", DBSnapshotIdentifier: name, SourceIdentifier: c.id, SnapshotType: typ,
+				DBSnapshotArn: fmt.Sprintf("arn:aws:rds:%s:%s:cluster-snapshot:%s", region, a.id, name),
+				Engine:        "aurora-postgresql", Status: "available", Encrypted: c.good, SnapshotCreateTime: e.ago(days(1 + 20*i)),
+				RestoreAccounts: []string{},
+			}
+			if c.good {
+				sp.KMSKeyID = p.KMSKeyID
+				if typ == "manual" {
+					sp.RestoreAccounts = []string{awsAccts[0].id}
+				}
+			} else {
+				e.plant(sp.DBSnapshotArn, "aws-rds-snapshot-encrypted", "snapshot of an unencrypted cluster")
+				if typ == "manual" {
+					sp.RestoreAccounts = []string{"all"}
+					sp.Public = true
+					e.plant(sp.DBSnapshotArn, "aws-rds-snapshot-not-public", "shared with all AWS accounts to hand a copy to a contractor")
+				}
+			}
+			e.add(e.awsResource(a, region, "aws_rds_snapshot", sp.DBSnapshotArn, name, awsTags(a, "data-team"), days(1+20*i)), &sp)
 		}
 	}
 }
