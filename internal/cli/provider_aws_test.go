@@ -39,8 +39,8 @@ func TestScanAWS(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 48 {
-		t.Errorf("snapshot holds %d resources, want the 48 of the fake estate", rep.Snapshot.Resources)
+	if rep.Snapshot.Resources != 92 {
+		t.Errorf("snapshot holds %d resources, want the 92 of the fake estate", rep.Snapshot.Resources)
 	}
 	fails := map[string]bool{}
 	status := map[string]string{}
@@ -73,6 +73,11 @@ func TestScanAWS(t *testing.T) {
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/222222222222",
 		// The member account has no metric filters at all.
 		"aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/222222222222",
+		// AI services (SageMaker, Bedrock).
+		"aws-sagemaker-notebook-direct-internet-access-disabled arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/research-sandbox",
+		"aws-sagemaker-model-environment-no-secrets arn:aws:sagemaker:us-east-1:111111111111:model/fraud-xgb-v3",
+		"aws-bedrock-agent-guardrail arn:aws:bedrock:us-east-1:111111111111:agent/AG0TRIAGE",
+		"aws-bedrock-model-invocation-logging-enabled arn:aws:bedrock:eu-west-1:111111111111:model-invocation-logging",
 	} {
 		if !fails[want] {
 			t.Errorf("no FAIL for %s", want)
