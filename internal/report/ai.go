@@ -195,11 +195,13 @@ func linkName(l AILink) string {
 	return uid
 }
 
-// linkSummary names up to n links of a class and says how many more.
+// linkSummary names up to n of the resources links point to (each once,
+// though it may be both read and written) and says how many more.
 func linkSummary(links []AILink, n int) string {
 	if len(links) == 0 {
 		return "–"
 	}
+	links = slices.CompactFunc(slices.Clone(links), func(a, b AILink) bool { return a.UID == b.UID })
 	var names []string
 	for i, l := range links {
 		if i == n {

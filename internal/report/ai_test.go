@@ -20,6 +20,7 @@ func fixtureAI() *AIInventory {
 			Links: []AILink{
 				{Class: LinkAI, UID: "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/fraud-v3", Name: "fraud-v3", Kind: "aws_sagemaker_endpoint_config", Edge: "uses_config"},
 				{Class: LinkData, UID: "arn:aws:s3:::ml-capture", Name: "ml-capture", Kind: "aws_s3_bucket", Edge: "writes_data"},
+				{Class: LinkData, UID: "arn:aws:s3:::ml-capture", Name: "ml-capture", Kind: "aws_s3_bucket", Edge: "reads_data"},
 			}},
 		{UID: "arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB1", Name: "website-faq", Kind: "aws_bedrock_knowledge_base",
 			Provider: "aws", Account: "111122223333", Region: "us-east-1",
@@ -135,6 +136,9 @@ func TestAIInventorySections(t *testing.T) {
 	var md, html, js bytes.Buffer
 	if err := WriteMarkdown(&md, aiSummary(), seq(nil), MarkdownOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if strings.Contains(md.String(), "ml-capture, ml-capture") {
+		t.Error("markdown: a bucket both read and written is named twice")
 	}
 	if strings.Contains(md.String(), "<b>") || strings.Contains(md.String(), "evil</b>|x") {
 		t.Error("markdown: a resource name injected markup")
