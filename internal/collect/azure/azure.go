@@ -205,12 +205,15 @@ type subscriptionScope struct {
 
 // run is the state of one Collect call shared by every subscription.
 type run struct {
-	c       *Collector
-	sink    collect.Sink
-	secDef  map[string]any // Graph security defaults, nil when unreadable
-	vaults  map[string]string
-	mu      sync.Mutex
-	pending []resource.Edge
+	c      *Collector
+	sink   collect.Sink
+	secDef map[string]any // Graph security defaults, nil when unreadable
+	vaults map[string]string
+	// keySources maps lower-case storage account IDs to their encryption
+	// key source, for the activity log's destination account.
+	keySources map[string]string
+	mu         sync.Mutex
+	pending    []resource.Edge
 }
 
 // Collect implements collect.Collector. It returns an error only when no
@@ -225,7 +228,7 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 		c.log.Warn("azure: no subscription in scope")
 		return nil
 	}
-	r := &run{c: c, sink: sink, vaults: map[string]string{}}
+	r := &run{c: c, sink: sink, vaults: map[string]string{}, keySources: map[string]string{}}
 	if err := r.securityDefaults(ctx, subs); err != nil {
 		return err
 	}

@@ -93,6 +93,14 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope) (map[stri
 				}
 				sub, _ := row["subscriptionId"].(string)
 				rows[strings.ToLower(sub)] = append(rows[strings.ToLower(sub)], row)
+				if t, _ := row["type"].(string); strings.EqualFold(t, "microsoft.storage/storageaccounts") {
+					if p, ok := row["properties"].(map[string]any); ok {
+						if enc, ok := p["encryption"].(map[string]any); ok {
+							id, _ := row["id"].(string)
+							r.keySources[strings.ToLower(id)], _ = enc["keySource"].(string)
+						}
+					}
+				}
 				if t, _ := row["type"].(string); strings.EqualFold(t, "microsoft.keyvault/vaults") {
 					if p, ok := row["properties"].(map[string]any); ok {
 						if uri, ok := p["vaultUri"].(string); ok {

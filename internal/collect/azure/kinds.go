@@ -51,6 +51,15 @@ func diagnosticSettings(desc string) resource.Field {
 	)
 }
 
+// activityLogSettings documents the subscription's diagnostic settings,
+// with the encryption of a destination storage account found in the scan.
+func activityLogSettings() resource.Field {
+	d := diagnosticSettings("Microsoft.Insights/diagnosticSettings on the subscription: where the activity log is exported")
+	d.Fields = append(d.Fields, f("storage_account_key_source", "string",
+		"computed: encryption.keySource (Microsoft.Storage or Microsoft.Keyvault) of the destination storage account, when it is in the scan"))
+	return d
+}
+
 // Kinds lists every kind this provider produces, with its schema.
 func Kinds() []resource.Kind {
 	return []resource.Kind{
@@ -164,7 +173,7 @@ func subscription() resource.Kind {
 					),
 				),
 			),
-			diagnosticSettings("Microsoft.Insights/diagnosticSettings on the subscription: where the activity log is exported"),
+			activityLogSettings(),
 			f("role_assignments", "array", "Microsoft.Authorization/roleAssignments with $filter=atScope(): assignments at the subscription and inherited from above it (management groups, root /); resource-group and resource assignments are not listed",
 				f("name", "string", "assignment GUID"),
 				arm(

@@ -125,6 +125,15 @@ func (r *run) subscriptionFacts(ctx context.Context, s subscriptionScope) error 
 			doc[c.key] = projectList(list, subSchema(schema, c.key))
 		}
 	}
+	if ds, ok := doc["diagnostic_settings"].([]any); ok {
+		for _, d := range ds {
+			dm, _ := d.(map[string]any)
+			st := str(obj(dm, "properties")["storage_account_id"])
+			if ks, ok := r.keySources[strings.ToLower(st)]; ok && st != "" && ks != "" {
+				dm["storage_account_key_source"] = ks
+			}
+		}
+	}
 	name, _ := s.doc["display_name"].(string)
 	return r.emit(ctx, "azure_subscription", base, s.id, resource.GlobalRegion, name, s.tag, time.Time{}, doc)
 }

@@ -76,6 +76,24 @@ type azDiagSetting struct {
 		WorkspaceID      string      `json:"workspace_id,omitempty"`
 		Logs             []azDiagLog `json:"logs"`
 	} `json:"properties"`
+	// StorageAccountKeySource is computed by the collector on the
+	// subscription's settings only.
+	StorageAccountKeySource string `json:"storage_account_key_source,omitempty"`
+}
+
+// azActivityExport is the subscription's activity-log diagnostic setting:
+// to Log Analytics and to an archive storage account with its key source.
+func azActivityExport(sub string) []azDiagSetting {
+	d := azDiag(sub, "activity-to-law",
+		"Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth")
+	if sub == azProd {
+		d.Properties.StorageAccountID = azRID(azProd, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs")
+		d.StorageAccountKeySource = "Microsoft.Keyvault"
+	} else {
+		d.Properties.StorageAccountID = azRID(azSandbox, "rg-sandbox", "Microsoft.Storage/storageAccounts", "acmesbxlegacy")
+		d.StorageAccountKeySource = "Microsoft.Storage"
+	}
+	return []azDiagSetting{d}
 }
 
 type azRetention struct {
@@ -818,8 +836,7 @@ func (e *estate) azureAccounts() {
 					map[string]any{"source_type": "AttackPath", "minimal_risk_level": "High"},
 				},
 			}}},
-			"diagnostic_settings": []azDiagSetting{azDiag(sub.id, "activity-to-law",
-				"Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth")},
+			"diagnostic_settings": azActivityExport(sub.id),
 			"security_settings": []any{map[string]any{"name": "WDATP", "kind": "DataExportSettings",
 				"properties": map[string]any{"enabled": sub.id == azProd}}},
 			"role_assignments":   azRoleAssignments(sub.id),
@@ -831,6 +848,7 @@ func (e *estate) azureAccounts() {
 			e.plant(uid, "azure-monitor-alert-public-ip-delete", "the sandbox has no activity log alert for public IP deletion")
 			e.plant(uid, "azure-iam-subscription-owners-2-to-3", "the sandbox has a single Owner: nobody else can recover or review it")
 			e.plant(uid, "azure-policy-mcsb-assigned", "the system-updates policy of the Microsoft cloud security benchmark was set to Disabled")
+			e.plant(uid, "azure-activity-log-storage-cmk", "the sandbox archives its activity log in the legacy account, encrypted with platform keys")
 			e.plant(uid, "azure-defender-system-updates-monitored", "missing OS updates are no longer reported in the sandbox")
 			e.plant(uid, "azure-iam-lock-admin-role", "no custom role for managing resource locks in the sandbox")
 			e.plant(uid, "azure-defender-servers-agentless-scanning", "Defender for Servers is off in the sandbox, so is agentless scanning")

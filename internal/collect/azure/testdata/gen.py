@@ -77,6 +77,7 @@ for sid in (PROD, SBX):
     diags = [] if sid == SBX else [{"id": f"/subscriptions/{sid}/providers/microsoft.insights/diagnosticSettings/activity-to-law",
         "name": "activity-to-law", "type": "Microsoft.Insights/diagnosticSettings",
         "properties": {"workspaceId": law, "logAnalyticsDestinationType": None,
+                       "storageAccountId": rid(PROD, "rg-monitoring", "Microsoft.Storage/storageAccounts", "acmeprodlogs").lower(),
                        "logs": [{"category": c, "categoryGroup": None, "enabled": True}
                                 for c in ["Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy", "Autoscale", "ResourceHealth"]]}}]
     w(f"/subscriptions/{sid}/providers/Microsoft.Insights/diagnosticSettings", {"value": diags})
