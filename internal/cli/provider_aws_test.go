@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,8 +40,20 @@ func TestScanAWS(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, stdout)
 	}
-	if rep.Snapshot.Resources != 92 {
-		t.Errorf("snapshot holds %d resources, want the 92 of the fake estate", rep.Snapshot.Resources)
+	// The collector's golden estate was collected from the same fake with
+	// the same denied region.
+	var golden struct {
+		Resources []json.RawMessage `json:"resources"`
+	}
+	gb, err := os.ReadFile(filepath.Join("..", "collect", "aws", "testdata", "collect.golden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(gb, &golden); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Snapshot.Resources != int64(len(golden.Resources)) {
+		t.Errorf("snapshot holds %d resources, want the %d of the fake estate (collect.golden.json)", rep.Snapshot.Resources, len(golden.Resources))
 	}
 	fails := map[string]bool{}
 	status := map[string]string{}
@@ -78,6 +91,21 @@ func TestScanAWS(t *testing.T) {
 		"aws-sagemaker-model-environment-no-secrets arn:aws:sagemaker:us-east-1:111111111111:model/fraud-xgb-v3",
 		"aws-bedrock-agent-guardrail arn:aws:bedrock:us-east-1:111111111111:agent/AG0TRIAGE",
 		"aws-bedrock-model-invocation-logging-enabled arn:aws:bedrock:eu-west-1:111111111111:model-invocation-logging",
+		// CIS v7.0 2.21: resource policies open to everyone.
+		"aws-sqs-queue-policy-not-public arn:aws:sqs:us-east-1:111111111111:public-intake",
+		"aws-secretsmanager-secret-policy-not-public arn:aws:secretsmanager:us-east-1:111111111111:secret:partner/api-token-GhIjKl",
+		"aws-eventbridge-bus-policy-not-public arn:aws:events:us-east-1:111111111111:event-bus/partner-ingest",
+		"aws-glacier-vault-policy-not-public arn:aws:glacier:us-east-1:111111111111:vaults/shared-exports",
+		// CIS v7.0 4.10: front ends without access logs.
+		"aws-cloudfront-access-logging arn:aws:cloudfront::111111111111:distribution/E2LEGACYAPI01",
+		"aws-apigateway-stage-access-logging arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+		"aws-apigateway-stage-access-logging arn:aws:apigateway:us-east-1::/apis/h7k9m2/stages/$default",
+		"aws-elbv2-listener-tls-policy arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web-public/50dc6c495c0c9188",
+		"aws-eks-endpoint-not-public arn:aws:eks:us-east-1:111111111111:cluster/ml-sandbox",
+		"aws-ec2-ebs-snapshot-not-public arn:aws:ec2:us-east-1:111111111111:snapshot/snap-0shared02",
+		"aws-ec2-ami-not-public arn:aws:ec2:us-east-1::image/ami-0demo02",
+		"aws-rds-snapshot-not-public arn:aws:rds:us-east-1:111111111111:snapshot:legacy-export",
+		"aws-guardduty-enabled arn:aws:ec2:us-east-1:222222222222:regional-settings",
 	} {
 		if !fails[want] {
 			t.Errorf("no FAIL for %s", want)
@@ -95,7 +123,22 @@ func TestScanAWS(t *testing.T) {
 		"aws-iam-root-hardware-mfa arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
 		// trail → log group → root-usage filter → alarm → confirmed e-mail subscriber.
 		"aws-cloudwatch-alarm-root-usage arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/111111111111",
+		// Policies restricted by aws:SourceArn, aws:PrincipalOrgID, AWS:SourceOwner, a named account.
+		"aws-sqs-queue-policy-not-public arn:aws:sqs:us-east-1:111111111111:orders-in",
+		"aws-eventbridge-bus-policy-not-public arn:aws:events:us-east-1:111111111111:event-bus/default",
+		"aws-sns-topic-policy-not-public arn:aws:sns:us-east-1:111111111111:security-alerts",
+		"aws-lambda-function-policy-not-public arn:aws:lambda:us-east-1:111111111111:function:billing-sync",
+		"aws-kms-key-policy-not-public arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"aws-glacier-vault-policy-not-public arn:aws:glacier:us-east-1:111111111111:vaults/legal-hold",
+		"aws-cloudfront-access-logging arn:aws:cloudfront::111111111111:distribution/E1WEBSITE0001",
+		"aws-elbv2-access-logging arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web-public/50dc6c495c0c9188",
+		"aws-apigateway-stage-access-logging arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod",
+		"aws-guardduty-enabled arn:aws:ec2:us-east-1:111111111111:regional-settings",
+		"aws-rds-snapshot-not-public arn:aws:rds:us-east-1:111111111111:cluster-snapshot:orders-aurora-pre-upgrade",
 	} {
+		if status[clean] != "PASS" {
+			t.Errorf("clean resource %s: %q, want PASS", clean, status[clean])
+		}
 		if fails[clean] {
 			t.Errorf("clean resource failed: %s", clean)
 		}
