@@ -155,8 +155,25 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 		return b.String()
 	}
 
-	// The distributed scan, in this process.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// Every worker takes jobs before the scan queues them, so that the
+	// victim has some to run however slowly the machine starts processes.
+	ready := time.Now().Add(2 * time.Minute)
+	for _, w := range workers {
+		for !strings.Contains(w.out.String(), `msg="worker started"`) {
+			select {
+			case <-w.exited:
+				t.Fatalf("%s exited: %v\n%s", w.id, w.err, logs())
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(ready) {
+				t.Fatalf("%s did not start in 2 minutes\n%s", w.id, logs())
+			}
+		}
+	}
+
+	// The distributed scan, in this process. The deadline is generous:
+	// the machine may be busy; the assertions are about what is stored.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	type result struct {
 		code           int
