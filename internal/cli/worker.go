@@ -116,6 +116,10 @@ func runWorker(ctx context.Context, e *env, f workerFlags, providers []providerC
 		return err
 	}
 	defer pool.Close()
+	if f.id == "" {
+		f.id = dist.DefaultWorkerID()
+	}
+	fmt.Fprintf(e.stderr, "cloudward worker %s: running jobs from %s, %d at once (Ctrl-C to stop)\n", f.id, displayDB(f.db), f.concurrency)
 	return dist.RunWorker(ctx, pool, st, dist.WorkerOptions{
 		Planners: planners, Concurrency: f.concurrency, JobTimeout: f.jobTimeout,
 		FetchPollInterval: f.poll, ID: f.id, Logger: e.log,

@@ -82,10 +82,7 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		opts.FetchPollInterval = time.Second
 	}
 	if opts.ID == "" {
-		host, _ := os.Hostname()
-		var b [4]byte
-		_, _ = rand.Read(b[:])
-		opts.ID = fmt.Sprintf("cloudward-%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+		opts.ID = DefaultWorkerID()
 	}
 	if err := Migrate(ctx, pool, log); err != nil {
 		return err
@@ -171,6 +168,14 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		return cause
 	}
 	return nil
+}
+
+// DefaultWorkerID returns a new worker ID: cloudward-<host>-<pid>-<random>.
+func DefaultWorkerID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("cloudward-%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // retryPolicy retries a failed job after 1, 2, 4… seconds, at most a
