@@ -3,6 +3,8 @@ package demo
 import (
 	"fmt"
 	"time"
+
+	"cloudward/internal/resource"
 )
 
 // The AWS AI estate (SageMaker, Bedrock), shaped like the AWS collector's
@@ -26,6 +28,9 @@ import (
 //	           dev-summarizer without a customer managed key; agent it-triage
 //	           without a guardrail or customer managed key; Bedrock model
 //	           invocation logging off in us-east-1.
+//
+// Collection error: Bedrock denied by a service control policy in acme-dev
+// eu-central-1 (so no invocation logging configuration there).
 
 type obj = map[string]any
 
@@ -76,6 +81,17 @@ func (e *estate) awsAILogging() {
 	for ai, a := range awsAccts {
 		logBucket := fmt.Sprintf("acme-%s-bedrock-logs", a.env)
 		for _, region := range awsRegions {
+			if a.env == "development" && region == "eu-central-1" {
+				// A service control policy keeps Bedrock to the approved
+				// regions: nothing can be read there, not even the
+				// logging configuration.
+				e.collectionError(resource.CollectionError{
+					Provider: resource.AWS, Account: a.id, Region: region, Service: "bedrock",
+					Op: "bedrock:GetModelInvocationLoggingConfiguration", Kind: resource.Denied,
+					Message: "AccessDeniedException: User: arn:aws:sts::" + a.id + ":assumed-role/cloudward-audit/scan is not authorized to perform: bedrock:GetModelInvocationLoggingConfiguration with an explicit deny in a service control policy",
+				})
+				continue
+			}
 			uid := fmt.Sprintf("arn:aws:bedrock:%s:%s:model-invocation-logging", region, a.id)
 			p := obj{"logging_enabled": false}
 			if a.env == "development" && region == "us-east-1" {
