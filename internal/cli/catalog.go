@@ -97,7 +97,7 @@ func (c *catalog) reportInfo() ([]report.CheckInfo, []report.FrameworkInfo) {
 	}
 	fws := make([]report.FrameworkInfo, 0, len(c.frameworks))
 	for _, fw := range c.frameworks {
-		fi := report.FrameworkInfo{ID: fw.ID, Title: fw.Title, Version: fw.Version}
+		fi := report.FrameworkInfo{ID: fw.ID, Title: fw.Title, Version: fw.Version, Provider: string(fw.Provider)}
 		for _, r := range fw.Requirements {
 			fi.Requirements = append(fi.Requirements, report.RequirementInfo{
 				ID: r.ID, Section: r.Section, Title: r.Title, Automated: r.Automated, CheckIDs: r.Checks,

@@ -43,6 +43,7 @@ func frameworkSummary(ctx context.Context, st store.Store, res pipelineResult, c
 		}
 	}
 	s := report.NewSummary(res.summary.Meta(), checks, fws)
+	s.KeepEmptyFrameworks()
 	s.TagRequirements()
 	if err := s.AddAll(frameworkFindings(ctx, st, res.snapshot.ID, selected, nil)); err != nil {
 		return nil, fmt.Errorf("frameworks: read findings: %w", err)

@@ -65,9 +65,13 @@ type CheckInfo struct {
 
 // FrameworkInfo is a compliance framework: requirements mapped to checks.
 type FrameworkInfo struct {
-	ID           string
-	Title        string
-	Version      string
+	ID      string
+	Title   string
+	Version string
+	// Provider is the cloud a provider-specific framework (a CIS benchmark)
+	// covers; empty for multi-cloud frameworks. Summary.Frameworks leaves
+	// out provider frameworks of clouds the scan has no findings for.
+	Provider     string
 	Requirements []RequirementInfo
 }
 

@@ -158,8 +158,10 @@ type Summary struct {
 	total      Counts
 	bySeverity [finding.Critical + 1]Counts
 	providers  map[string]*Counts
-	accounts   map[groupKey]*Counts
-	regions    map[groupKey]*Counts
+	// keepEmptyFrameworks: see KeepEmptyFrameworks.
+	keepEmptyFrameworks bool
+	accounts            map[groupKey]*Counts
+	regions             map[groupKey]*Counts
 }
 
 // NewSummary returns an empty summary of the snapshot described by meta.
@@ -333,14 +335,23 @@ func sortGroups(gs []Group) {
 }
 
 // Frameworks scores every framework from the findings added so far, in the
-// order given to NewSummary.
+// order given to NewSummary. A provider-specific framework whose provider
+// has no finding at all (a GCP-only scan and the CIS AWS benchmark) is left
+// out, unless KeepEmptyFrameworks was called.
 func (s *Summary) Frameworks() []FrameworkScore {
 	out := make([]FrameworkScore, 0, len(s.frameworks))
 	for _, fw := range s.frameworks {
+		if fw.Provider != "" && !s.keepEmptyFrameworks && s.providers[fw.Provider] == nil {
+			continue
+		}
 		out = append(out, s.score(fw))
 	}
 	return out
 }
+
+// KeepEmptyFrameworks makes Frameworks score every framework, also those of
+// providers the scan has no findings for: for frameworks a user selected.
+func (s *Summary) KeepEmptyFrameworks() { s.keepEmptyFrameworks = true }
 
 func (s *Summary) score(fw FrameworkInfo) FrameworkScore {
 	fs := FrameworkScore{ID: fw.ID, Title: fw.Title, Version: fw.Version, Requirements: make([]RequirementResult, 0, len(fw.Requirements))}
