@@ -48,6 +48,16 @@ var publicSamples = map[string][]predicateSample{
 		{name: "public", expect: "fail", props: `{"public": true}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
+	"aws_rds_snapshot": {
+		{name: "private", expect: "pass", props: `{"public": false, "restore_accounts": []}`},
+		{name: "public", expect: "fail", props: `{"public": true, "restore_accounts": ["all"]}`},
+		{name: "attribute not read", expect: "error", props: `{"snapshot_type": "manual"}`},
+	},
+	"aws_rds_db_cluster": {
+		{name: "Aurora (judged by its instances)", expect: "pass", props: `{"engine": "aurora-postgresql"}`},
+		{name: "private Multi-AZ cluster", expect: "pass", props: `{"publicly_accessible": false}`},
+		{name: "public Multi-AZ cluster", expect: "fail", props: `{"publicly_accessible": true}`},
+	},
 	"aws_elbv2_load_balancer": {
 		{name: "internal", expect: "pass", props: `{"scheme": "internal"}`},
 		{name: "internet-facing", expect: "fail", props: `{"scheme": "internet-facing"}`},
@@ -252,6 +262,16 @@ var cmkSamples = map[string][]predicateSample{
 		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
 		{name: "aws/rds alias", expect: "fail", props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:alias/aws/rds"}`},
 		{name: "unencrypted", expect: "fail", props: `{"storage_encrypted": false}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"aws_rds_db_cluster": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "AWS managed key", expect: "fail", keys: []string{awsKey}, props: `{"storage_encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/2222"}`},
+		{name: "not collected", expect: "error", props: `{}`},
+	},
+	"aws_rds_snapshot": {
+		{name: "customer key", expect: "pass", keys: []string{customerKey}, props: `{"encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111111111111:key/1111"}`},
+		{name: "unencrypted", expect: "fail", props: `{"encrypted": false}`},
 		{name: "not collected", expect: "error", props: `{}`},
 	},
 	"aws_efs_file_system": {
