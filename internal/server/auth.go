@@ -95,12 +95,18 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 	return principal{token: t, session: &sess}, nil
 }
 
+// touchTimeout bounds recording a token's use.
+const touchTimeout = 2 * time.Second
+
 // touch records a token's use at most once a minute.
 func (s *Server) touch(ctx context.Context, t serverstate.Token) {
 	now := s.opts.Now()
 	if now.Sub(t.LastUsed) < time.Minute {
 		return
 	}
+	// A database busy with a long write must not hold the request up.
+	ctx, cancel := context.WithTimeout(ctx, touchTimeout)
+	defer cancel()
 	if err := s.opts.State.TouchToken(ctx, t.ID, now); err != nil {
 		s.log.Warn("record token use", "token", t.ID, "err", err)
 	}

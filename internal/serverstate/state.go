@@ -1,7 +1,8 @@
 // Package serverstate holds the state `cloudward serve` keeps besides
 // snapshots: API tokens (hashed), dashboard sessions (hashed), mutes added
 // through the API with their change log, scan runs and per-snapshot scores.
-// The sqlite store implements State; Memory is an in-memory State for tests.
+// The sqlite and postgres stores implement State, next to their snapshots
+// (both pass statetest); Memory is an in-memory State for tests.
 package serverstate
 
 import (
