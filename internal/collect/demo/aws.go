@@ -1813,6 +1813,13 @@ func (e *estate) awsNetworkAndCompute() {
 			{Types: []string{"api", "audit", "authenticator"}, Enabled: true},
 			{Types: []string{"controllerManager", "scheduler"}, Enabled: false},
 		}
+		if c.cidrs[0] == "0.0.0.0/0" {
+			p.Logging.ClusterLogging = []awsEKSLogging{
+				{Types: []string{"api", "authenticator"}, Enabled: true},
+				{Types: []string{"audit", "controllerManager", "scheduler"}, Enabled: false},
+			}
+			e.plant(p.Arn, "aws-eks-control-plane-logging", "audit log turned off to save CloudWatch costs")
+		}
 		enc := awsEKSEncryption{Resources: []string{"secrets"}}
 		enc.Provider.KeyArn = awsKeyARN(c.ai, v.ri)
 		p.EncryptionConfig = []awsEKSEncryption{enc}
@@ -2084,6 +2091,7 @@ func (e *estate) awsResourcePolicies() {
 	sec.Policy = awsOneStatement("PartnerRead", map[string][]string{"AWS": {"arn:aws:iam::*:root"}}, []string{"secretsmanager:GetSecretValue"}, "*", nil)
 	e.add(e.awsResource(prod, region, "aws_secretsmanager_secret", sec.Arn, sec.Name, awsTags(prod, "payments-team"), days(200)), &sec)
 	e.plant(sec.Arn, "aws-secretsmanager-secret-policy-not-public", "secret readable by the root of any AWS account")
+	e.plant(sec.Arn, "aws-secretsmanager-secret-rotation", "partner token never rotated since it was created")
 
 	bus := awsEventBusProps{Name: "dev-webhooks", Arn: fmt.Sprintf("arn:aws:events:%s:%s:event-bus/dev-webhooks", region, dev.id)}
 	bus.Policy = awsOneStatement("AnyonePuts", everyone, []string{"events:PutEvents"}, bus.Arn, nil)
