@@ -234,6 +234,9 @@ func loadIndex(ctx context.Context, st store.Store, snapshot int64, eng *policy.
 	if len(kinds) == 0 {
 		return idx, nil
 	}
+	// Kinds read only through edges: the edges between them and the kinds
+	// of the checks that relate to them are all the lookups need, and
+	// their ends of those edges are the resources worth loading.
 	linked := map[string]map[string]bool{} // kind → UIDs worth loading
 	for kind, from := range eng.RelatedOnly() {
 		uids := map[string]bool{}
@@ -248,6 +251,7 @@ func loadIndex(ctx context.Context, st store.Store, snapshot int64, eng *policy.
 				if err != nil {
 					return nil, fmt.Errorf("index edges of %s: %w", kind, err)
 				}
+				idx.AddEdge(e)
 				if dir.from {
 					uids[e.From] = true
 				} else {
@@ -257,23 +261,37 @@ func loadIndex(ctx context.Context, st store.Store, snapshot int64, eng *policy.
 		}
 		linked[kind] = uids
 	}
-	for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: kinds}) {
-		if err != nil {
-			return nil, fmt.Errorf("index resources: %w", err)
+	var read, wide []string
+	for _, k := range kinds {
+		uids, only := linked[k]
+		if !only {
+			wide = append(wide, k)
 		}
-		if uids, only := linked[r.Kind]; only && !uids[r.UID] {
-			continue
-		}
-		if err := idx.AddResource(r); err != nil {
-			return nil, fmt.Errorf("index resources: %w", err)
+		if !only || len(uids) > 0 {
+			read = append(read, k)
 		}
 	}
-	for _, f := range []store.EdgeFilter{{ToKinds: kinds}, {FromKinds: kinds}} {
-		for e, err := range st.Edges(ctx, snapshot, f) {
+	if len(read) > 0 {
+		for r, err := range st.Resources(ctx, snapshot, store.ResourceFilter{Kinds: read}) {
 			if err != nil {
-				return nil, fmt.Errorf("index edges: %w", err)
+				return nil, fmt.Errorf("index resources: %w", err)
 			}
-			idx.AddEdge(e)
+			if uids, only := linked[r.Kind]; only && !uids[r.UID] {
+				continue
+			}
+			if err := idx.AddResource(r); err != nil {
+				return nil, fmt.Errorf("index resources: %w", err)
+			}
+		}
+	}
+	if len(wide) > 0 {
+		for _, f := range []store.EdgeFilter{{ToKinds: wide}, {FromKinds: wide}} {
+			for e, err := range st.Edges(ctx, snapshot, f) {
+				if err != nil {
+					return nil, fmt.Errorf("index edges: %w", err)
+				}
+				idx.AddEdge(e)
+			}
 		}
 	}
 	return idx, nil
