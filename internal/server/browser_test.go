@@ -695,7 +695,7 @@ func waitTrend(t *testing.T, base, token string, n int) {
 // pipeline with the built-in checks and frameworks. A finding muted on its
 // page is MUTED after the scan that "Scan demo now" starts. With
 // -update-screenshots (or CLOUDWARD_UPDATE_SCREENSHOTS=1) it rewrites
-// docs/server-{overview,inventory,findings,drift}.png.
+// docs/server-{overview,inventory,findings,ai,drift}.png.
 func TestBrowserServeDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test in -short mode")
@@ -729,6 +729,15 @@ func TestBrowserServeDemo(t *testing.T) {
 	b.do("open the inventory", chromedp.Click(chromedp.CSS(`#nav a[href="#/inventory"]`)), chromedp.WaitVisible(chromedp.ID("inventory-count")))
 	b.waitFor("the inventory rows", `document.querySelectorAll("#view tbody tr").length > 10`)
 	b.screenshot("server-inventory.png", false)
+
+	// The AI inventory of the demo estate: AI resources of the built-in AI
+	// kinds, with what they reach and their failing checks.
+	b.do("open the AI inventory", chromedp.Click(chromedp.CSS(`#nav a[href="#/ai"]`)), chromedp.WaitVisible(chromedp.ID("ai-count")))
+	b.waitFor("the AI rows", `document.querySelectorAll("#view tr.ai-row").length > 0`)
+	if got := b.text("#ai-count"); strings.HasPrefix(got, "0\n") {
+		t.Errorf("AI inventory count = %q, want the demo's AI resources", got)
+	}
+	b.screenshot("server-ai.png", false)
 
 	b.do("open the findings", chromedp.Click(chromedp.CSS(`#nav a[href="#/findings"]`)), chromedp.WaitVisible(chromedp.ID("findings-search")))
 	b.waitFor("the findings rows", `document.querySelectorAll("#view tr.finding-row").length > 10`)
