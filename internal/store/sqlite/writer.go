@@ -171,12 +171,16 @@ func (w *writer) loop() {
 }
 
 // send queues j. It is called with mu held, which keeps batches in order.
+// A batch that could not be queued is lost, so the writer is unusable
+// from then on: Commit must not make a snapshot without it.
 func (w *writer) send(ctx context.Context, j job) error {
 	select {
 	case w.queue <- j:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("snapshot %d: %w", w.id, ctx.Err())
+		err := fmt.Errorf("snapshot %d: %w", w.id, ctx.Err())
+		w.setErr(err)
+		return err
 	}
 }
 
