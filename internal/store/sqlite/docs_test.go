@@ -3,6 +3,7 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,61 @@ func TestDocumentsStoredOnce(t *testing.T) {
 	if got := s.count(t, `SELECT count(*) FROM snap_resources r WHERE r.doc_hash IS NOT NULL
 		AND NOT EXISTS (SELECT 1 FROM resource_docs d WHERE d.hash = r.doc_hash)`); got != 0 {
 		t.Errorf("%d resources name a missing document", got)
+	}
+}
+
+// TestCloseStopsOpenWriters: closing the store with a snapshot still being
+// written stops its write goroutine (goleak checks at the end of the
+// package) and the writer refuses further rows; the next open fails the
+// snapshot and removes its rows and the documents it introduced.
+func TestCloseStopsOpenWriters(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "close.db")
+	s, err := Open(ctx, path, Options{BatchSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.Begin(ctx, "open", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		if err := w.Resource(ctx, docsResource(i, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Resource(ctx, docsResource(500, 1)); err == nil {
+		t.Error("Resource after Close succeeded")
+	}
+	if err := w.Commit(ctx); err == nil {
+		t.Error("Commit after Close succeeded")
+	}
+	// This process is alive, so Open would keep a snapshot it owns
+	// running; pretend another (dead) process wrote it.
+	s, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.db.ExecContext(ctx, "UPDATE snapshots SET owner_pid = -1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sn, err := s.Snapshot(ctx, w.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != "failed" {
+		t.Errorf("status after reopen = %s, want failed", sn.Status)
+	}
+	for _, q := range []string{"SELECT count(*) FROM snap_resources", "SELECT count(*) FROM resource_docs"} {
+		if n := s.count(t, q); n != 0 {
+			t.Errorf("%s = %d after recovery, want 0", q, n)
+		}
 	}
 }
