@@ -30,6 +30,7 @@ type gcpCLI struct {
 	tokenFile      string
 	concurrency    int
 	projectsAtOnce int
+	vertex         []string
 }
 
 func newGCPCLI() providerCLI { return &gcpCLI{} }
@@ -47,6 +48,7 @@ func (g *gcpCLI) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&g.tokenFile, "gcp-token-file", "", "Google Cloud: file holding an OAuth access token to use instead of ADC")
 	fl.IntVar(&g.concurrency, "gcp-max-in-flight", 8, "Google Cloud: API calls in flight at once per project")
 	fl.IntVar(&g.projectsAtOnce, "gcp-projects-at-once", 4, "Google Cloud: projects collected at once")
+	fl.StringSliceVar(&g.vertex, "gcp-vertex-locations", nil, "Google Cloud: Vertex AI locations to read, comma-separated (default: every location the API lists, about 6 calls each per project)")
 }
 
 // Collector implements providerCLI.
@@ -72,7 +74,7 @@ func (g *gcpCLI) Collector(ctx context.Context, log *slog.Logger) (collect.Colle
 	opts := gcp.Options{
 		Projects: g.projects, Organization: g.org, Folder: g.folder, Endpoint: g.endpoint,
 		ImpersonateServiceAccount: g.impersonate, Concurrency: g.concurrency, ProjectConcurrency: g.projectsAtOnce,
-		Logger: log,
+		VertexLocations: g.vertex, Logger: log,
 	}
 	if g.tokenFile != "" {
 		b, err := os.ReadFile(g.tokenFile)
