@@ -105,6 +105,7 @@ func TestScanGCP(t *testing.T) {
 		"gcp-cloudfunctions-function-ingress-restricted " + fn + "legacy-export",
 		"gcp-cloudfunctions-function-dedicated-sa " + fn + "legacy-export",
 		"gcp-cloudfunctions-function-no-plaintext-secrets " + fn + "legacy-export",
+		"gcp-orgpolicy-storage-public-access-prevention " + project,
 	} {
 		if status[want] != "FAIL" {
 			t.Errorf("%s: status %q, want FAIL", want, status[want])
@@ -159,6 +160,8 @@ func TestScanGCP(t *testing.T) {
 		"gcp-cloudfunctions-function-ingress-restricted " + fn + "checkout-webhook",
 		"gcp-cloudfunctions-function-dedicated-sa " + fn + "checkout-webhook",
 		"gcp-cloudfunctions-function-no-plaintext-secrets " + fn + "checkout-webhook",
+		"gcp-orgpolicy-sa-key-creation-disabled " + project,
+		"gcp-orgpolicy-domain-restricted-sharing " + project,
 	} {
 		if status[clean] != "PASS" {
 			t.Errorf("%s: status %q, want PASS", clean, status[clean])
@@ -201,6 +204,8 @@ func TestScanGCP(t *testing.T) {
 		"gcp-logging-metric-alert-project-ownership-changes //cloudresourcemanager.googleapis.com/projects/331122334455",
 		"gcp-logging-sink-exports-all-logs //cloudresourcemanager.googleapis.com/projects/331122334455",
 		"gcp-logging-metric-alert-project-ownership-changes //cloudresourcemanager.googleapis.com/projects/117734562091",
+		"gcp-orgpolicy-sa-key-creation-disabled //cloudresourcemanager.googleapis.com/projects/331122334455",
+		"gcp-orgpolicy-domain-restricted-sharing //cloudresourcemanager.googleapis.com/projects/117734562091",
 	} {
 		found := false
 		for _, f := range rep.Findings {

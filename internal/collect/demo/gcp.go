@@ -112,6 +112,62 @@ type gcpProject struct {
 	Collected              map[string]bool   `json:"collected"`
 	EssentialContacts      []gcpContact      `json:"essential_contacts"`
 	EnabledServices        []string          `json:"enabled_services"`
+	OrgPolicies            []gcpOrgPolicy    `json:"org_policies"`
+}
+
+type gcpOrgPolicy struct {
+	Constraint string        `json:"constraint"`
+	Spec       gcpPolicySpec `json:"spec"`
+}
+
+type gcpPolicySpec struct {
+	Rules             []gcpPolicyRule `json:"rules"`
+	InheritFromParent bool            `json:"inherit_from_parent"`
+	Reset             bool            `json:"reset"`
+}
+
+type gcpPolicyRule struct {
+	Enforce  bool             `json:"enforce"`
+	AllowAll bool             `json:"allow_all"`
+	DenyAll  bool             `json:"deny_all"`
+	Values   *gcpPolicyValues `json:"values,omitempty"`
+}
+
+type gcpPolicyValues struct {
+	AllowedValues []string `json:"allowed_values,omitempty"`
+	DeniedValues  []string `json:"denied_values,omitempty"`
+}
+
+// gcpOrgPolicies is the effective organization policy of each constraint
+// the collector reads, as getEffectivePolicy answers it: the organization
+// enforces the hardening constraints and restricts members to its Cloud
+// Identity customer; the data project overrides two of them (a key for an
+// on-premises ETL job, a contractor's personal account).
+func gcpOrgPolicies(p gcpProjectRef) []gcpOrgPolicy {
+	enforced := func(c string, on bool) gcpOrgPolicy {
+		return gcpOrgPolicy{Constraint: "constraints/" + c, Spec: gcpPolicySpec{Rules: []gcpPolicyRule{{Enforce: on}}}}
+	}
+	domains := gcpOrgPolicy{Constraint: "constraints/iam.allowedPolicyMemberDomains", Spec: gcpPolicySpec{
+		Rules: []gcpPolicyRule{{Values: &gcpPolicyValues{AllowedValues: []string{"C03acme7x"}}}},
+	}}
+	keys := true
+	if p != gcpProjects[0] {
+		keys = false
+		domains.Spec = gcpPolicySpec{Rules: []gcpPolicyRule{{AllowAll: true}}}
+	}
+	return []gcpOrgPolicy{
+		enforced("compute.disableSerialPortAccess", true),
+		enforced("compute.requireOsLogin", false),
+		enforced("compute.requireShieldedVm", false),
+		enforced("compute.skipDefaultNetworkCreation", true),
+		{Constraint: "constraints/compute.vmExternalIpAccess", Spec: gcpPolicySpec{Rules: []gcpPolicyRule{{AllowAll: true}}}},
+		domains,
+		enforced("iam.automaticIamGrantsForDefaultServiceAccounts", true),
+		enforced("iam.disableServiceAccountKeyCreation", keys),
+		enforced("sql.restrictPublicIp", false),
+		enforced("storage.publicAccessPrevention", true),
+		enforced("storage.uniformBucketLevelAccess", false),
+	}
 }
 
 type gcpContact struct {
@@ -547,6 +603,7 @@ func (e *estate) gcpBase() {
 			IAMPolicy:              gcpPolicy{Version: 1, Etag: "BwYb" + p.number[:6], Bindings: bindings, AuditConfigs: audit},
 			CommonInstanceMetadata: gcpProjectMetadata(p),
 			Collected:              gcpCollected(p), EssentialContacts: gcpContacts(p), EnabledServices: gcpEnabledServices(p),
+			OrgPolicies: gcpOrgPolicies(p),
 		})
 		if p == data {
 			e.plant(uid, "gcp-iam-sa-no-admin-roles", "the etl-runner service account holds roles/editor on the project")
@@ -558,6 +615,8 @@ func (e *estate) gcpBase() {
 			e.plant(uid, "gcp-compute-project-os-login-enabled", "OS Login never enabled project-wide")
 			e.plant(uid, "gcp-project-essential-contacts", "only a technical contact; security, legal and suspension notices reach nobody")
 			e.plant(uid, "gcp-project-cloud-asset-inventory-enabled", "the Cloud Asset Inventory API was never enabled")
+			e.plant(uid, "gcp-orgpolicy-sa-key-creation-disabled", "the project overrides the organization's ban on service account keys for an on-premises ETL job")
+			e.plant(uid, "gcp-orgpolicy-domain-restricted-sharing", "the project allows every domain so a contractor's personal account could be added")
 		}
 	}
 
@@ -1190,7 +1249,7 @@ func gcpCollected(p gcpProjectRef) map[string]bool {
 		out["cloudfunctions"] = true
 	}
 	for _, s := range []string{"compute", "iam", "storage", "sqladmin", "cloudkms", "container", "dns", "logging", "bigquery", "monitoring",
-		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage", "dataproc"} {
+		"aiplatform", "notebooks", "apikeys", "essentialcontacts", "serviceusage", "dataproc", "orgpolicy"} {
 		out[s] = true
 	}
 	return out

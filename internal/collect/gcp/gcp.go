@@ -32,6 +32,7 @@ import (
 	monitoring "google.golang.org/api/monitoring/v3"
 	notebooks "google.golang.org/api/notebooks/v2"
 	"google.golang.org/api/option"
+	orgpolicy "google.golang.org/api/orgpolicy/v2"
 	serviceusage "google.golang.org/api/serviceusage/v1"
 	sqladmin "google.golang.org/api/sqladmin/v1"
 	storage "google.golang.org/api/storage/v1"
@@ -115,6 +116,7 @@ type Collector struct {
 	usage    *serviceusage.Service
 	dp       *dataproc.Service
 	fn       *cloudfunctions.Service
+	orgpol   *orgpolicy.Service
 	// ai is the global Vertex AI endpoint (locations); aiAt returns the
 	// regional one each location's resources are served from.
 	ai       *aiplatform.Service
@@ -237,6 +239,9 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	if c.fn, err = cloudfunctions.NewService(ctx, o("cloudfunctions", "")...); err != nil {
 		return nil, fmt.Errorf("gcp cloudfunctions client: %w", err)
+	}
+	if c.orgpol, err = orgpolicy.NewService(ctx, o("orgpolicy", "")...); err != nil {
+		return nil, fmt.Errorf("gcp orgpolicy client: %w", err)
 	}
 	if c.ai, err = aiplatform.NewService(ctx, o("aiplatform", "")...); err != nil {
 		return nil, fmt.Errorf("gcp aiplatform client: %w", err)

@@ -165,6 +165,7 @@ var services = []struct {
 	{"serviceusage", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.enabledServices(ctx) }},
 	{"dataproc", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.dataprocClusters(ctx) }},
 	{"cloudfunctions", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.functions(ctx) }},
+	{"orgpolicy", func(s *scope, ctx context.Context, _ chan<- *compute.Metadata) error { return s.orgPolicies(ctx) }},
 }
 
 // project collects every service of one project at once, each behind

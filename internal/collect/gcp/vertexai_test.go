@@ -106,7 +106,7 @@ func TestVertexAIAndMonitoring(t *testing.T) {
 		slices.Sort(collected[r.Account])
 	}
 	want := map[string][]string{
-		"acme-web-4821": {"aiplatform", "apikeys", "bigquery", "cloudfunctions", "cloudkms", "container", "dataproc", "dns", "essentialcontacts", "iam", "logging", "monitoring", "serviceusage", "sqladmin", "storage"},
+		"acme-web-4821": {"aiplatform", "apikeys", "bigquery", "cloudfunctions", "cloudkms", "container", "dataproc", "dns", "essentialcontacts", "iam", "logging", "monitoring", "orgpolicy", "serviceusage", "sqladmin", "storage"},
 		"acme-lab-1177": {"bigquery", "cloudkms", "essentialcontacts", "iam", "logging", "serviceusage", "storage"},
 		"acme-sec-3311": nil,
 	}
