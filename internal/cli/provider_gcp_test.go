@@ -220,6 +220,23 @@ func TestScanGCP(t *testing.T) {
 			t.Errorf("no finding for %s", denied)
 		}
 	}
+	// The organization's IAM policy reaches its projects: its allServices
+	// audit configuration completes the lab project's, and its Token
+	// Creator grant fails the lab project, whose own policy grants no
+	// Service Account User or Token Creator.
+	orgStatus := map[string]string{}
+	for _, f := range rep.Findings {
+		orgStatus[f.CheckID+" "+f.Resource.UID] = f.Status
+	}
+	for want, st := range map[string]string{
+		"gcp-project-audit-logs-all-services //cloudresourcemanager.googleapis.com/projects/117734562091": "PASS",
+		"gcp-iam-no-project-level-sa-user //cloudresourcemanager.googleapis.com/projects/117734562091":    "FAIL",
+		"gcp-orgpolicy-storage-public-access-prevention " + project:                                       "FAIL",
+	} {
+		if orgStatus[want] != st {
+			t.Errorf("org scan %s: status %q, want %s", want, orgStatus[want], st)
+		}
+	}
 	code, out, stderr = run(t, "scan", "--provider", "gcp", "--gcp-org", "100200300400",
 		"--gcp-endpoint", srv.URL, "--db", db, "--framework", "cis-gcp-foundations-v4.0,cis-gcp-foundations-v5.0")
 	if code != 0 && code != ExitFindings {

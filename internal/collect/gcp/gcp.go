@@ -297,6 +297,9 @@ type run struct {
 	// when they could not be listed.
 	parentOf map[string]string
 	sinksOf  map[string][]any
+	// iamOf holds the IAM policy of each of them, absent when it could
+	// not be read.
+	iamOf map[string]map[string]any
 }
 
 // Collect implements collect.Collector. It returns an error only when the
@@ -315,6 +318,9 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	c.log.Info("gcp: collecting", "projects", len(projects))
 	r := &run{c: c, sink: sink, saUID: map[string]string{}, parentOf: parentOf}
 	if err := r.ancestorSinks(ctx); err != nil {
+		return err
+	}
+	if err := r.ancestorIAM(ctx); err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)

@@ -176,6 +176,7 @@ func TestCollectOrganization(t *testing.T) {
 		"acme-sec-3311 cloudfunctions.functions.list":                  "denied",
 		"acme-lab-1177 orgpolicy.projects.policies.getEffectivePolicy": "not_enabled",
 		"acme-sec-3311 orgpolicy.projects.policies.getEffectivePolicy": "denied",
+		"folders/300 cloudresourcemanager.folders.getIamPolicy":        "denied",
 	}
 	if len(sink.errs) != len(wantErr) {
 		t.Errorf("%d collection errors, want %d: %+v", len(sink.errs), len(wantErr), sink.errs)

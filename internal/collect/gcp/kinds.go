@@ -22,6 +22,17 @@ func iamPolicy(desc string) resource.Field {
 	)
 }
 
+// auditConfigs is the schema of the audit configuration of an IAM policy.
+func auditConfigs() []resource.Field {
+	return []resource.Field{f("audit_configs", "array", "Data Access audit log configuration; absent when none is set.",
+		f("service", "string", "Service name, or allServices."),
+		f("audit_log_configs", "array", "Log types enabled for the service.",
+			f("log_type", "string", "ADMIN_READ, DATA_READ or DATA_WRITE."),
+			f("exempted_members", "array", "Principals exempted from logging; absent when none."),
+		),
+	)}
+}
+
 // metadataItems is the schema of Compute Engine metadata.
 func metadataItems(name, desc string) resource.Field {
 	return f(name, "object", desc,
@@ -40,7 +51,7 @@ func Kinds() []resource.Kind {
 			Name: "gcp_project", Provider: resource.GCP, Service: "cloudresourcemanager", Model: resource.IaaS,
 			Description: "A Google Cloud project with its IAM policy, audit configuration and project-wide Compute Engine metadata; labels are its tags.",
 			Global:      true, Taggable: true,
-			Permissions: []string{"resourcemanager.projects.get", "resourcemanager.projects.list", "resourcemanager.folders.list", "resourcemanager.projects.getIamPolicy", "compute.projects.get", "essentialcontacts.contacts.list", "serviceusage.services.list", "orgpolicy.policy.get"},
+			Permissions: []string{"resourcemanager.projects.get", "resourcemanager.projects.list", "resourcemanager.folders.list", "resourcemanager.projects.getIamPolicy", "compute.projects.get", "essentialcontacts.contacts.list", "serviceusage.services.list", "orgpolicy.policy.get", "resourcemanager.organizations.getIamPolicy", "resourcemanager.folders.getIamPolicy"},
 			Schema: []resource.Field{
 				f("project_id", "string", "Project ID."),
 				f("project_number", "string", "Project number."),
@@ -54,13 +65,7 @@ func Kinds() []resource.Kind {
 				f("labels", "object", "Project labels."),
 				func() resource.Field {
 					p := iamPolicy("Project IAM policy (projects.getIamPolicy).")
-					p.Fields = append(p.Fields, f("audit_configs", "array", "Data Access audit log configuration; absent when none is set.",
-						f("service", "string", "Service name, or allServices."),
-						f("audit_log_configs", "array", "Log types enabled for the service.",
-							f("log_type", "string", "ADMIN_READ, DATA_READ or DATA_WRITE."),
-							f("exempted_members", "array", "Principals exempted from logging; absent when none."),
-						),
-					))
+					p.Fields = append(p.Fields, auditConfigs()...)
 					return p
 				}(),
 				metadataItems("common_instance_metadata", "Project-wide Compute Engine metadata (compute.projects.get commonInstanceMetadata)."),
@@ -106,6 +111,12 @@ func Kinds() []resource.Kind {
 						f("reset", "boolean", "Whether the policy resets to the constraint's default."),
 					),
 				),
+				func() resource.Field {
+					p := iamPolicy("")
+					fields := append([]resource.Field{f("resource", "string", "organizations/ID or folders/ID.")}, p.Fields...)
+					fields = append(fields, field(auditConfigs(), "audit_configs"))
+					return f("inherited_iam_policies", "array", "IAM policies (with audit configuration) of the folders and organization above the project, nearest first, when the scan walked them (--gcp-org, --gcp-folder) and could read them all (organizations and folders getIamPolicy); absent otherwise. Their bindings apply to the project, and its effective audit configuration is the union of theirs and its own.", fields...)
+				}(),
 				f("enabled_services", "array", "APIs enabled in the project, e.g. cloudasset.googleapis.com (services.list state:ENABLED); absent when they could not be read."),
 			},
 		},

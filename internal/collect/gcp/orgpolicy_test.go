@@ -78,3 +78,72 @@ func TestOrgPolicies(t *testing.T) {
 		t.Errorf("org policy calls per project %v, want %d for the complete project and 1 for the others", calls, len(OrgPolicyConstraints))
 	}
 }
+
+// TestInheritedIAMPolicies reads the IAM policy of the organization and of
+// each folder once per organization scan and gives each project those of
+// its ancestors; a project below a folder whose policy is denied gets none
+// (its checks cannot see everything that applies to it), and a project
+// scope reads no ancestor at all.
+func TestInheritedIAMPolicies(t *testing.T) {
+	srv := fixtures(t)
+	sink := collectAll(t, newCollector(t, srv, Options{Organization: org}))
+	inherited := map[string][]string{}
+	for _, r := range sink.res {
+		if r.Kind != "gcp_project" {
+			continue
+		}
+		var doc struct {
+			Inherited *[]struct {
+				Resource     string `json:"resource"`
+				AuditConfigs []any  `json:"audit_configs"`
+			} `json:"inherited_iam_policies"`
+		}
+		if err := json.Unmarshal(r.Properties, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Inherited == nil {
+			inherited[r.Account] = nil
+			continue
+		}
+		list := []string{}
+		for _, p := range *doc.Inherited {
+			list = append(list, p.Resource)
+			if p.Resource == "organizations/"+org && len(p.AuditConfigs) != 1 {
+				t.Errorf("%s: organization audit configs %v", r.Account, p.AuditConfigs)
+			}
+		}
+		inherited[r.Account] = list
+	}
+	want := map[string][]string{
+		"acme-web-4821": {"organizations/" + org},
+		"acme-lab-1177": {"organizations/" + org},
+		"acme-sec-3311": nil,
+	}
+	for p, w := range want {
+		if got, ok := inherited[p]; !ok || strings.Join(got, ",") != strings.Join(w, ",") || (w == nil) != (got == nil) {
+			t.Errorf("%s: inherited policies %v, want %v", p, got, w)
+		}
+	}
+	calls := 0
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, ":getIamPolicy") && (strings.Contains(r.Path, "/organizations/") || strings.Contains(r.Path, "/folders/")) {
+			calls++
+		}
+	}
+	if calls != 3 {
+		t.Errorf("%d organization and folder getIamPolicy calls, want 3 (the organization and its two active folders)", calls)
+	}
+
+	srv = fixtures(t)
+	sink = collectAll(t, newCollector(t, srv, Options{Projects: []string{"acme-web-4821"}}))
+	for _, r := range sink.res {
+		if r.Kind == "gcp_project" && strings.Contains(string(r.Properties), "inherited_iam_policies") {
+			t.Error("a project scope carries inherited IAM policies")
+		}
+	}
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Path, "/organizations/") || strings.Contains(r.Path, "/folders/") {
+			t.Errorf("a project scope read %s", r.Path)
+		}
+	}
+}

@@ -256,6 +256,9 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 	if sinks, ok := s.r.inheritedSinks(p.Parent); ok {
 		doc["inherited_sinks"] = sinks
 	}
+	if pols, ok := s.r.inheritedIAM(p.Parent); ok {
+		doc["inherited_iam_policies"] = pols
+	}
 	s.mu.Lock()
 	for k, v := range s.extra {
 		doc[k] = v
@@ -270,4 +273,69 @@ func labelsOrEmpty(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+// ancestorIAM reads, once per scan, the IAM policy (with its audit
+// configuration) of the organization or folder in scope and of every folder
+// below it (organizations and folders getIamPolicy). A policy that cannot
+// be read is a collection error (account folders/ID or organizations/ID)
+// and the projects below it get no inherited_iam_policies. Nothing is read
+// for a project scope.
+func (r *run) ancestorIAM(ctx context.Context) error {
+	if len(r.parentOf) == 0 {
+		return nil
+	}
+	schema := field(r.c.kinds["gcp_project"].Schema, "inherited_iam_policies").Fields
+	r.iamOf = map[string]map[string]any{}
+	parents := make([]string, 0, len(r.parentOf))
+	for p := range r.parentOf {
+		parents = append(parents, p)
+	}
+	slices.Sort(parents)
+	req := &crm.GetIamPolicyRequest{Options: &crm.GetPolicyOptions{RequestedPolicyVersion: 3}}
+	for _, parent := range parents {
+		var (
+			pol *crm.Policy
+			err error
+			op  string
+		)
+		if strings.HasPrefix(parent, "organizations/") {
+			op = "cloudresourcemanager.organizations.getIamPolicy"
+			pol, err = r.c.crm.Organizations.GetIamPolicy(parent, req).Context(ctx).Do()
+		} else {
+			op = "cloudresourcemanager.folders.getIamPolicy"
+			pol, err = r.c.crm.Folders.GetIamPolicy(parent, req).Context(ctx).Do()
+		}
+		if err != nil {
+			if err := r.c.record(ctx, r.sink, parent, resource.GlobalRegion, "cloudresourcemanager", op, err); err != nil {
+				return err
+			}
+			continue
+		}
+		m, err := shape(pol, schema, policyOptional)
+		if err != nil {
+			return err
+		}
+		m["resource"] = parent
+		r.iamOf[parent] = m
+	}
+	return nil
+}
+
+// inheritedIAM returns the IAM policies of every ancestor of a project's
+// parent, nearest first, and whether all of them could be read (false for
+// a project scope, where ancestors are not walked).
+func (r *run) inheritedIAM(parent string) ([]any, bool) {
+	if r.iamOf == nil || parent == "" {
+		return nil, false
+	}
+	out := []any{}
+	for p := parent; p != ""; p = r.parentOf[p] {
+		pol, ok := r.iamOf[p]
+		if !ok {
+			return nil, false
+		}
+		out = append(out, pol)
+	}
+	return out, true
 }
