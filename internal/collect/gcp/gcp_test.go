@@ -555,6 +555,8 @@ func BenchmarkCollectOrganization(b *testing.B) {
 	orgDoc, _ := json.Marshal(map[string]any{
 		"cloudresourcemanager/v3/projects@parent=organizations_1": map[string]any{"projects": list},
 		"cloudresourcemanager/v3/folders@parent=organizations_1":  map[string]any{},
+		"logging/v2/organizations/1/sinks":                        map[string]any{},
+		"cloudresourcemanager/v3/organizations/1:getIamPolicy":    map[string]any{"etag": "ACAB"},
 	})
 	if err := os.WriteFile(filepath.Join(dir, "org.json"), orgDoc, 0o644); err != nil {
 		b.Fatal(err)
