@@ -27,7 +27,7 @@ var cisGCPVersions = []struct {
 	mapped int
 }{
 	{"cis-gcp-foundations-v4.0", 84, 72, 71},
-	{"cis-gcp-foundations-v5.0", 93, 71, 73},
+	{"cis-gcp-foundations-v5.0", 93, 71, 74},
 }
 
 // TestCISGCPFrameworkCounts asserts that each CIS GCP framework file lists
