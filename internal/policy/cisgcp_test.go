@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -148,69 +146,7 @@ func TestCISGCPDoc(t *testing.T) {
 		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", f.ID, len(f.Requirements), auto, len(f.Requirements)-auto, covered)
 	}
 	b.WriteString("\n## Checks and the recommendations they serve\n\n| Check | v4.0 | v5.0 |\n|---|---|---|\n")
-	byCheck := map[string][][]string{}
-	for i, f := range fws {
-		for _, r := range f.Requirements {
-			for _, c := range r.Checks {
-				if byCheck[c] == nil {
-					byCheck[c] = make([][]string, len(fws))
-				}
-				byCheck[c][i] = append(byCheck[c][i], r.ID)
-			}
-		}
-	}
-	ids := make([]string, 0, len(byCheck))
-	for c := range byCheck {
-		ids = append(ids, c)
-	}
-	slices.Sort(ids)
-	for _, c := range ids {
-		fmt.Fprintf(&b, "| `%s` |", c)
-		for _, reqs := range byCheck[c] {
-			s := strings.Join(reqs, ", ")
-			if s == "" {
-				s = "—"
-			}
-			fmt.Fprintf(&b, " %s |", s)
-		}
-		b.WriteString("\n")
-	}
-	for _, f := range fws {
-		fmt.Fprintf(&b, "\n## %s %s (`%s`)\n\n", f.Title, f.Version, f.ID)
-		b.WriteString("| ID | Recommendation | A/M | Level | Checks |\n|---|---|---|---|---|\n")
-		section := ""
-		for _, r := range f.Requirements {
-			if r.Section != section {
-				section = r.Section
-				fmt.Fprintf(&b, "| | **%s** | | | |\n", section)
-			}
-			am := "M"
-			if r.Automated {
-				am = "A"
-			}
-			checks := "manual review"
-			if !r.Manual() {
-				c := make([]string, len(r.Checks))
-				for i, id := range r.Checks {
-					c[i] = "`" + id + "`"
-				}
-				checks = strings.Join(c, ", ")
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | L%d | %s |\n", r.ID, strings.ReplaceAll(r.Title, "|", `\|`), am, r.Level, checks)
-		}
-	}
-	path := filepath.Join("..", "..", "docs", "cis-gcp.md")
-	if *updateCISGCP {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (generate it with -update-cis-gcp)", err)
-	}
-	if !bytes.Equal(old, b.Bytes()) {
-		t.Errorf("docs/cis-gcp.md is stale: run go test ./internal/policy -run TestCISGCPDoc -update-cis-gcp")
-	}
+	writeCheckRows(&b, fws)
+	writeRequirementTables(&b, fws)
+	compareGeneratedDoc(t, filepath.Join("..", "..", "docs", "cis-gcp.md"), b.Bytes(), *updateCISGCP, "go test ./internal/policy -run TestCISGCPDoc -update-cis-gcp")
 }
