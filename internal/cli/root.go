@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -39,6 +41,9 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	getenv         func(string) string
+	// stopProfile, when set, writes the --cpu-profile/--mem-profile files;
+	// Main calls it however the command ended.
+	stopProfile func() error
 }
 
 // Main runs cloudward with args and returns the process exit code.
@@ -50,6 +55,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if e.stopProfile != nil {
+		if perr := e.stopProfile(); perr != nil {
+			err = errors.Join(err, perr)
+		}
+	}
 	switch {
 	case err == nil:
 		return ExitOK
@@ -64,6 +74,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 func newRoot(e *env) *cobra.Command {
 	var verbose bool
 	var logFormat string
+	var cpuProfile, memProfile string
 	root := &cobra.Command{
 		Use:   "cloudward",
 		Short: "Cloud security posture management for AWS, Google Cloud, Azure and DigitalOcean",
@@ -90,11 +101,18 @@ Try it without a cloud account:
 			default:
 				return usagef("--log-format: want text or json, got %q", logFormat)
 			}
+			stop, err := startProfiles(cpuProfile, memProfile)
+			if err != nil {
+				return err
+			}
+			e.stopProfile = stop
 			return nil
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug detail to stderr")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	root.PersistentFlags().StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the command to `FILE`")
+	root.PersistentFlags().StringVar(&memProfile, "mem-profile", "", "write a pprof heap profile (allocations) at the end of the command to `FILE`")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newScanCmd(e),
@@ -111,4 +129,38 @@ Try it without a cloud account:
 		newWorkerCmd(e),
 	)
 	return root
+}
+
+// startProfiles starts a CPU profile into cpuFile and arranges a heap
+// profile into memFile; the returned function stops and writes them. Empty
+// names profile nothing.
+func startProfiles(cpuFile, memFile string) (func() error, error) {
+	var cpu *os.File
+	if cpuFile != "" {
+		f, err := os.Create(cpuFile)
+		if err != nil {
+			return nil, usagef("--cpu-profile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("--cpu-profile: %w", err)
+		}
+		cpu = f
+	}
+	return func() error {
+		var errs []error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			errs = append(errs, cpu.Close())
+		}
+		if memFile != "" {
+			f, err := os.Create(memFile)
+			if err != nil {
+				return errors.Join(append(errs, fmt.Errorf("--mem-profile: %w", err))...)
+			}
+			runtime.GC()
+			errs = append(errs, pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+		}
+		return errors.Join(errs...)
+	}, nil
 }
