@@ -20,6 +20,10 @@ type catalog struct {
 	checks     []*policy.Check
 	frameworks []*policy.Framework
 	config     *config.Config
+	// sources are the check trees the checks were loaded from (built-in
+	// first, then each --checks directory): distributed evaluation ships
+	// their files to the workers.
+	sources []policy.Source
 }
 
 // catalogOptions says where the user's additions come from.
@@ -80,7 +84,7 @@ func loadCatalog(opts catalogOptions) (*catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load frameworks:\n%w", err)
 	}
-	return &catalog{registry: reg, checks: all, frameworks: fws, config: cfg}, nil
+	return &catalog{registry: reg, checks: all, frameworks: fws, config: cfg, sources: srcs}, nil
 }
 
 // reportInfo converts the catalog into the plain data reports take.
