@@ -14,6 +14,12 @@
 //
 // The account is read from the access key: static keys end with the
 // 12-digit account ID, and AssumeRole hands out keys for the role's account.
+//
+// Throttling comes in three shapes: ThrottleFirst (the first n calls of an
+// operation), ThrottleRate (a random fraction of all calls, which no client
+// can avoid) and RateLimits, the shape of AWS itself: a token bucket per
+// (account, region, service) that answers requests over its rate with the
+// service's throttling error.
 package awstest
 
 import (
@@ -38,6 +44,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"golang.org/x/time/rate"
 )
 
 // Options configure the fake.
@@ -55,8 +62,44 @@ type Options struct {
 	// Deny answers AccessDenied for "account/region/service"; region and
 	// service may be "*".
 	Deny map[string]bool
+	// RateLimits throttle like AWS: each (account, region, service) has its
+	// own token bucket, and a request that finds it empty is answered with
+	// the service's throttling error (and takes no token). Keys are
+	// "account/region/service" (service is the SigV4 signing name: ec2,
+	// iam, s3…); account, region and service may each be "*", and the most
+	// specific pattern wins (exact, then a "*" region, then a "*" account,
+	// then "*" services), so {"*/*/*": {10, 5}} limits every key
+	// separately. Requests are admitted or refused when they arrive, before
+	// Latency.
+	//
+	// The bucket is per service, not per operation: EC2 makes all its
+	// Describe* actions share one bucket and IAM and STS limit the account
+	// as a whole, and a client that stays within a service-wide bucket also
+	// stays within per-operation ones, while the converse does not hold.
+	RateLimits map[string]RateLimit
 	// Seed seeds the throttling decisions.
 	Seed uint64
+}
+
+// RateLimit is a token bucket: Rate requests per second sustained, after a
+// burst of Burst requests (at least 1) the bucket holds when full.
+type RateLimit struct {
+	Rate  float64
+	Burst int
+}
+
+// KeyStats are the answers given to one (account, region, service).
+type KeyStats struct {
+	// Calls counts the requests answered, throttled ones included.
+	Calls int
+	// Throttled counts the throttling answers.
+	Throttled int
+	// Distinct counts the distinct successful requests: the minimum calls.
+	Distinct int
+	// Limit is the key's rate limit; zero when it has none.
+	Limit RateLimit
+	// First and Last are when the first and last requests arrived.
+	First, Last time.Time
 }
 
 // Server is a running fake.
@@ -71,12 +114,21 @@ type Server struct {
 	throttled atomic.Int64
 	calls     atomic.Int64
 	distinct  map[string]bool
+	keys      map[string]*keyState
+}
+
+// keyState is one (account, region, service): its bucket and its counts.
+type keyState struct {
+	limit    RateLimit
+	bucket   *rate.Limiter // nil: unlimited
+	stats    KeyStats
+	distinct map[string]bool
 }
 
 // New starts a fake; Close it when done.
 func New(opts Options) *Server {
 	s := &Server{opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, 7)), firstLeft: map[string]int{},
-		ops: map[string]int{}, distinct: map[string]bool{}}
+		ops: map[string]int{}, distinct: map[string]bool{}, keys: map[string]*keyState{}}
 	for k, v := range opts.ThrottleFirst {
 		s.firstLeft[k] = v
 	}
@@ -117,6 +169,19 @@ func (s *Server) Distinct() int {
 	return len(s.distinct)
 }
 
+// Keys returns the answers per "account/region/service" key.
+func (s *Server) Keys() map[string]KeyStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]KeyStats, len(s.keys))
+	for k, ks := range s.keys {
+		st := ks.stats
+		st.Distinct = len(ks.distinct)
+		out[k] = st
+	}
+	return out
+}
+
 // Ops returns the successful answers per "service:Operation".
 func (s *Server) Ops() map[string]int {
 	s.mu.Lock()
@@ -151,11 +216,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	overLimit := !s.admit(req)
 	if s.opts.Latency > 0 {
 		time.Sleep(s.opts.Latency)
 	}
 	opKey := req.service + ":" + req.op
-	if s.throttle(opKey) {
+	if overLimit || s.throttle(opKey) {
+		s.countThrottled(req)
 		s.throttled.Add(1)
 		writeError(w, req, http.StatusBadRequest, throttleCode(req), "Rate exceeded")
 		return
@@ -199,7 +266,55 @@ func (s *Server) record(req request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ops[req.service+":"+req.op]++
-	s.distinct[req.account+"|"+req.region+"|"+req.service+"|"+req.op+"|"+strings.Join(req.params, "|")] = true
+	id := req.account + "|" + req.region + "|" + req.service + "|" + req.op + "|" + strings.Join(req.params, "|")
+	s.distinct[id] = true
+	s.keys[keyOf(req)].distinct[id] = true
+}
+
+func keyOf(req request) string { return req.account + "/" + req.region + "/" + req.service }
+
+// admit counts a request against its key and reports whether the key's
+// bucket (if any) had a token for it.
+func (s *Server) admit(req request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := keyOf(req)
+	ks := s.keys[k]
+	now := time.Now()
+	if ks == nil {
+		ks = &keyState{distinct: map[string]bool{}}
+		if l, ok := s.limitFor(req); ok {
+			ks.limit = l
+			ks.bucket = rate.NewLimiter(rate.Limit(l.Rate), max(l.Burst, 1))
+		}
+		ks.stats.First = now
+		s.keys[k] = ks
+	}
+	ks.stats.Calls++
+	ks.stats.Limit = ks.limit
+	ks.stats.Last = now
+	return ks.bucket == nil || ks.bucket.AllowN(now, 1)
+}
+
+// limitFor finds the most specific RateLimits entry for req.
+func (s *Server) limitFor(req request) (RateLimit, bool) {
+	if len(s.opts.RateLimits) == 0 {
+		return RateLimit{}, false
+	}
+	for _, svc := range []string{req.service, "*"} {
+		for _, k := range []string{req.account + "/" + req.region, req.account + "/*", "*/" + req.region, "*/*"} {
+			if l, ok := s.opts.RateLimits[k+"/"+svc]; ok {
+				return l, true
+			}
+		}
+	}
+	return RateLimit{}, false
+}
+
+func (s *Server) countThrottled(req request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys[keyOf(req)].stats.Throttled++
 }
 
 func (s *Server) throttle(op string) bool {
