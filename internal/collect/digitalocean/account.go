@@ -38,6 +38,15 @@ type accountDoc struct {
 	Team            teamDoc `json:"team"`
 }
 
+// collectAccount is the account job: the do_account resource of the team
+// (from the account read at the start of the run) and its SSH keys.
+func collectAccount(ctx context.Context, r *run) error {
+	if err := r.emitAccount(ctx, r.acct); err != nil {
+		return err
+	}
+	return collectSSHKeys(ctx, r)
+}
+
 // emitAccount emits the do_account resource for the team.
 func (r *run) emitAccount(ctx context.Context, a *godo.Account) error {
 	doc := accountDoc{

@@ -25,6 +25,9 @@ type projectsAPI interface {
 
 type dropletsAPI interface {
 	List(ctx context.Context, opt *godo.ListOptions) ([]godo.Droplet, *godo.Response, error)
+	// ListByTag is GET /v2/droplets?tag_name=T: a job that resolves a
+	// tag selector on its own lists only the Droplets it needs.
+	ListByTag(ctx context.Context, tag string, opt *godo.ListOptions) ([]godo.Droplet, *godo.Response, error)
 }
 
 type firewallsAPI interface {

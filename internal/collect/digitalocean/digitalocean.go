@@ -1,6 +1,7 @@
 package digitalocean
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,7 +58,8 @@ type Options struct {
 	MaxAttempts int
 	// MaxWait caps one wait between attempts (default 60s).
 	MaxWait time.Duration
-	// Concurrency bounds the services collected at once (default 4).
+	// Concurrency bounds the jobs (services, Spaces regions) Collect runs
+	// at once, and the Spaces regions listed at once (default 4).
 	Concurrency int
 
 	// sleep waits between attempts; tests replace it.
@@ -69,6 +72,8 @@ type Collector struct {
 	log    *slog.Logger
 	api    api
 	spaces func(region string) spacesAPI
+	// ident is the account behind the token, as RunJob last read it.
+	ident identity
 }
 
 // New builds a collector. It fails only on unusable options; credentials
@@ -141,16 +146,21 @@ func (c *Collector) Name() string { return "digitalocean" }
 func (c *Collector) Kinds() []resource.Kind { return Kinds() }
 
 // service is one unit of collection: a godo service (or the Spaces API)
-// and the kinds it produces.
+// and the kinds it produces. Each is one job of a distributed scan, except
+// spaces, which is one job per Spaces region holding buckets.
 type service struct {
 	name string
 	run  func(ctx context.Context, r *run) error
 }
 
+// spacesService is the service whose jobs are per region (see planSpaces
+// and collectSpacesRegion); its entry in services has no run function.
+const spacesService = "spaces"
+
 // services is the explicit list of what the collector reads, in order.
 func services() []service {
 	return []service{
-		{"account", collectSSHKeys},
+		{"account", collectAccount},
 		{"projects", collectProjects},
 		{"droplets", collectDroplets},
 		{"firewalls", collectFirewalls},
@@ -162,7 +172,7 @@ func services() []service {
 		{"kubernetes", collectKubernetes},
 		{"registry", collectRegistry},
 		{"apps", collectApps},
-		{"spaces", collectSpaces},
+		{spacesService, nil},
 		{"spaces_keys", collectSpacesKeys},
 		{"cdn", collectCDN},
 		{"certificates", collectCertificates},
@@ -172,73 +182,188 @@ func services() []service {
 	}
 }
 
-// run is the state of one Collect call shared by the services.
+// run is the state shared by the jobs of one Collect call, or the state of
+// one RunJob call: the team, its account as read at the start, what the
+// droplets are, and the edges emitted so far.
 type run struct {
 	c       *Collector
 	sink    collect.Sink
 	account string
+	// acct is the account behind the token (the account job emits it).
+	acct *godo.Account
+	// droplets lists every Droplet once per run: Collect's droplets job
+	// and its tag selectors share one listing.
+	droplets func() ([]godo.Droplet, error)
+	// tagged returns the IDs of the Droplets carrying a tag.
+	tagged func(ctx context.Context, tag string) ([]int, error)
 
 	mu sync.Mutex
-	// dropletTags maps each Droplet ID to its tags, for tag-selected edges.
-	dropletTags map[int][]string
-	// tagEdges are edges to every Droplet carrying a tag, resolved once
-	// all Droplets are known.
-	tagEdges []tagEdge
 	// edges holds the edges emitted so far.
 	edges map[resource.Edge]bool
 }
 
+// tagEdge is an edge from a resource to every Droplet carrying a tag (a
+// firewall's, load balancer's or database firewall rule's tag selector).
 type tagEdge struct {
 	from, tag, typ string
 }
 
-// Collect implements collect.Collector. It reads the account first: a token
-// that cannot read its own account is a fatal error (bad token). Every other
-// failure is recorded as a collection error and the rest goes on.
-func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
+// newRun starts the shared state of a Collect call: tag selectors are
+// resolved from the run's one listing of every Droplet.
+func (c *Collector) newRun(ctx context.Context, sink collect.Sink, acct *godo.Account) *run {
+	r := &run{c: c, sink: sink, account: accountID(acct), acct: acct, edges: map[resource.Edge]bool{}}
+	r.droplets = sync.OnceValues(func() ([]godo.Droplet, error) { return paginate(ctx, c.api.droplets.List) })
+	r.tagged = func(_ context.Context, tag string) ([]int, error) {
+		all, err := r.droplets()
+		if err != nil {
+			return nil, err
+		}
+		return withTag(all, tag), nil
+	}
+	return r
+}
+
+// newJobRun starts the state of one job: a job that resolves tag selectors
+// lists the Droplets of each tag it needs (GET /v2/droplets?tag_name=T),
+// once per tag, rather than every Droplet.
+func (c *Collector) newJobRun(ctx context.Context, sink collect.Sink, account string, acct *godo.Account) *run {
+	r := &run{c: c, sink: sink, account: account, acct: acct, edges: map[resource.Edge]bool{}}
+	r.droplets = sync.OnceValues(func() ([]godo.Droplet, error) { return paginate(ctx, c.api.droplets.List) })
+	var (
+		mu    sync.Mutex
+		byTag = map[string][]int{}
+	)
+	r.tagged = func(ctx context.Context, tag string) ([]int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if ids, ok := byTag[tag]; ok {
+			return ids, nil
+		}
+		ds, err := paginate(ctx, func(ctx context.Context, opt *godo.ListOptions) ([]godo.Droplet, *godo.Response, error) {
+			return c.api.droplets.ListByTag(ctx, tag, opt)
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids := withTag(ds, tag)
+		byTag[tag] = ids
+		return ids, nil
+	}
+	return r
+}
+
+// withTag returns the IDs of the Droplets among ds that carry tag.
+func withTag(ds []godo.Droplet, tag string) []int {
+	var ids []int
+	for _, d := range ds {
+		if slices.Contains(d.Tags, tag) {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids
+}
+
+// accountID is the account a token's resources belong to: its team, or
+// the user for a token without one.
+func accountID(a *godo.Account) string {
+	if a.Team != nil && a.Team.UUID != "" {
+		return a.Team.UUID
+	}
+	return a.UUID
+}
+
+// readAccount reads the account behind the token. Failing to is fatal: the
+// token is unusable.
+func (c *Collector) readAccount(ctx context.Context) (*godo.Account, error) {
 	acct, _, err := c.api.account.Get(ctx)
 	if err != nil {
-		return fmt.Errorf("read account (GET /v2/account): %s", describe(err))
+		return nil, fmt.Errorf("read account (GET /v2/account): %s", describe(err))
 	}
-	team := acct.UUID
-	if acct.Team != nil && acct.Team.UUID != "" {
-		team = acct.Team.UUID
+	if accountID(acct) == "" {
+		return nil, errors.New("read account (GET /v2/account): the answer names no account or team")
 	}
-	r := &run{c: c, sink: sink, account: team, dropletTags: map[int][]string{}, edges: map[resource.Edge]bool{}}
-	if err := r.emitAccount(ctx, acct); err != nil {
+	return acct, nil
+}
+
+// Collect implements collect.Collector. It reads the account first: a token
+// that cannot read its own account is a fatal error (bad token). It then
+// runs the jobs Plan would plan, in this process, sharing one listing of
+// the Droplets among them. Every other failure is recorded as a collection
+// error and the rest goes on.
+func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
+	acct, err := c.readAccount(ctx)
+	if err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
+	r := c.newRun(gctx, sink, acct)
 	for _, s := range services() {
+		if s.name != spacesService {
+			g.Go(func() error { return r.runService(gctx, s) })
+			continue
+		}
+		// Spaces: list the buckets of every region, then collect each
+		// region holding some as its own job. A region job that finds no
+		// free slot runs here (with Concurrency 1 this goroutine holds the
+		// only one).
 		g.Go(func() error {
-			scope := collect.Scope{Provider: resource.DigitalOcean, Account: team, Region: resource.GlobalRegion, Service: s.name}
-			return collect.Guard(gctx, sink, c.log, scope, func() error { return s.run(gctx, r) })
+			regions, err := r.planSpaces(gctx)
+			if err != nil {
+				return err
+			}
+			for _, sr := range regions {
+				job := func() error { return r.runSpacesRegion(gctx, sr.region, sr.buckets) }
+				if !g.TryGo(job) {
+					if err := job(); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	return r.resolveTagEdges(ctx)
+	return g.Wait()
 }
 
-// resolveTagEdges emits the edges whose target is "every Droplet with tag T".
-func (r *run) resolveTagEdges(ctx context.Context) error {
-	byTag := map[string][]int{}
-	for id, tags := range r.dropletTags {
-		for _, t := range tags {
-			byTag[t] = append(byTag[t], id)
+// runService runs one service's job under collect.Guard.
+func (r *run) runService(ctx context.Context, s service) error {
+	scope := collect.Scope{Provider: resource.DigitalOcean, Account: r.account, Region: resource.GlobalRegion, Service: s.name}
+	return collect.Guard(ctx, r.sink, r.c.log, scope, func() error { return s.run(ctx, r) })
+}
+
+// runSpacesRegion runs the job of one Spaces region under collect.Guard.
+func (r *run) runSpacesRegion(ctx context.Context, region string, buckets []bucketRef) error {
+	scope := collect.Scope{Provider: resource.DigitalOcean, Account: r.account, Region: region, Service: spacesService}
+	return collect.Guard(ctx, r.sink, r.c.log, scope, func() error { return collectSpacesRegion(ctx, r, region, buckets) })
+}
+
+// resolveTags emits the edges of a service's tag selectors: one to every
+// Droplet carrying the tag. When the Droplets cannot be listed the edges
+// are missing, so the failure is a collection error of svc (once).
+func (r *run) resolveTags(ctx context.Context, svc string, sel []tagEdge) error {
+	var failed error
+	for _, te := range sel {
+		ids, err := r.tagged(ctx, te.tag)
+		if err != nil {
+			failed = cmp.Or(failed, err)
+			continue
 		}
-	}
-	for _, te := range r.tagEdges {
-		for _, id := range byTag[te.tag] {
+		for _, id := range ids {
 			if err := r.edge(ctx, te.from, dropletUID(id), te.typ); err != nil {
 				return err
 			}
 		}
 	}
+	if failed != nil {
+		return r.fail(ctx, svc, "", opTaggedDroplets, failed)
+	}
 	return nil
 }
+
+// opTaggedDroplets is the operation of a collection error for Droplets
+// selected by tag that could not be listed.
+const opTaggedDroplets = "GET /v2/droplets (Droplets selected by tag)"
 
 // emit sends one resource. props is marshalled to JSON.
 func (r *run) emit(ctx context.Context, kind, uid, region, name string, tags []string, created string, props any) error {

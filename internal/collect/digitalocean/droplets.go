@@ -55,7 +55,7 @@ type dropletDoc struct {
 }
 
 func collectDroplets(ctx context.Context, r *run) error {
-	droplets, err := paginate(ctx, r.c.api.droplets.List)
+	droplets, err := r.droplets()
 	if err != nil {
 		return r.fail(ctx, "droplets", "", "GET /v2/droplets", err)
 	}
@@ -79,9 +79,6 @@ func collectDroplets(ctx context.Context, r *run) error {
 				doc.Networks.V6 = append(doc.Networks.V6, netV6Doc{IPAddress: n.IPAddress, Netmask: n.Netmask, Gateway: n.Gateway, Type: n.Type})
 			}
 		}
-		r.mu.Lock()
-		r.dropletTags[d.ID] = d.Tags
-		r.mu.Unlock()
 		uid := dropletUID(d.ID)
 		if err := r.emit(ctx, "do_droplet", uid, slug, d.Name, d.Tags, d.Created, doc); err != nil {
 			return err
@@ -157,6 +154,7 @@ func collectFirewalls(ctx context.Context, r *run) error {
 	if err != nil {
 		return r.fail(ctx, "firewalls", "", "GET /v2/firewalls", err)
 	}
+	var sel []tagEdge
 	for _, fw := range fws {
 		doc := firewallDoc{
 			ID: fw.ID, Name: fw.Name, Status: fw.Status, CreatedAt: fw.Created,
@@ -187,13 +185,11 @@ func collectFirewalls(ctx context.Context, r *run) error {
 				return err
 			}
 		}
-		r.mu.Lock()
 		for _, t := range fw.Tags {
-			r.tagEdges = append(r.tagEdges, tagEdge{from: uid, tag: t, typ: "protects"})
+			sel = append(sel, tagEdge{from: uid, tag: t, typ: "protects"})
 		}
-		r.mu.Unlock()
 	}
-	return nil
+	return r.resolveTags(ctx, "firewalls", sel)
 }
 
 type volumeDoc struct {

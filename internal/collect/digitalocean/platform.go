@@ -46,6 +46,7 @@ func collectLoadBalancers(ctx context.Context, r *run) error {
 	if err != nil {
 		return r.fail(ctx, "load_balancers", "", "GET /v2/load_balancers", err)
 	}
+	var sel []tagEdge
 	for _, lb := range lbs {
 		reg, slug := regionOf(lb.Region)
 		doc := loadBalancerDoc{
@@ -73,9 +74,7 @@ func collectLoadBalancers(ctx context.Context, r *run) error {
 			}
 		}
 		if lb.Tag != "" {
-			r.mu.Lock()
-			r.tagEdges = append(r.tagEdges, tagEdge{from: uid, tag: lb.Tag, typ: "targets"})
-			r.mu.Unlock()
+			sel = append(sel, tagEdge{from: uid, tag: lb.Tag, typ: "targets"})
 		}
 		for _, fr := range lb.ForwardingRules {
 			if fr.CertificateID != "" {
@@ -85,7 +84,7 @@ func collectLoadBalancers(ctx context.Context, r *run) error {
 			}
 		}
 	}
-	return nil
+	return r.resolveTags(ctx, "load_balancers", sel)
 }
 
 type dbConnDoc struct {
@@ -180,6 +179,7 @@ func collectDatabases(ctx context.Context, r *run) error {
 		}
 		opts = nil
 	}
+	var sel []tagEdge
 	for _, db := range dbs {
 		doc := databaseDoc{
 			ID: db.ID, Name: db.Name, Engine: db.EngineSlug, Version: db.VersionSlug, NumNodes: db.NumNodes,
@@ -225,9 +225,7 @@ func collectDatabases(ctx context.Context, r *run) error {
 			case "app":
 				to = "do:app:" + fr.Value
 			case "tag":
-				r.mu.Lock()
-				r.tagEdges = append(r.tagEdges, tagEdge{from: uid, tag: fr.Value, typ: "trusts"})
-				r.mu.Unlock()
+				sel = append(sel, tagEdge{from: uid, tag: fr.Value, typ: "trusts"})
 			}
 			if to != "" {
 				if err := r.edge(ctx, uid, to, "trusts"); err != nil {
@@ -241,7 +239,7 @@ func collectDatabases(ctx context.Context, r *run) error {
 			}
 		}
 	}
-	return nil
+	return r.resolveTags(ctx, "databases", sel)
 }
 
 type nodePoolDoc struct {

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
 
 	"cloudward/internal/collect"
 	"cloudward/internal/resource"
@@ -159,50 +159,101 @@ func (p *policyField) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p.doc)
 }
 
-// collectSpaces lists the buckets of every Spaces region through the S3 API.
-// A bucket name listed by more than one regional endpoint is kept once, in
-// the first region that lists it.
-func collectSpaces(ctx context.Context, r *run) error {
-	if r.c.spaces == nil {
-		return r.sink.Error(ctx, collect.Error{
-			Provider: resource.DigitalOcean, Account: r.account, Region: resource.GlobalRegion, Service: "spaces",
-			Op: "s3:ListBuckets", Kind: collect.Denied,
-			Message: "no Spaces access key: set SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY to collect Spaces buckets",
-		})
-	}
-	var (
-		mu   sync.Mutex
-		seen = map[string]bool{}
-	)
-	for _, region := range r.c.opts.SpacesRegions {
-		cl := r.c.spaces(region)
-		out, err := cl.ListBuckets(ctx, &s3.ListBucketsInput{})
-		if err != nil {
-			if err := r.fail(ctx, "spaces", region, "s3:ListBuckets", err); err != nil {
-				return err
-			}
-			continue
+// bucketRef is a bucket as ListBuckets names it: what a Spaces job needs
+// to collect it.
+type bucketRef struct {
+	Name string `json:"name"`
+	// Created is the bucket's creation date, RFC 3339 (empty when the
+	// listing gave none).
+	Created string `json:"created,omitempty"`
+}
+
+// spacesRegion is a Spaces region holding buckets, as planSpaces found it.
+type spacesRegion struct {
+	region  string
+	buckets []bucketRef
+}
+
+// planSpaces lists the buckets of every Spaces region through the S3 API
+// (at most Options.Concurrency regions at once) and returns the regions
+// holding some, in Options.SpacesRegions order. A bucket name listed by
+// more than one regional endpoint is kept once, in the first region that
+// lists it. A region whose listing fails is a collection error; without a
+// Spaces key nothing is listed and a collection error says so.
+func (r *run) planSpaces(ctx context.Context) ([]spacesRegion, error) {
+	var out []spacesRegion
+	scope := collect.Scope{Provider: resource.DigitalOcean, Account: r.account, Region: resource.GlobalRegion, Service: spacesService}
+	err := collect.Guard(ctx, r.sink, r.c.log, scope, func() error {
+		if r.c.spaces == nil {
+			return r.sink.Error(ctx, collect.Error{
+				Provider: resource.DigitalOcean, Account: r.account, Region: resource.GlobalRegion, Service: spacesService,
+				Op: "s3:ListBuckets", Kind: collect.Denied,
+				Message: "no Spaces access key: set SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY to collect Spaces buckets",
+			})
 		}
-		for _, b := range out.Buckets {
-			name := aws.ToString(b.Name)
-			mu.Lock()
-			dup := seen[name]
-			seen[name] = true
-			mu.Unlock()
-			if dup {
+		regions := r.c.opts.SpacesRegions
+		lists := make([]*s3.ListBucketsOutput, len(regions))
+		errs := make([]error, len(regions))
+		var g errgroup.Group
+		g.SetLimit(r.c.opts.Concurrency)
+		for i, region := range regions {
+			g.Go(func() error {
+				lists[i], errs[i] = r.c.spaces(region).ListBuckets(ctx, &s3.ListBucketsInput{})
+				return nil
+			})
+		}
+		_ = g.Wait() // the listings report into lists and errs
+		seen := map[string]bool{}
+		for i, region := range regions {
+			if errs[i] != nil {
+				if err := r.fail(ctx, spacesService, region, "s3:ListBuckets", errs[i]); err != nil {
+					return err
+				}
 				continue
 			}
-			doc, err := r.space(ctx, cl, region, name)
-			if err != nil {
-				return err
+			sr := spacesRegion{region: region}
+			for _, b := range lists[i].Buckets {
+				name := aws.ToString(b.Name)
+				if seen[name] {
+					continue
+				}
+				seen[name] = true
+				ref := bucketRef{Name: name}
+				if b.CreationDate != nil {
+					ref.Created = ts(*b.CreationDate)
+				}
+				sr.buckets = append(sr.buckets, ref)
 			}
-			if b.CreationDate != nil {
-				doc.CreationDate = ts(*b.CreationDate)
+			if len(sr.buckets) > 0 {
+				out = append(out, sr)
 			}
-			uid := "do:space:" + region + ":" + name
-			if err := r.emit(ctx, "do_spaces_bucket", uid, region, name, nil, doc.CreationDate, doc); err != nil {
-				return err
-			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// collectSpacesRegion collects the buckets planSpaces found in one region.
+func collectSpacesRegion(ctx context.Context, r *run, region string, buckets []bucketRef) error {
+	if r.c.spaces == nil {
+		// Only a worker can get here: the scan that planned the job had a
+		// Spaces key, this process has none.
+		return r.sink.Error(ctx, collect.Error{
+			Provider: resource.DigitalOcean, Account: r.account, Region: region, Service: spacesService,
+			Op: "s3:ListBuckets", Kind: collect.Denied,
+			Message: "this worker has no Spaces access key: set SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY where it runs",
+		})
+	}
+	cl := r.c.spaces(region)
+	for _, b := range buckets {
+		doc, err := r.space(ctx, cl, region, b.Name)
+		if err != nil {
+			return err
+		}
+		doc.CreationDate = b.Created
+		uid := "do:space:" + region + ":" + b.Name
+		if err := r.emit(ctx, "do_spaces_bucket", uid, region, b.Name, nil, doc.CreationDate, doc); err != nil {
+			return err
 		}
 	}
 	return nil
