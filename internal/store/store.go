@@ -51,6 +51,9 @@ type ResourceFilter struct {
 	Account  string
 	Region   string
 	Kinds    []string
+	// UIDs, when not empty, keeps only the resources with these UIDs (a
+	// lookup of a few known resources; any number may be given).
+	UIDs []string
 }
 
 // EdgeFilter selects edges; empty fields match everything. ToKinds and

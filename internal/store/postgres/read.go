@@ -31,7 +31,8 @@ func (a *args) inList(q *strings.Builder, col string, vals []string) {
 }
 
 // Resources streams a snapshot's resources ordered by account then UID
-// (byte order), through the (snapshot_id, account, uid) index. Rows
+// (byte order), through the (snapshot_id, account, uid) index, each with
+// its properties document from resource_docs. Rows
 // flushed by a running snapshot's Writer are visible.
 func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceFilter) iter.Seq2[resource.Resource, error] {
 	return func(yield func(resource.Resource, error) bool) {
@@ -41,8 +42,12 @@ func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceF
 		}
 		var q strings.Builder
 		a := args{}
-		q.WriteString(`SELECT uid, provider, account, region, kind, name, tags::text, created_at, created_nsec, properties::text
-			FROM snap_resources WHERE snapshot_id = ` + a.add(snapshot))
+		// The document is a scalar subquery, one probe of resource_docs'
+		// primary key per row, so that rows stream in index order whatever
+		// the size of resource_docs (a hash join would read all of it).
+		q.WriteString(`SELECT uid, provider, account, region, kind, name, tags::text, created_at, created_nsec,
+				(SELECT d.body::text FROM resource_docs d WHERE d.hash = r.doc_hash)
+			FROM snap_resources r WHERE snapshot_id = ` + a.add(snapshot))
 		if f.Provider != "" {
 			q.WriteString(" AND provider = " + a.add(string(f.Provider)))
 		}
@@ -53,6 +58,7 @@ func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceF
 			q.WriteString(" AND region = " + a.add(f.Region))
 		}
 		a.inList(&q, "kind", f.Kinds)
+		a.inList(&q, "uid", f.UIDs)
 		q.WriteString(" ORDER BY account, uid")
 		rows, err := s.pool.Query(ctx, q.String(), a...)
 		if err != nil {

@@ -46,9 +46,19 @@ func (s *Store) Resources(ctx context.Context, snapshot int64, f store.ResourceF
 			args = append(args, f.Region)
 		}
 		args = inList(&q, args, "kind", f.Kinds)
-		if len(f.Kinds) > 0 {
-			// A few kinds of a big estate: find them through the kind
-			// index and sort them (the unary + keeps SQLite from walking
+		if len(f.UIDs) > 0 {
+			// One JSON array parameter: no limit on the number of UIDs.
+			list, err := json.Marshal(f.UIDs)
+			if err != nil {
+				yield(resource.Resource{}, fmt.Errorf("list resources of snapshot %d: %w", snapshot, err))
+				return
+			}
+			q.WriteString(" AND uid IN (SELECT value FROM json_each(?))")
+			args = append(args, string(list))
+		}
+		if len(f.Kinds) > 0 || len(f.UIDs) > 0 {
+			// A few kinds or UIDs of a big estate: find them through the
+			// kind or UID index and sort them (the unary + keeps SQLite from walking
 			// the whole snapshot in order instead, ~30x slower).
 			q.WriteString(" ORDER BY +account, +uid")
 		} else {

@@ -435,6 +435,10 @@ func testResourcesFilterAndOrder(t *testing.T, s store.Store) {
 		{"kinds", store.ResourceFilter{Kinds: []string{"aws_s3_bucket", "do_droplet"}}, keep(func(r resource.Resource) bool { return r.Kind == "aws_s3_bucket" || r.Kind == "do_droplet" })},
 		{"combined", store.ResourceFilter{Provider: resource.AWS, Account: "222", Region: "us-east-1", Kinds: []string{"aws_ec2_volume"}}, []string{"arn:aws:ec2:us-east-1:222:volume/vol-1"}},
 		{"no match", store.ResourceFilter{Kinds: []string{"nope"}}, nil},
+		{"uids", store.ResourceFilter{UIDs: []string{"arn:aws:ec2:us-east-1:222:volume/vol-1", "missing", sorted[0].UID}}, keep(func(r resource.Resource) bool {
+			return r.UID == "arn:aws:ec2:us-east-1:222:volume/vol-1" || r.UID == sorted[0].UID
+		})},
+		{"uids and kinds", store.ResourceFilter{UIDs: []string{"arn:aws:ec2:us-east-1:222:volume/vol-1"}, Kinds: []string{"aws_s3_bucket"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
