@@ -20,10 +20,8 @@ func (e *enrich) cognitiveAccount(ctx context.Context) error {
 	// ARM leaves these out when they hold their defaults.
 	setDefault(p, "disable_local_auth", false)
 	setDefault(p, "public_network_access", "Enabled")
-	if kv, ok := obj(p, "encryption")["key_vault_properties"].(map[string]any); ok {
-		if to := e.r.vaults[vaultKey(str(kv["key_vault_uri"]))]; to != "" {
-			e.r.edge(e.id, to, "encrypted_with")
-		}
+	if to := e.r.vaults[vaultKey(cmkVaultURI("azure_cognitive_services_account", e.doc))]; to != "" {
+		e.r.edge(e.id, to, "encrypted_with")
 	}
 	if enc, _ := p["encryption"].(map[string]any); len(enc) == 0 {
 		delete(p, "encryption")

@@ -203,56 +203,81 @@ type subscriptionScope struct {
 	tag map[string]string
 }
 
-// run is the state of one Collect call shared by every subscription.
+// run is the state shared by the jobs of one Collect call, or of one
+// RunJob call.
 type run struct {
 	c      *Collector
 	sink   collect.Sink
 	secDef map[string]any // Graph security defaults, nil when unreadable
+	// vaults maps normalized Key Vault URIs to vault IDs (read-only while
+	// jobs run).
 	vaults map[string]string
+	mu     sync.Mutex
 	// keySources maps lower-case storage account IDs to their encryption
-	// key source, for the activity log's destination account.
+	// key source, for the activity log's destination account (under mu).
 	keySources map[string]string
-	mu         sync.Mutex
-	pending    []resource.Edge
+	pending    []resource.Edge // under mu
 }
 
-// Collect implements collect.Collector. It returns an error only when no
-// subscription can be listed (bad credentials) or the sink fails; every
-// other failure is a collection error and the scan goes on.
+// Collect implements collect.Collector: it plans the scan as Plan does and
+// runs every job in this process, the jobs of a subscription together
+// (Options.Concurrency calls in flight), Options.SubscriptionConcurrency
+// subscriptions at once. The jobs read the rows of the one bulk Resource
+// Graph inventory planning made instead of querying it again. It returns an
+// error only when no subscription can be listed (bad credentials) or the
+// sink fails; every other failure is a collection error and the scan goes
+// on.
 func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
-	subs, err := c.subscriptions(ctx, sink)
+	p, err := c.plan(ctx, sink)
 	if err != nil {
 		return err
 	}
-	if len(subs) == 0 {
+	if len(p.subs) == 0 {
 		c.log.Warn("azure: no subscription in scope")
 		return nil
 	}
-	r := &run{c: c, sink: sink, vaults: map[string]string{}, keySources: map[string]string{}}
-	if err := r.securityDefaults(ctx, subs); err != nil {
-		return err
+	r := &run{c: c, sink: sink, secDef: p.secDef, vaults: p.index.vaults, keySources: p.index.keySources}
+	subs := map[string]subscriptionScope{}
+	for _, s := range p.subs {
+		subs[strings.ToLower(s.id)] = s
 	}
-	if err := r.entraTenant(ctx, subs); err != nil {
-		return err
-	}
-	rows, err := r.inventory(ctx, subs)
-	if err != nil {
-		return err
+	// The jobs of each scope (the tenant, each subscription), in plan order.
+	type scope struct{ account, kind string }
+	var scopes []scope
+	byScope := map[scope][]collect.Job{}
+	for _, j := range p.jobs {
+		sc := scope{j.Account, "subscription"}
+		if j.Service == svcEntra {
+			sc.kind = "tenant"
+		}
+		if _, ok := byScope[sc]; !ok {
+			scopes = append(scopes, sc)
+		}
+		byScope[sc] = append(byScope[sc], j)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.SubscriptionConcurrency)
-	for _, s := range subs {
-		g.Go(func() error { return r.subscription(gctx, s, rows[strings.ToLower(s.id)]) })
+	for _, sc := range scopes {
+		g.Go(func() error {
+			s, ok := subs[strings.ToLower(sc.account)]
+			if !ok {
+				s = subscriptionScope{id: sc.account} // the tenant
+			}
+			var tasks []task
+			for _, j := range byScope[sc] {
+				ts, err := r.jobTasks(gctx, j.Service, s, p.rows[strings.ToLower(j.Account)])
+				if err != nil {
+					return err
+				}
+				tasks = append(tasks, ts...)
+			}
+			return r.runTasks(gctx, sc.account, tasks)
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for _, e := range r.pending {
-		if err := sink.Edge(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.flushEdges(ctx)
 }
 
 // subscriptions resolves the scope: the given subscription IDs (each read
@@ -270,7 +295,12 @@ func (c *Collector) subscriptions(ctx context.Context, sink collect.Sink) ([]sub
 		out = append(out, subscriptionDoc(s))
 	}
 	if len(c.opts.Subscriptions) > 0 {
+		seen := map[string]bool{}
 		for _, id := range c.opts.Subscriptions {
+			if seen[strings.ToLower(id)] {
+				continue
+			}
+			seen[strings.ToLower(id)] = true
 			resp, err := c.subs.Get(ctx, id, nil)
 			if err != nil {
 				if ctx.Err() != nil {
@@ -370,6 +400,20 @@ func (r *run) edge(from, to, typ string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending = append(r.pending, resource.Edge{From: from, To: to, Type: typ})
+}
+
+// flushEdges sends the queued edges.
+func (r *run) flushEdges(ctx context.Context) error {
+	r.mu.Lock()
+	pending := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	for _, e := range pending {
+		if err := r.sink.Edge(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // staticToken is a credential that hands out one pre-obtained token.

@@ -14,10 +14,11 @@ const (
 	apiAADDiagnostics     = "2017-04-01"
 )
 
-// tenantOf returns the Entra tenant the scan reads Microsoft Graph for.
-func (r *run) tenantOf(subs []subscriptionScope) string {
-	if r.c.opts.TenantID != "" {
-		return r.c.opts.TenantID
+// tenantOf returns the Entra tenant the scan reads Microsoft Graph for:
+// Options.TenantID, else the tenant of the first subscription in scope.
+func (c *Collector) tenantOf(subs []subscriptionScope) string {
+	if c.opts.TenantID != "" {
+		return c.opts.TenantID
 	}
 	for _, s := range subs {
 		if t, _ := s.doc["tenant_id"].(string); t != "" {
@@ -32,11 +33,7 @@ func (r *run) tenantOf(subs []subscriptionScope) string {
 // (a 403 when the identity lacks Policy.Read.All, AuditLog.Read.All or an
 // Entra ID P1 licence) is a collection error and its field stays absent,
 // so the checks reading it report ERROR rather than a guess.
-func (r *run) entraTenant(ctx context.Context, subs []subscriptionScope) error {
-	tenant := r.tenantOf(subs)
-	if tenant == "" {
-		return nil
-	}
+func (r *run) entraTenant(ctx context.Context, tenant string) error {
 	schema := r.c.kinds["azure_entra_tenant"].Schema
 	doc := map[string]any{"tenant_id": tenant}
 	if r.secDef != nil {

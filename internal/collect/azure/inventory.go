@@ -39,28 +39,39 @@ var graphTypes = map[string]string{
 }
 
 // inventoryQuery is the Resource Graph (KQL) query for the bulk inventory:
-// every resource of a collected type, in a stable order for paging.
-func inventoryQuery() string {
-	types := make([]string, 0, len(graphTypes))
-	for t := range graphTypes {
-		types = append(types, "'"+t+"'")
+// every resource of the given types (lower case, as graphTypes keys), in a
+// stable order for paging.
+func inventoryQuery(types []string) string {
+	quoted := make([]string, 0, len(types))
+	for _, t := range types {
+		quoted = append(quoted, "'"+t+"'")
 	}
-	slices.Sort(types)
-	return "resources\n| where type in~ (" + strings.Join(types, ", ") + ")\n" +
+	slices.Sort(quoted)
+	return "resources\n| where type in~ (" + strings.Join(quoted, ", ") + ")\n" +
 		"| project id, name, type, location, subscriptionId, kind, sku, identity, zones, managedBy, tags, properties\n" +
 		"| order by id asc"
+}
+
+// allGraphTypes returns every Resource Graph type the collector reads.
+func allGraphTypes() []string {
+	types := make([]string, 0, len(graphTypes))
+	for t := range graphTypes {
+		types = append(types, t)
+	}
+	return types
 }
 
 // maxGraphSubscriptions is how many subscriptions one Resource Graph
 // request may name.
 const maxGraphSubscriptions = 1000
 
-// inventory runs the Resource Graph query over every subscription in scope,
-// page by page ($skipToken), and returns the rows by lower-case subscription
-// ID. A failed batch is recorded against each of its subscriptions.
-func (r *run) inventory(ctx context.Context, subs []subscriptionScope) (map[string][]map[string]any, error) {
+// inventory runs the Resource Graph query for the given types over every
+// subscription in subs, page by page ($skipToken), and returns the rows by
+// lower-case subscription ID. A failed batch is recorded against each of
+// its subscriptions.
+func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []string) (map[string][]map[string]any, error) {
 	rows := map[string][]map[string]any{}
-	q := inventoryQuery()
+	q := inventoryQuery(types)
 	for start := 0; start < len(subs); start += maxGraphSubscriptions {
 		batch := subs[start:min(start+maxGraphSubscriptions, len(subs))]
 		ids := make([]*string, len(batch))
@@ -93,31 +104,53 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope) (map[stri
 				}
 				sub, _ := row["subscriptionId"].(string)
 				rows[strings.ToLower(sub)] = append(rows[strings.ToLower(sub)], row)
-				if t, _ := row["type"].(string); strings.EqualFold(t, "microsoft.storage/storageaccounts") {
-					if p, ok := row["properties"].(map[string]any); ok {
-						if enc, ok := p["encryption"].(map[string]any); ok {
-							id, _ := row["id"].(string)
-							r.keySources[strings.ToLower(id)], _ = enc["keySource"].(string)
-						}
-					}
-				}
-				if t, _ := row["type"].(string); strings.EqualFold(t, "microsoft.keyvault/vaults") {
-					if p, ok := row["properties"].(map[string]any); ok {
-						if uri, ok := p["vaultUri"].(string); ok {
-							id, _ := row["id"].(string)
-							r.vaults[vaultKey(uri)] = id
-						}
-					}
-				}
 			}
 			if resp.SkipToken == nil || *resp.SkipToken == "" {
 				break
 			}
 			skip = resp.SkipToken
 		}
-		r.c.log.Info("azure resource graph", "subscriptions", len(batch), "pages", pages)
+		r.c.log.Debug("azure resource graph", "subscriptions", len(batch), "types", len(types), "pages", pages)
 	}
 	return rows, nil
+}
+
+// rowIndex is what the inventory tells about resources other resources
+// refer to: Key Vaults by URI (for customer-managed-key edges) and the
+// encryption key source of storage accounts (for the activity log's
+// destination account).
+type rowIndex struct {
+	// vaults maps normalized vault URIs (vaultKey) to vault IDs.
+	vaults map[string]string
+	// keySources maps lower-case storage account IDs to their encryption
+	// key source.
+	keySources map[string]string
+}
+
+// indexRows builds the rowIndex of inventory rows.
+func indexRows(rows map[string][]map[string]any) rowIndex {
+	ix := rowIndex{vaults: map[string]string{}, keySources: map[string]string{}}
+	for _, rs := range rows {
+		for _, row := range rs {
+			id, _ := row["id"].(string)
+			t, _ := row["type"].(string)
+			p, _ := row["properties"].(map[string]any)
+			switch {
+			case id == "" || p == nil:
+			case strings.EqualFold(t, "microsoft.storage/storageaccounts"):
+				if enc, ok := p["encryption"].(map[string]any); ok {
+					if ks, _ := enc["keySource"].(string); ks != "" {
+						ix.keySources[strings.ToLower(id)] = ks
+					}
+				}
+			case strings.EqualFold(t, "microsoft.keyvault/vaults"):
+				if uri, ok := p["vaultUri"].(string); ok {
+					ix.vaults[vaultKey(uri)] = id
+				}
+			}
+		}
+	}
+	return ix
 }
 
 // vaultKey normalizes a Key Vault URI for matching.

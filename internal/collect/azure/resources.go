@@ -120,10 +120,8 @@ func (e *enrich) storageAccount(ctx context.Context, row map[string]any) error {
 	setDefault(p, "minimum_tls_version", "TLS1_0")
 	enc := obj(p, "encryption")
 	setDefault(enc, "require_infrastructure_encryption", false)
-	if kv, ok := enc["keyvaultproperties"].(map[string]any); ok {
-		if to := e.r.vaults[vaultKey(str(kv["keyvaulturi"]))]; to != "" {
-			e.r.edge(e.id, to, "encrypted_with")
-		}
+	if to := e.r.vaults[vaultKey(cmkVaultURI("azure_storage_account", e.doc))]; to != "" {
+		e.r.edge(e.id, to, "encrypted_with")
 	}
 	if _, err := e.get(ctx, "blob_service", e.id+"/blobServices/default", apiStorage,
 		"Microsoft.Storage/storageAccounts/blobServices/read", subSchema(e.schema, "blob_service")); err != nil {

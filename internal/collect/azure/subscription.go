@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
-	"cloudward/internal/collect"
 	"cloudward/internal/resource"
 )
 
@@ -32,39 +29,6 @@ type task struct {
 	service string
 	region  string
 	fn      func(ctx context.Context) error
-}
-
-// subscription collects one subscription: its own facts, its custom roles
-// and the enrichment of every Resource Graph row, with at most
-// Options.Concurrency calls in flight. Each task runs under collect.Guard.
-func (r *run) subscription(ctx context.Context, s subscriptionScope, rows []map[string]any) error {
-	locks, err := r.subscriptionLocks(ctx, s.id)
-	if err != nil {
-		return err
-	}
-	tasks := []task{
-		{"subscription", resource.GlobalRegion, func(ctx context.Context) error { return r.subscriptionFacts(ctx, s) }},
-		{"authorization", resource.GlobalRegion, func(ctx context.Context) error { return r.roleDefinitions(ctx, s.id) }},
-	}
-	for _, row := range rows {
-		t, _ := row["type"].(string)
-		kind, ok := graphTypes[strings.ToLower(t)]
-		if !ok {
-			continue
-		}
-		k := r.c.kinds[kind]
-		region := regionOf(row)
-		tasks = append(tasks, task{k.Service, region, func(ctx context.Context) error { return r.row(ctx, s.id, kind, row, locks) }})
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.c.opts.Concurrency)
-	for _, t := range tasks {
-		g.Go(func() error {
-			scope := collect.Scope{Provider: resource.Azure, Account: s.id, Region: t.region, Service: t.service}
-			return collect.Guard(gctx, r.sink, r.c.log, scope, func() error { return t.fn(gctx) })
-		})
-	}
-	return g.Wait()
 }
 
 // regionOf returns a row's location as a region name.
@@ -129,13 +93,54 @@ func (r *run) subscriptionFacts(ctx context.Context, s subscriptionScope) error 
 		for _, d := range ds {
 			dm, _ := d.(map[string]any)
 			st := str(obj(dm, "properties")["storage_account_id"])
-			if ks, ok := r.keySources[strings.ToLower(st)]; ok && st != "" && ks != "" {
+			if st == "" {
+				continue
+			}
+			ks, err := r.keySource(ctx, s.id, st)
+			if err != nil {
+				return err
+			}
+			if ks != "" {
 				dm["storage_account_key_source"] = ks
 			}
 		}
 	}
 	name, _ := s.doc["display_name"].(string)
 	return r.emit(ctx, "azure_subscription", base, s.id, resource.GlobalRegion, name, s.tag, time.Time{}, doc)
+}
+
+// keySource returns the encryption key source of the storage account id
+// (an activity log's destination), from the inventory when the account is
+// in it, else read from ARM (the account may be in a subscription outside
+// the scan, or this is a distributed job that has no inventory). A failed
+// read is recorded against sub and gives "".
+func (r *run) keySource(ctx context.Context, sub, id string) (string, error) {
+	if !strings.HasPrefix(strings.ToLower(id), "/subscriptions/") {
+		return "", nil // not an ARM resource ID: nothing to read
+	}
+	key := strings.ToLower(id)
+	r.mu.Lock()
+	ks, ok := r.keySources[key]
+	r.mu.Unlock()
+	if ok {
+		return ks, nil
+	}
+	var v any
+	ok, err := r.try(ctx, sub, resource.GlobalRegion, "subscription", "Microsoft.Storage/storageAccounts/read", func() (err error) {
+		v, err = r.c.api.get(ctx, id, apiStorage)
+		return err
+	})
+	if !ok || err != nil {
+		return "", err
+	}
+	m, _ := v.(map[string]any)
+	p, _ := m["properties"].(map[string]any)
+	enc, _ := p["encryption"].(map[string]any)
+	ks, _ = enc["keySource"].(string)
+	r.mu.Lock()
+	r.keySources[key] = ks
+	r.mu.Unlock()
+	return ks, nil
 }
 
 // roleDefinitions emits the subscription's custom RBAC roles.

@@ -138,6 +138,13 @@ del pub_props["allowSharedKeyAccess"]
 pub = row(SBX, "rg-sandbox", "Microsoft.Storage/storageAccounts", "acmesbxpublic", "eastus", pub_props,
           {"owner": "growth-team"}, kind="StorageV2", sku={"name": "Standard_LRS", "tier": "Standard"})
 
+# The ARM GET of each storage account (a distributed subscription job reads
+# the activity log's destination account there: it has no inventory).
+for r in list(rows):
+    if r["type"] == "microsoft.storage/storageaccounts":
+        w(r["id"], {"id": r["id"], "name": r["name"], "type": "Microsoft.Storage/storageAccounts", "location": r["location"],
+                    "kind": r["kind"], "sku": r["sku"], "tags": r["tags"], "properties": r["properties"]})
+
 def blobsvc(acct, on):
     w(acct + "/blobServices/default", {"id": acct + "/blobServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/blobServices",
         "sku": {"name": "Standard_GRS", "tier": "Standard"},
