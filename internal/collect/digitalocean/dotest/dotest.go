@@ -162,6 +162,7 @@ type Spaces struct {
 	requests []string
 	nonGET   []string
 	fail     map[string]s3Failure
+	failList map[string]s3Failure // by region
 }
 
 type s3Failure struct {
@@ -172,7 +173,7 @@ type s3Failure struct {
 
 // NewSpaces starts a fake Spaces endpoint answering from dir.
 func NewSpaces(t testing.TB, dir string) *Spaces {
-	s := &Spaces{dir: dir, fail: map[string]s3Failure{}}
+	s := &Spaces{dir: dir, fail: map[string]s3Failure{}, failList: map[string]s3Failure{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -185,6 +186,15 @@ func (s *Spaces) Fail(bucket, sub string, status int, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail[bucket+"?"+sub] = s3Failure{status: status, code: code}
+}
+
+// FailList makes every ListBuckets request signed for region answer
+// status with the S3 error code, e.g. 403 AccessDenied for a region the
+// key may not use.
+func (s *Spaces) FailList(region string, status int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failList[region] = s3Failure{status: status, code: code}
 }
 
 // Answer makes every request for one configuration of a bucket answer 200
@@ -237,6 +247,9 @@ func (s *Spaces) serve(w http.ResponseWriter, r *http.Request) {
 		if f, ok := s.fail[bucket+"?"+sub]; ok {
 			failure = &f
 		}
+	}
+	if f, ok := s.failList[region]; ok && bucket == "" {
+		failure = &f
 	}
 	s.mu.Unlock()
 	if region == "" {
