@@ -37,10 +37,15 @@ const DefaultBatchSize = 10000
 const DefaultQueryTimeout = 5 * time.Minute
 
 // Advisory lock classes (the first key of pg_advisory_lock(int, int)).
-// "cw" in ASCII, plus one per use.
+// "cw" in ASCII, plus one per use; 0x6377_0003 and 0x6377_0004 are
+// internal/dist's.
 const (
 	lockMigrate  = 0x6377_0001 // second key 0: schema migrations
 	lockSnapshot = 0x6377_0002 // second key: snapshot ID, held by its writer
+	// lockDocs (second key 0) guards resource_docs: shared by every
+	// transaction that writes resources, exclusive while a failed
+	// snapshot's documents are deleted.
+	lockDocs = 0x6377_0005
 )
 
 // Options configures a Store. The zero value is usable.
@@ -277,9 +282,29 @@ func (s *Store) failIfAbandoned(ctx context.Context, id int64) (bool, error) {
 // lockKey folds a snapshot ID into the int4 second key of an advisory lock.
 func lockKey(id int64) int32 { return int32(id) }
 
-// failTx marks a snapshot failed and deletes its rows.
+// failTx marks a snapshot failed and deletes its rows and the property
+// documents only it introduced. It locks the snapshot's row first (so that
+// jobs writing into it through JobRows finish, and later ones find it
+// failed) and then takes the document lock exclusively, the order every
+// writer keeps.
 func failTx(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM snapshots WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, 0)`, lockDocs); err != nil {
+		return err
+	}
 	for _, q := range []string{
+		// Documents this snapshot stored first that no snapshot which can
+		// have found them references: another running one, or a complete
+		// one that committed after this one began (see
+		// migrations/0005_resource_docs.sql).
+		`DELETE FROM resource_docs d WHERE d.first_snapshot = $1 AND NOT EXISTS (
+			SELECT 1 FROM snap_resources r
+			WHERE r.doc_hash = d.hash AND r.snapshot_id IN (
+				SELECT o.id FROM snapshots o, snapshots b
+				WHERE b.id = $1 AND o.id <> $1
+					AND (o.status = 'running' OR (o.status = 'complete' AND o.end_seq > b.begin_seq))))`,
 		`DELETE FROM finding_seen WHERE snapshot_id = $1`,
 		`DELETE FROM snap_findings WHERE snapshot_id = $1`,
 		`DELETE FROM snap_edges WHERE snapshot_id = $1`,

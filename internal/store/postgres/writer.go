@@ -1,11 +1,14 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,7 +27,10 @@ const stageTables = `
 CREATE TEMP TABLE stage_resources (
 	uid text COLLATE "C" NOT NULL, provider text NOT NULL, account text NOT NULL,
 	region text NOT NULL, kind text NOT NULL, name text NOT NULL, tags jsonb,
-	created_at timestamptz, created_nsec integer NOT NULL, properties json NOT NULL
+	created_at timestamptz, created_nsec integer NOT NULL, doc_hash bytea NOT NULL
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE stage_docs (
+	hash bytea NOT NULL, body json NOT NULL
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE stage_edges (
 	from_uid text COLLATE "C" NOT NULL, type text COLLATE "C" NOT NULL, to_uid text COLLATE "C" NOT NULL
@@ -66,20 +72,23 @@ func (s *Store) Begin(ctx context.Context, scope string, started time.Time) (sto
 	return &writer{s: s, id: id, conn: conn, cur: &batch{}}, nil
 }
 
-// resourceRow is a resource ready to COPY.
+// resourceRow is a resource ready to COPY. Its properties go to
+// resource_docs, keyed by hash, unless a document with that hash is there
+// already; the row itself carries only the hash.
 type resourceRow struct {
 	uid, provider, account, region, kind, name string
 	tags                                       any // JSON string or nil
 	created                                    any // time.Time (microseconds) or nil
 	nsec                                       int32
 	props                                      []byte
+	hash                                       []byte // SHA-256 of props
 }
 
 func (r *resourceRow) values() []any {
-	return []any{r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.nsec, r.props}
+	return []any{r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.created, r.nsec, r.hash}
 }
 
-var resourceColumns = []string{"uid", "provider", "account", "region", "kind", "name", "tags", "created_at", "created_nsec", "properties"}
+var resourceColumns = []string{"uid", "provider", "account", "region", "kind", "name", "tags", "created_at", "created_nsec", "doc_hash"}
 
 // findingRow is a finding ready to COPY.
 type findingRow struct {
@@ -181,9 +190,10 @@ func newResourceRow(id int64, r resource.Resource) (resourceRow, error) {
 	if !json.Valid(r.Properties) {
 		return resourceRow{}, fmt.Errorf("snapshot %d: resource %s: properties are not valid JSON", id, r.UID)
 	}
+	sum := sha256.Sum256(r.Properties)
 	row := resourceRow{
 		uid: r.UID, provider: string(r.Provider), account: r.Account, region: r.Region,
-		kind: r.Kind, name: r.Name, props: r.Properties,
+		kind: r.Kind, name: r.Name, props: r.Properties, hash: sum[:],
 	}
 	if len(r.Tags) > 0 {
 		b, err := json.Marshal(r.Tags)
@@ -260,20 +270,31 @@ func (w *writer) Commit(ctx context.Context) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	err = pgx.BeginFunc(ctx, w.conn, func(tx pgx.Tx) error {
+		// The snapshot's row first, then (in write) the document lock: the
+		// order every transaction that takes both keeps. Rows being written
+		// by jobs of other processes (JobRows) are committed before this
+		// lock is granted.
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM snapshots WHERE id = $1 FOR UPDATE`, w.id).Scan(&status); err != nil {
+			return err
+		}
+		if status != string(store.Running) {
+			return fmt.Errorf("snapshot is %s, no longer running", status)
+		}
 		if err := w.write(ctx, tx, b); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE snapshots SET status = 'complete', finished_at = now(),
+		// end_seq is taken after the last row is written: see
+		// migrations/0005_resource_docs.sql.
+		_, err := tx.Exec(ctx, `UPDATE snapshots SET status = 'complete', finished_at = now(),
+			end_seq = nextval('snapshot_seq'),
 			resources = (SELECT count(*) FROM snap_resources WHERE snapshot_id = $1),
 			edges = (SELECT count(*) FROM snap_edges WHERE snapshot_id = $1),
 			errors = (SELECT count(*) FROM snap_errors WHERE snapshot_id = $1),
 			findings = (SELECT count(*) FROM snap_findings WHERE snapshot_id = $1)
-			WHERE id = $1 AND status = 'running'`, w.id)
+			WHERE id = $1`, w.id)
 		if err != nil {
 			return err
-		}
-		if tag.RowsAffected() != 1 {
-			return errors.New("snapshot is no longer running")
 		}
 		return recordFirstSeen(ctx, tx, w.id)
 	})
@@ -380,14 +401,21 @@ func isUniqueViolation(err error) bool {
 // copyOrMerge COPYs rows straight into the snapshot table inside a
 // savepoint. When a row is already there (a UID or edge written by an
 // earlier batch) the savepoint is rolled back and the rows go through the
-// staging table and merge instead; that path is slower but rare.
+// staging table and merge instead; that path is slower but rare. The
+// direct COPY has a snapshot_id column before cols.
 func copyOrMerge(ctx context.Context, tx pgx.Tx, table, stage string, cols []string, n int, row func(i int) []any, direct func(i int) []any, merge string, args ...any) error {
+	return copyOrMergeCols(ctx, tx, table, stage, append([]string{"snapshot_id"}, cols...), cols, n, row, direct, merge, args...)
+}
+
+// copyOrMergeCols is copyOrMerge with the direct COPY's columns spelled
+// out.
+func copyOrMergeCols(ctx context.Context, tx pgx.Tx, table, stage string, directCols, cols []string, n int, row func(i int) []any, direct func(i int) []any, merge string, args ...any) error {
 	// The savepoint is never released: COMMIT does that, one round trip
 	// fewer.
 	if _, err := tx.Exec(ctx, `SAVEPOINT copy_`+table); err != nil {
 		return err
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, append([]string{"snapshot_id"}, cols...),
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, directCols,
 		pgx.CopyFromSlice(n, func(i int) ([]any, error) { return direct(i), nil }))
 	if err == nil {
 		return nil
@@ -406,25 +434,82 @@ func copyOrMerge(ctx context.Context, tx pgx.Tx, table, stage string, cols []str
 	return err
 }
 
-// writeResources writes resources, the last of each UID winning.
+// writeResources writes resources, the last of each UID winning, and the
+// documents of their properties that are not stored yet.
 func (w *writer) writeResources(ctx context.Context, tx pgx.Tx, rs []resourceRow) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	rs = lastByKey(rs, func(r *resourceRow) string { return r.uid })
+	if err := w.writeDocs(ctx, tx, rs); err != nil {
+		return fmt.Errorf("insert property documents: %w", err)
+	}
 	err := copyOrMerge(ctx, tx, "snap_resources", "stage_resources", resourceColumns, len(rs),
 		func(i int) []any { return rs[i].values() },
 		func(i int) []any { return append([]any{w.id}, rs[i].values()...) },
-		`INSERT INTO snap_resources (snapshot_id, uid, provider, account, region, kind, name, tags, created_at, created_nsec, properties)
-			SELECT $1, uid, provider, account, region, kind, name, tags, created_at, created_nsec, properties FROM stage_resources
+		`INSERT INTO snap_resources (snapshot_id, uid, provider, account, region, kind, name, tags, created_at, created_nsec, doc_hash)
+			SELECT $1, uid, provider, account, region, kind, name, tags, created_at, created_nsec, doc_hash FROM stage_resources
 			ON CONFLICT (snapshot_id, uid) DO UPDATE SET provider = excluded.provider,
 				account = excluded.account, region = excluded.region, kind = excluded.kind,
 				name = excluded.name, tags = excluded.tags, created_at = excluded.created_at,
-				created_nsec = excluded.created_nsec, properties = excluded.properties`, w.id)
+				created_nsec = excluded.created_nsec, doc_hash = excluded.doc_hash`, w.id)
 	if err != nil {
 		return fmt.Errorf("insert resources: %w", err)
 	}
 	return nil
+}
+
+// writeDocs stores the documents of rs that resource_docs lacks. It first
+// takes the shared document lock for the rest of the transaction (a failing
+// snapshot's cleanup takes it exclusively, so no document this transaction
+// finds present can be deleted before the rows that reference it commit)
+// and, in the same round trip, asks which of the batch's hashes are
+// missing. Only those documents are sent: a rescan of an unchanged estate
+// sends hashes, not properties. The missing ones are COPYed in hash order,
+// so that two transactions storing overlapping documents wait for each
+// other in one direction only; when a concurrent transaction stored one of
+// them first, the COPY fails and the documents are inserted with ON
+// CONFLICT DO NOTHING instead.
+//
+// The transaction must be READ COMMITTED: each statement must see what
+// committed before the lock was granted.
+func (w *writer) writeDocs(ctx context.Context, tx pgx.Tx, rs []resourceRow) error {
+	hashes := make([][]byte, 0, len(rs))
+	body := make(map[string][]byte, len(rs))
+	for i := range rs {
+		k := string(rs[i].hash)
+		if _, ok := body[k]; !ok {
+			body[k] = rs[i].props
+			hashes = append(hashes, rs[i].hash)
+		}
+	}
+	var bt pgx.Batch
+	var isolation string
+	bt.Queue(`SELECT current_setting('transaction_isolation') FROM (SELECT pg_advisory_xact_lock_shared($1, 0)::text) l`,
+		lockDocs).QueryRow(func(row pgx.Row) error { return row.Scan(&isolation) })
+	var missing [][]byte
+	bt.Queue(`SELECT h FROM unnest($1::bytea[]) h WHERE NOT EXISTS (SELECT 1 FROM resource_docs d WHERE d.hash = h)`,
+		hashes).Query(func(rows pgx.Rows) error {
+		var err error
+		missing, err = pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		return err
+	})
+	if err := tx.SendBatch(ctx, &bt).Close(); err != nil {
+		return err
+	}
+	if isolation != "read committed" {
+		return fmt.Errorf("the transaction's isolation is %s: writing resources needs read committed", isolation)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.SortFunc(missing, bytes.Compare)
+	return copyOrMergeCols(ctx, tx, "resource_docs", "stage_docs",
+		[]string{"hash", "first_snapshot", "body"}, []string{"hash", "body"}, len(missing),
+		func(i int) []any { return []any{missing[i], body[string(missing[i])]} },
+		func(i int) []any { return []any{missing[i], w.id, body[string(missing[i])]} },
+		`INSERT INTO resource_docs (hash, first_snapshot, body)
+			SELECT hash, $1, body FROM stage_docs ORDER BY hash ON CONFLICT (hash) DO NOTHING`, w.id)
 }
 
 // writeEdges writes edges, each once.
