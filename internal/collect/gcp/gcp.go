@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -126,11 +125,10 @@ type Collector struct {
 }
 
 // New builds a collector. It makes no API call; credentials are looked up
-// (ADC) but first used by Collect.
+// (ADC) but first used by Collect. Options without a scope (no projects,
+// folder or organization) make a collector that can only run planned jobs
+// (RunJob): a distributed worker's; Collect and Plan then fail.
 func New(ctx context.Context, opts Options) (*Collector, error) {
-	if len(opts.Projects) == 0 && opts.Organization == "" && opts.Folder == "" {
-		return nil, errors.New("gcp: no scope: name projects, a folder or an organization")
-	}
 	if opts.MaxRetries == 0 {
 		opts.MaxRetries = 5
 	}
@@ -281,70 +279,51 @@ func (c *Collector) Name() string { return "gcp" }
 // Kinds implements collect.Collector.
 func (c *Collector) Kinds() []resource.Kind { return Kinds() }
 
-// run is the state of one Collect call shared by every project.
+// run is the state of one job: one project, collected by RunJob (Collect
+// runs every planned job).
 type run struct {
 	c       *Collector
+	id      string // the project's ID
 	sink    collect.Sink
 	mu      sync.Mutex
 	pending []resource.Edge
-	// saUID maps a service account e-mail to its UID; saEdges wait for it
-	// until every project is collected.
+	// saUID maps the e-mail of each service account of the project to its
+	// UID; saEdges wait for the listing and are resolved at the end of the
+	// job (see resolveSAEdges).
 	saUID   map[string]string
 	saEdges []resource.Edge
-	// parentOf maps the folders of an organization or folder scope to
-	// their parents (nil for a project scope); sinksOf holds each of them
-	// and the root's sinks that export their children's entries, absent
-	// when they could not be listed.
-	parentOf map[string]string
-	sinksOf  map[string][]any
-	// iamOf holds the IAM policy of each of them, absent when it could
-	// not be read.
-	iamOf map[string]map[string]any
+	// inheritedSinks and inheritedIAM are what the planner read of the
+	// project's ancestors (nil when not known: a project scope, or an
+	// ancestor that could not be read).
+	inheritedSinks []any
+	inheritedIAM   []any
+	// vertexLocations are the Vertex AI locations the scan named (empty:
+	// every location the API lists for the project).
+	vertexLocations []string
 }
 
 // Collect implements collect.Collector. It returns an error only when the
 // scope cannot be resolved at all (the organization or folder cannot be
 // listed), ctx ends or the sink fails; every other failure is a collection
-// error and the scan goes on.
+// error and the scan goes on. It plans the scan and runs every job, up to
+// Options.ProjectConcurrency at once: exactly what distributed workers do
+// with the same jobs (see Plan and RunJob).
 func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
-	projects, parentOf, err := c.discover(ctx, sink)
+	jobs, err := c.Plan(ctx, sink)
 	if err != nil {
 		return err
 	}
-	if len(projects) == 0 {
+	if len(jobs) == 0 {
 		c.log.Warn("gcp: no active project in scope")
 		return nil
 	}
-	c.log.Info("gcp: collecting", "projects", len(projects))
-	r := &run{c: c, sink: sink, saUID: map[string]string{}, parentOf: parentOf}
-	if err := r.ancestorSinks(ctx); err != nil {
-		return err
-	}
-	if err := r.ancestorIAM(ctx); err != nil {
-		return err
-	}
+	c.log.Info("gcp: collecting", "projects", len(jobs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.ProjectConcurrency)
-	for _, p := range projects {
-		g.Go(func() error { return r.project(gctx, p) })
+	for _, j := range jobs {
+		g.Go(func() error { return c.RunJob(gctx, j, sink) })
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	for _, e := range r.saEdges {
-		if uid, ok := r.saUID[e.To]; ok {
-			r.pending = append(r.pending, resource.Edge{From: e.From, To: uid, Type: e.Type})
-		}
-	}
-	slices.SortFunc(r.pending, func(a, b resource.Edge) int {
-		return strings.Compare(a.From+" "+a.To+" "+a.Type, b.From+" "+b.To+" "+b.Type)
-	})
-	for _, e := range r.pending {
-		if err := sink.Edge(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 // record turns a failed call into a collection error. It returns an error

@@ -2,11 +2,11 @@ package gcp
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	logging "google.golang.org/api/logging/v2"
 
+	"cloudward/internal/collect"
 	"cloudward/internal/resource"
 )
 
@@ -86,35 +86,30 @@ func sinkDestinationUID(dest string) string {
 	return ""
 }
 
-// ancestorSinks lists the sinks of the organization or folder in scope and
+// readSinks lists, once per scan (while planning), the sinks of the organization or folder in scope and
 // of every folder below it, keeping those that export their children's
 // entries (include_children). They count for every project below them.
 // A parent whose sinks cannot be listed is a collection error.
-func (r *run) ancestorSinks(ctx context.Context) error {
-	if len(r.parentOf) == 0 {
+func (a *ancestors) readSinks(ctx context.Context, c *Collector, sink collect.Sink) error {
+	if len(a.parentOf) == 0 {
 		return nil
 	}
-	schema := field(r.c.kinds["gcp_project"].Schema, "inherited_sinks").Fields
-	r.sinksOf = map[string][]any{}
-	parents := make([]string, 0, len(r.parentOf))
-	for p := range r.parentOf {
-		parents = append(parents, p)
-	}
-	slices.Sort(parents)
-	for _, parent := range parents {
+	schema := field(c.kinds["gcp_project"].Schema, "inherited_sinks").Fields
+	a.sinksOf = map[string][]any{}
+	for _, parent := range a.sorted() {
 		var all []*logging.LogSink
-		collect := func(l *logging.ListSinksResponse) error {
+		add := func(l *logging.ListSinksResponse) error {
 			all = append(all, l.Sinks...)
 			return nil
 		}
 		var err error
 		if strings.HasPrefix(parent, "organizations/") {
-			err = r.c.logs.Organizations.Sinks.List(parent).Context(ctx).Pages(ctx, collect)
+			err = c.logs.Organizations.Sinks.List(parent).Context(ctx).Pages(ctx, add)
 		} else {
-			err = r.c.logs.Folders.Sinks.List(parent).Context(ctx).Pages(ctx, collect)
+			err = c.logs.Folders.Sinks.List(parent).Context(ctx).Pages(ctx, add)
 		}
 		if err != nil {
-			if err := r.c.record(ctx, r.sink, parent, resource.GlobalRegion, "logging", "logging.sinks.list", err); err != nil {
+			if err := c.record(ctx, sink, parent, resource.GlobalRegion, "logging", "logging.sinks.list", err); err != nil {
 				return err
 			}
 			continue
@@ -131,7 +126,7 @@ func (r *run) ancestorSinks(ctx context.Context) error {
 			m["name"] = parent + "/sinks/" + k.Name
 			list = append(list, m)
 		}
-		r.sinksOf[parent] = list
+		a.sinksOf[parent] = list
 	}
 	return nil
 }
@@ -139,13 +134,13 @@ func (r *run) ancestorSinks(ctx context.Context) error {
 // inheritedSinks returns the sinks of every ancestor of a project's
 // parent, and whether all of them could be read (false for a project
 // scope, where ancestors are not walked).
-func (r *run) inheritedSinks(parent string) ([]any, bool) {
-	if r.sinksOf == nil || parent == "" {
+func (a *ancestors) inheritedSinks(parent string) ([]any, bool) {
+	if a.sinksOf == nil || parent == "" {
 		return nil, false
 	}
 	out := []any{}
-	for p := parent; p != ""; p = r.parentOf[p] {
-		sinks, ok := r.sinksOf[p]
+	for p := parent; p != ""; p = a.parentOf[p] {
+		sinks, ok := a.sinksOf[p]
 		if !ok {
 			return nil, false
 		}

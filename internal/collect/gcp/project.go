@@ -253,11 +253,11 @@ func (s *scope) projectResource(ctx context.Context, p *crm.Project, meta <-chan
 		return ctx.Err()
 	}
 	doc["collected"] = s.collected()
-	if sinks, ok := s.r.inheritedSinks(p.Parent); ok {
-		doc["inherited_sinks"] = sinks
+	if s.r.inheritedSinks != nil {
+		doc["inherited_sinks"] = s.r.inheritedSinks
 	}
-	if pols, ok := s.r.inheritedIAM(p.Parent); ok {
-		doc["inherited_iam_policies"] = pols
+	if s.r.inheritedIAM != nil {
+		doc["inherited_iam_policies"] = s.r.inheritedIAM
 	}
 	s.mu.Lock()
 	for k, v := range s.extra {
@@ -275,25 +275,45 @@ func labelsOrEmpty(m map[string]string) map[string]string {
 	return m
 }
 
-// ancestorIAM reads, once per scan, the IAM policy (with its audit
-// configuration) of the organization or folder in scope and of every folder
-// below it (organizations and folders getIamPolicy). A policy that cannot
-// be read is a collection error (account folders/ID or organizations/ID)
-// and the projects below it get no inherited_iam_policies. Nothing is read
-// for a project scope.
-func (r *run) ancestorIAM(ctx context.Context) error {
-	if len(r.parentOf) == 0 {
+// ancestors is what the planner learns of the folders and organization
+// above the projects of an organization or folder scope, read once per
+// scan and handed to each project's job.
+type ancestors struct {
+	// parentOf maps the organization or folder in scope and every folder
+	// below it to its parent ("" for the root); nil for a project scope.
+	parentOf map[string]string
+	// sinksOf holds the sinks of each of them that export their
+	// children's entries, absent when they could not be listed.
+	sinksOf map[string][]any
+	// iamOf holds the IAM policy of each of them, absent when it could
+	// not be read.
+	iamOf map[string]map[string]any
+}
+
+// sorted returns the organization and folders, sorted.
+func (a *ancestors) sorted() []string {
+	out := make([]string, 0, len(a.parentOf))
+	for p := range a.parentOf {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// readIAM reads, once per scan (while planning), the IAM policy (with its
+// audit configuration) of the organization or folder in scope and of every
+// folder below it (organizations and folders getIamPolicy). A policy that
+// cannot be read is a collection error (account folders/ID or
+// organizations/ID) and the projects below it get no
+// inherited_iam_policies. Nothing is read for a project scope.
+func (a *ancestors) readIAM(ctx context.Context, c *Collector, sink collect.Sink) error {
+	if len(a.parentOf) == 0 {
 		return nil
 	}
-	schema := field(r.c.kinds["gcp_project"].Schema, "inherited_iam_policies").Fields
-	r.iamOf = map[string]map[string]any{}
-	parents := make([]string, 0, len(r.parentOf))
-	for p := range r.parentOf {
-		parents = append(parents, p)
-	}
-	slices.Sort(parents)
+	schema := field(c.kinds["gcp_project"].Schema, "inherited_iam_policies").Fields
+	a.iamOf = map[string]map[string]any{}
 	req := &crm.GetIamPolicyRequest{Options: &crm.GetPolicyOptions{RequestedPolicyVersion: 3}}
-	for _, parent := range parents {
+	for _, parent := range a.sorted() {
 		var (
 			pol *crm.Policy
 			err error
@@ -301,13 +321,13 @@ func (r *run) ancestorIAM(ctx context.Context) error {
 		)
 		if strings.HasPrefix(parent, "organizations/") {
 			op = "cloudresourcemanager.organizations.getIamPolicy"
-			pol, err = r.c.crm.Organizations.GetIamPolicy(parent, req).Context(ctx).Do()
+			pol, err = c.crm.Organizations.GetIamPolicy(parent, req).Context(ctx).Do()
 		} else {
 			op = "cloudresourcemanager.folders.getIamPolicy"
-			pol, err = r.c.crm.Folders.GetIamPolicy(parent, req).Context(ctx).Do()
+			pol, err = c.crm.Folders.GetIamPolicy(parent, req).Context(ctx).Do()
 		}
 		if err != nil {
-			if err := r.c.record(ctx, r.sink, parent, resource.GlobalRegion, "cloudresourcemanager", op, err); err != nil {
+			if err := c.record(ctx, sink, parent, resource.GlobalRegion, "cloudresourcemanager", op, err); err != nil {
 				return err
 			}
 			continue
@@ -317,7 +337,7 @@ func (r *run) ancestorIAM(ctx context.Context) error {
 			return err
 		}
 		m["resource"] = parent
-		r.iamOf[parent] = m
+		a.iamOf[parent] = m
 	}
 	return nil
 }
@@ -325,13 +345,13 @@ func (r *run) ancestorIAM(ctx context.Context) error {
 // inheritedIAM returns the IAM policies of every ancestor of a project's
 // parent, nearest first, and whether all of them could be read (false for
 // a project scope, where ancestors are not walked).
-func (r *run) inheritedIAM(parent string) ([]any, bool) {
-	if r.iamOf == nil || parent == "" {
+func (a *ancestors) inheritedIAM(parent string) ([]any, bool) {
+	if a.iamOf == nil || parent == "" {
 		return nil, false
 	}
 	out := []any{}
-	for p := parent; p != ""; p = r.parentOf[p] {
-		pol, ok := r.iamOf[p]
+	for p := parent; p != ""; p = a.parentOf[p] {
+		pol, ok := a.iamOf[p]
 		if !ok {
 			return nil, false
 		}

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -21,7 +22,7 @@ var vertexOptional = paths("encryption_spec", "private_service_connect_config", 
 // error for the project; a failing location is recorded and the others go
 // on.
 func (s *scope) vertexAI(ctx context.Context) error {
-	locs := s.r.c.opts.VertexLocations
+	locs := slices.Clone(s.r.vertexLocations)
 	if len(locs) == 0 {
 		err := s.call(ctx, func() error {
 			return s.r.c.ai.Projects.Locations.List("projects/"+s.id).Context(ctx).Pages(ctx, func(l *aiplatform.GoogleCloudLocationListLocationsResponse) error {
