@@ -1,0 +1,222 @@
+//go:build unix
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"cloudward/internal/collect/digitalocean/dotest"
+	"cloudward/internal/dist"
+	"cloudward/internal/store"
+	"cloudward/internal/store/postgres"
+	"cloudward/internal/store/postgres/pgtest"
+)
+
+// TestDistributedScanDigitalOcean starts PostgreSQL, the fake DigitalOcean
+// API and Spaces endpoints (one service denied, one Spaces region denied,
+// one bucket's policy denied), two `cloudward worker --provider
+// digitalocean` processes and a `scan --distributed`, and checks that the
+// snapshot is identical (resources, edges, collection errors, findings) to
+// a single-process scan of the same fake cloud.
+func TestDistributedScanDigitalOcean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and two worker processes")
+	}
+	pg := pgtest.New(pgtest.Options{})
+	t.Cleanup(func() {
+		if err := pg.Close(); err != nil {
+			t.Errorf("stop PostgreSQL: %v", err)
+		}
+	})
+	dsn := pg.NewDB(t)
+
+	testdata := filepath.Join("..", "collect", "digitalocean", "testdata")
+	api := dotest.NewAPI(t, filepath.Join(testdata, "api"))
+	api.Fail("/v2/cdn/endpoints", http.StatusForbidden, -1, nil)
+	spaces := dotest.NewSpaces(t, filepath.Join(testdata, "spaces"))
+	spaces.FailList("ams3", http.StatusForbidden, "AccessDenied")
+	spaces.Fail("acme-public-downloads", "cors", http.StatusForbidden, "AccessDenied")
+	const spacesSecret = "spaces-secret-for-distributed-tests"
+	t.Setenv("DIGITALOCEAN_TOKEN", dotest.Token)
+	t.Setenv("SPACES_ACCESS_KEY_ID", "DO00EXAMPLEKEY0001")
+	t.Setenv("SPACES_SECRET_ACCESS_KEY", spacesSecret)
+	endpoints := []string{"--do-api-url", api.URL, "--do-spaces-endpoint", spaces.URL}
+
+	// The workers: this test binary re-executed (TestDistributedWorkerProcess).
+	type worker struct {
+		id     string
+		cmd    *exec.Cmd
+		out    *lockedBuffer
+		exited chan struct{}
+		err    error
+	}
+	var workers []*worker
+	for i := 1; i <= 2; i++ {
+		w := &worker{id: fmt.Sprintf("do-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
+		args, err := json.Marshal(append([]string{"worker", "--db", dsn, "--provider", "digitalocean",
+			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"}, endpoints...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.cmd = exec.Command(os.Args[0], "-test.run=^TestDistributedWorkerProcess$", "-test.count=1")
+		w.cmd.Env = append(os.Environ(), workerArgsEnv+"="+string(args))
+		w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
+		if err := w.cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", w.id, err)
+		}
+		go func() {
+			w.err = w.cmd.Wait()
+			close(w.exited)
+		}()
+		workers = append(workers, w)
+	}
+	t.Cleanup(func() {
+		for _, w := range workers {
+			_ = w.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		for _, w := range workers {
+			select {
+			case <-w.exited:
+			case <-time.After(10 * time.Second):
+				_ = w.cmd.Process.Kill()
+				<-w.exited
+			}
+		}
+	})
+	logs := func() string {
+		var b strings.Builder
+		for _, w := range workers {
+			fmt.Fprintf(&b, "--- %s\n%s", w.id, w.out.String())
+		}
+		return b.String()
+	}
+	ready := time.Now().Add(2 * time.Minute)
+	for _, w := range workers {
+		for !strings.Contains(w.out.String(), `msg="worker started"`) {
+			select {
+			case <-w.exited:
+				t.Fatalf("%s exited: %v\n%s", w.id, w.err, logs())
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(ready) {
+				t.Fatalf("%s did not start in 2 minutes\n%s", w.id, logs())
+			}
+		}
+	}
+
+	// The distributed scan, in this process; the Spaces regions are the
+	// scan's business (the jobs carry them).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	scanArgs := append([]string{"scan", "--provider", "digitalocean", "--do-spaces-regions", "nyc3,fra1,ams3",
+		"--db", dsn, "-o", "json"}, endpoints...)
+	var stdout, stderr bytes.Buffer
+	t0 := time.Now()
+	code := Main(ctx, append(scanArgs, "--distributed"), strings.NewReader(""), &stdout, &stderr)
+	distElapsed := time.Since(t0)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", code, stderr.String(), logs())
+	}
+	if all := stdout.String() + stderr.String() + logs(); strings.Contains(all, dotest.Token) || strings.Contains(all, spacesSecret) {
+		t.Error("a credential shows in the output or the workers' logs")
+	}
+	var distRep jsonReport
+	if err := json.Unmarshal(stdout.Bytes(), &distRep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout.String())
+	}
+
+	// Every planned job ran on a worker: one per service of the team, and
+	// one per Spaces region holding buckets (nyc3, fra1; ams3 is denied).
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(ctx, `SELECT state, args->'job'->>'service', args->'job'->>'region',
+		attempted_by[array_length(attempted_by, 1)] FROM river_job WHERE kind = $1`, dist.JobKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spacesJobs []string
+	perWorker := map[string]int{}
+	jobs := 0
+	for rows.Next() {
+		var state, service, region, by string
+		if err := rows.Scan(&state, &service, &region, &by); err != nil {
+			t.Fatal(err)
+		}
+		jobs++
+		if state != "completed" {
+			t.Errorf("job %s/%s is %s, want completed", region, service, state)
+		}
+		if service == "spaces" {
+			spacesJobs = append(spacesJobs, region)
+		}
+		perWorker[by]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(spacesJobs)
+	if jobs != 20 || !slices.Equal(spacesJobs, []string{"fra1", "nyc3"}) {
+		t.Errorf("%d jobs, Spaces jobs in %v; want 20 (18 services, Spaces in fra1 and nyc3)", jobs, spacesJobs)
+	}
+
+	// The same fake cloud, scanned by one process.
+	t1 := time.Now()
+	code, out, errOut := run(t, scanArgs...)
+	oneElapsed := time.Since(t1)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("single-process scan: exit %d\n%s", code, errOut)
+	}
+	var oneRep jsonReport
+	if err := json.Unmarshal([]byte(out), &oneRep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Complete {
+		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
+	}
+	got := snapshotContents(t, st, distRep.Snapshot.ID)
+	want := snapshotContents(t, st, oneRep.Snapshot.ID)
+	for _, part := range []string{"resources", "edges", "errors", "findings"} {
+		if len(want[part]) == 0 {
+			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
+		}
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
+				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
+		}
+	}
+	for _, op := range []string{`"op":"GET /v2/cdn/endpoints"`, `"op":"s3:ListBuckets"`, `"op":"s3:GetBucketCors acme-public-downloads"`} {
+		if !slices.ContainsFunc(got["errors"], func(e string) bool { return strings.Contains(e, op) }) {
+			t.Errorf("no collection error with %s in the distributed snapshot: %v", op, got["errors"])
+		}
+	}
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs (by worker: %v) in %s (single process: %s)",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs, perWorker,
+		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond))
+}
