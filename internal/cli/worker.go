@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,22 @@ type workerFlags struct {
 
 // planningFlags are provider flags that only the scan uses (they decide
 // what is planned); a worker runs the jobs it is given and hides them.
-var planningFlags = []string{"aws-regions", "aws-org"}
+var planningFlags = []string{"aws-regions", "aws-org",
+	"gcp-project", "gcp-folder", "gcp-org", "gcp-vertex-locations", "gcp-projects-at-once"}
+
+// workerCollectorCLI is a providerCLI whose collector is built differently
+// for a worker, e.g. without the scope a scan must name (the jobs carry it).
+type workerCollectorCLI interface {
+	WorkerCollector(ctx context.Context, log *slog.Logger) (collect.Collector, error)
+}
+
+// workerCollector builds a provider's collector for a worker.
+func workerCollector(ctx context.Context, p providerCLI, log *slog.Logger) (collect.Collector, error) {
+	if w, ok := p.(workerCollectorCLI); ok {
+		return w.WorkerCollector(ctx, log)
+	}
+	return p.Collector(ctx, log)
+}
 
 func newWorkerCmd(e *env) *cobra.Command {
 	var f workerFlags
@@ -93,7 +109,7 @@ func runWorker(ctx context.Context, e *env, f workerFlags, providers []providerC
 			}
 			return usagef("--provider %q: no collector for it (available: %s)", name, strings.Join(have, ", "))
 		}
-		c, err := providers[i].Collector(ctx, e.log)
+		c, err := workerCollector(ctx, providers[i], e.log)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
