@@ -53,6 +53,20 @@ func (g *gcpCLI) AddFlags(fl *pflag.FlagSet) {
 
 // Collector implements providerCLI.
 func (g *gcpCLI) Collector(ctx context.Context, log *slog.Logger) (collect.Collector, error) {
+	return g.collector(ctx, log, true)
+}
+
+// WorkerCollector implements workerCollectorCLI: a worker runs the project
+// jobs a scan planned, which name their project (and the Vertex AI
+// locations to read), so it needs no scope; --gcp-project, --gcp-folder,
+// --gcp-org and --gcp-vertex-locations are the scan's business.
+func (g *gcpCLI) WorkerCollector(ctx context.Context, log *slog.Logger) (collect.Collector, error) {
+	return g.collector(ctx, log, false)
+}
+
+// collector builds the collector from the flags; a scan's must name its
+// scope, a worker's needs none.
+func (g *gcpCLI) collector(ctx context.Context, log *slog.Logger, scoped bool) (collect.Collector, error) {
 	scopes := 0
 	for _, set := range []bool{len(g.projects) > 0, g.org != "", g.folder != ""} {
 		if set {
@@ -60,7 +74,7 @@ func (g *gcpCLI) Collector(ctx context.Context, log *slog.Logger) (collect.Colle
 		}
 	}
 	switch {
-	case scopes == 0:
+	case scopes == 0 && scoped:
 		return nil, usagef("gcp: name the scope with --gcp-project, --gcp-folder or --gcp-org")
 	case scopes > 1:
 		return nil, usagef("gcp: --gcp-project, --gcp-folder and --gcp-org exclude each other")
