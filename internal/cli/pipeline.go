@@ -34,6 +34,10 @@ type pipelineInput struct {
 	// other processes (distributed workers) and returns once it is
 	// complete; the streamed checks then run over the stored resources.
 	remote func(ctx context.Context, w store.Writer) error
+	// remoteEval, when set with remote, has the distributed workers
+	// evaluate the collected snapshot too (pipelineRemoteEval,
+	// eval_distributed.go) instead of this process.
+	remoteEval *distributedEval
 }
 
 type pipelineResult struct {
@@ -59,6 +63,9 @@ const streamBuffer = 4096
 // they run once collection is complete, over the resources of their kinds
 // only, with an index of the kinds they look at.
 func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err error) {
+	if in.remote != nil && in.remoteEval != nil {
+		return pipelineRemoteEval(ctx, in)
+	}
 	cfg := in.catalog.config
 	var streamed, deferred []*policy.Check
 	for _, c := range in.catalog.checks {

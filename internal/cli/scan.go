@@ -225,7 +225,7 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 			return err
 		}
 		defer d.Close()
-		in.remote = d.collect
+		in.remote, in.remoteEval = d.collect, d.eval
 	}
 	res, err := pipeline(ctx, in)
 	prog.Stop()

@@ -21,11 +21,16 @@ import (
 type scanDistributedFlags struct {
 	enabled     bool
 	maxAttempts int
+	// eval is where the checks run: evalOnWorkers or evalLocal.
+	eval      string
+	shardSize int64
 }
 
 func addScanDistributedFlags(fl *pflag.FlagSet, f *scanDistributedFlags) {
-	fl.BoolVar(&f.enabled, "distributed", false, "plan the collection into (account, region, service) jobs, queue them in the --db PostgreSQL database and let `cloudward worker` processes collect them; evaluation and reports run here")
-	fl.IntVar(&f.maxAttempts, "distributed-attempts", dist.DefaultMaxAttempts, "with --distributed, attempts per job before it is given up and recorded as a collection error")
+	fl.BoolVar(&f.enabled, "distributed", false, "plan the collection into (account, region, service) jobs, queue them in the --db PostgreSQL database and let `cloudward worker` processes collect them, then evaluate the snapshot on the workers too (see --distributed-eval); reports run here")
+	fl.IntVar(&f.maxAttempts, "distributed-attempts", dist.DefaultMaxAttempts, "with --distributed, attempts per job before it is given up (a collection job: recorded as a collection error; an evaluation job: the scan fails)")
+	fl.StringVar(&f.eval, "distributed-eval", evalOnWorkers, "with --distributed, where the checks run once the snapshot is collected: "+evalOnWorkers+" (evaluation jobs of about --distributed-shard-size resources, with this scan's checks, company rules and mutes) or "+evalLocal+" (in this process)")
+	fl.Int64Var(&f.shardSize, "distributed-shard-size", dist.DefaultShardSize, "with --distributed-eval "+evalOnWorkers+", resources per evaluation job (kinds with more are split by account, then region)")
 }
 
 // distributedScan is the collection side of `scan --distributed`: the
@@ -36,6 +41,12 @@ type distributedScan struct {
 	attempts int
 	progress *report.Progress
 	log      *slog.Logger
+	// eval is nil when the checks run in this process
+	// (--distributed-eval local).
+	eval *distributedEval
+	// scan is the queue side of the snapshot's jobs, once collect has
+	// queued them.
+	scan *dist.Scan
 }
 
 // newDistributedScan checks that a distributed scan can run (a PostgreSQL
@@ -50,8 +61,15 @@ func newDistributedScan(ctx context.Context, f scanDistributedFlags, demo bool, 
 		return nil, usagef("--distributed needs a PostgreSQL --db (postgres://…): the job queue and the workers share it")
 	case f.maxAttempts < 1:
 		return nil, usagef("--distributed-attempts must be at least 1")
+	case f.eval != evalOnWorkers && f.eval != evalLocal:
+		return nil, usagef("--distributed-eval %q: want %s or %s", f.eval, evalOnWorkers, evalLocal)
+	case f.shardSize < 1:
+		return nil, usagef("--distributed-shard-size must be at least 1")
 	}
 	d := &distributedScan{attempts: f.maxAttempts, progress: prog, log: log}
+	if f.eval == evalOnWorkers {
+		d.eval = &distributedEval{d: d, shardSize: f.shardSize}
+	}
 	for _, c := range cols {
 		p, ok := c.(collect.Planner)
 		if !ok {
@@ -96,6 +114,7 @@ func (d *distributedScan) collect(ctx context.Context, w store.Writer) (err erro
 	if err != nil {
 		return err
 	}
+	d.scan = scan
 	d.progress.Phase("planning", "", 0)
 	t0 := time.Now()
 	var jobs []collect.Job

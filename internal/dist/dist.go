@@ -1,8 +1,12 @@
-// Package dist runs collection across processes: a distributed scan plans
-// its collection into jobs (collect.Planner), enqueues them in River, a job
+// Package dist runs a scan across processes: a distributed scan plans its
+// collection into jobs (collect.Planner), enqueues them in River, a job
 // queue in the scan's PostgreSQL database, and any number of worker
 // processes, wherever they run, execute them with their own credentials and
-// write what they collect straight into the running snapshot.
+// write what they collect straight into the running snapshot. Once the
+// snapshot is collected, the scan plans its evaluation into shards
+// (PlanEval) and the workers evaluate them with the scan's own catalog,
+// which travels through the database (NewCatalog), writing the findings
+// into the snapshot.
 //
 // The queue is River's (riverqueue/river, tables created by its own
 // migrations through rivermigrate); the only thing added to it is a
@@ -50,9 +54,10 @@ type CollectArgs struct {
 // Kind implements river.JobArgs.
 func (CollectArgs) Kind() string { return JobKind }
 
-// Migrate applies River's pending migrations (rivermigrate, line "main")
-// while holding an advisory lock, so that a scan and workers starting at
-// once migrate once and wait for each other. (River's migrations cannot
+// Migrate applies River's pending migrations (rivermigrate, line "main"),
+// then creates this package's table of evaluation catalogs unless it
+// exists, while holding an advisory lock, so that a scan and workers
+// starting at once migrate once and wait for each other. (River's migrations cannot
 // share one transaction: a later one uses an enum value an earlier one
 // adds.)
 func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (err error) {
@@ -82,6 +87,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (err err
 	}
 	for _, v := range res.Versions {
 		log.Info("applied job queue migration", "version", v.Version, "name", v.Name)
+	}
+	// This package's own table, under the same lock.
+	if _, err := conn.Exec(ctx, catalogTable); err != nil {
+		return fmt.Errorf("job queue migrations: evaluation catalogs: %w", err)
 	}
 	return nil
 }

@@ -103,11 +103,11 @@ func (s *Scan) Enqueue(ctx context.Context, jobs []collect.Job) error {
 	return nil
 }
 
-// snapshotFilter selects the snapshot's jobs through River's GIN index on
-// args.
-func (s *Scan) listParams(states ...rivertype.JobState) *river.JobListParams {
+// listParams selects the snapshot's jobs of one kind through River's GIN
+// index on args.
+func (s *Scan) listParams(kind string, states ...rivertype.JobState) *river.JobListParams {
 	filter, _ := json.Marshal(map[string]int64{"snapshot": s.snapshot})
-	return river.NewJobListParams().Kinds(JobKind).States(states...).First(10000).
+	return river.NewJobListParams().Kinds(kind).States(states...).First(10000).
 		Where("args @> @filter::jsonb", river.NamedArgs{"filter": string(filter)})
 }
 
@@ -117,21 +117,30 @@ var unfinished = []rivertype.JobState{
 	rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }
 
-// Wait returns once every job of the snapshot has finished. Meanwhile it
-// reports progress and hands the jobs of workers that died (their liveness
-// session is gone) back to the queue, or gives them up once they have used
-// their attempts. It returns a collection error for every job given up or
-// cancelled, naming the job's scope and its last error.
+// Wait returns once every collection job of the snapshot has finished.
+// Meanwhile it reports progress and hands the jobs of workers that died
+// (their liveness session is gone) back to the queue, or gives them up once
+// they have used their attempts. It returns a collection error for every
+// job given up or cancelled, naming the job's scope and its last error.
 func (s *Scan) Wait(ctx context.Context) ([]collect.Error, error) {
+	if err := s.wait(ctx, JobKind); err != nil {
+		return nil, err
+	}
+	return s.failures(ctx)
+}
+
+// wait returns once every job of kind of the snapshot has finished,
+// reporting progress and handing dead workers' jobs back meanwhile.
+func (s *Scan) wait(ctx context.Context, kind string) error {
 	t := time.NewTicker(s.opts.PollInterval)
 	defer t.Stop()
 	var lastFinished int64
 	lastProgress := time.Now()
 	warned := false
 	for {
-		counts, err := s.counts(ctx)
+		counts, err := s.counts(ctx, kind)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var left, finished int64
 		for state, n := range counts {
@@ -152,28 +161,29 @@ func (s *Scan) Wait(ctx context.Context) ([]collect.Error, error) {
 			warned = true
 		}
 		if left == 0 {
-			return s.failures(ctx)
+			return nil
 		}
 		if counts[rivertype.JobStateRunning] > 0 {
-			if err := s.rescueDead(ctx); err != nil {
-				return nil, err
+			if err := s.rescueDead(ctx, kind); err != nil {
+				return err
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
-// counts returns how many of the snapshot's jobs are in each state. It is
-// the one statement that reads River's table directly: River's API lists
-// jobs but does not count them, and a scan may have hundreds of thousands.
-func (s *Scan) counts(ctx context.Context) (map[rivertype.JobState]int64, error) {
+// counts returns how many of the snapshot's jobs of kind are in each
+// state. It is the one statement that reads River's table directly:
+// River's API lists jobs but does not count them, and a scan may have
+// hundreds of thousands.
+func (s *Scan) counts(ctx context.Context, kind string) (map[rivertype.JobState]int64, error) {
 	filter, _ := json.Marshal(map[string]int64{"snapshot": s.snapshot})
 	rows, err := s.pool.Query(ctx, `SELECT state::text, count(*) FROM river_job
-		WHERE kind = $1 AND args @> $2::jsonb GROUP BY state`, JobKind, string(filter))
+		WHERE kind = $1 AND args @> $2::jsonb GROUP BY state`, kind, string(filter))
 	if err != nil {
 		return nil, fmt.Errorf("read job states of snapshot %d: %w", s.snapshot, err)
 	}
@@ -196,8 +206,8 @@ func (s *Scan) counts(ctx context.Context) (map[rivertype.JobState]int64, error)
 // rescueDead finds running jobs whose worker's liveness lock is free (the
 // worker is dead) and makes them available again, or discards them when
 // they have used their attempts, through River's own rescue operation.
-func (s *Scan) rescueDead(ctx context.Context) error {
-	res, err := s.client.JobList(ctx, s.listParams(rivertype.JobStateRunning))
+func (s *Scan) rescueDead(ctx context.Context, kind string) error {
+	res, err := s.client.JobList(ctx, s.listParams(kind, rivertype.JobStateRunning))
 	if err != nil {
 		return fmt.Errorf("list running jobs of snapshot %d: %w", s.snapshot, err)
 	}
@@ -260,7 +270,7 @@ func (s *Scan) workerDead(ctx context.Context, id string) (bool, error) {
 // collection errors.
 func (s *Scan) failures(ctx context.Context) ([]collect.Error, error) {
 	var out []collect.Error
-	params := s.listParams(rivertype.JobStateDiscarded, rivertype.JobStateCancelled).OrderBy(river.JobListOrderByID, river.SortOrderAsc)
+	params := s.listParams(JobKind, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).OrderBy(river.JobListOrderByID, river.SortOrderAsc)
 	for {
 		res, err := s.client.JobList(ctx, params)
 		if err != nil {
@@ -291,12 +301,13 @@ func (s *Scan) failures(ctx context.Context) ([]collect.Error, error) {
 	}
 }
 
-// Abandon deletes the snapshot's jobs that have not started, when the scan
-// gives up (interrupted, or failed). Running jobs stop at their worker's
-// write, which finds the snapshot no longer running and cancels the job.
+// Abandon deletes the snapshot's jobs (collection and evaluation) that
+// have not started, when the scan gives up (interrupted, or failed).
+// Running jobs stop at their worker's write, which finds the snapshot no
+// longer running and cancels the job.
 func (s *Scan) Abandon(ctx context.Context) error {
 	filter, _ := json.Marshal(map[string]int64{"snapshot": s.snapshot})
-	params := river.NewJobDeleteManyParams().Kinds(JobKind).First(10000).
+	params := river.NewJobDeleteManyParams().Kinds(JobKind, EvalJobKind).First(10000).
 		States(rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled).
 		Where("args @> @filter::jsonb", river.NamedArgs{"filter": string(filter)})
 	for {

@@ -35,12 +35,26 @@ const (
 
 // WorkerOptions configure a worker process.
 type WorkerOptions struct {
-	// Planners run the jobs, one per provider this worker can collect
-	// (each built from the worker's own credentials and flags).
+	// Planners run the collection jobs, one per provider this worker can
+	// collect (each built from the worker's own credentials and flags).
+	// Without planners the worker runs no collection job.
 	Planners []collect.Planner
-	// Concurrency is the number of jobs run at once (default
+	// Registry, when set, makes the worker run evaluation jobs too (of
+	// any provider's snapshot: they need no credentials): the kinds the
+	// scans' catalogs are compiled against.
+	Registry *resource.Registry
+	// Concurrency is the number of collection jobs run at once (default
 	// DefaultConcurrency).
 	Concurrency int
+	// EvalConcurrency is the number of evaluation jobs run at once
+	// (default 1: each job already evaluates on every CPU, EvalWorkers).
+	EvalConcurrency int
+	// EvalWorkers bounds the parallel evaluation inside one evaluation job
+	// (default GOMAXPROCS).
+	EvalWorkers int
+	// BeforeEval, when set, is called before each evaluation attempt; an
+	// error fails the attempt (tests inject failures with it).
+	BeforeEval EvalHook
 	// JobTimeout cancels a job that runs longer (default DefaultJobTimeout).
 	// River's stuck-job rescue, the backstop when a worker's death is not
 	// seen, waits JobTimeout plus five minutes.
@@ -55,25 +69,30 @@ type WorkerOptions struct {
 	Logger *slog.Logger
 }
 
-// RunWorker runs collection jobs from the queue until ctx ends, then stops
-// taking jobs and waits for the running ones to finish. It returns an
+// RunWorker runs collection jobs (with Planners) and evaluation jobs (with
+// a Registry) from the queue until ctx ends, then stops taking jobs and
+// waits for the running ones to finish. It returns an
 // error when the queue cannot be started, or when the worker's liveness
 // session is lost (other processes may then hand its jobs to other
 // workers, so it must not go on).
 //
-// Each job's rows are buffered in memory and written to the snapshot in
-// one transaction that also marks the job complete in River: a worker
-// killed mid-job leaves nothing written and the job runs again elsewhere.
+// Each job's rows (resources, edges and collection errors, or findings)
+// are buffered in memory and written to the snapshot in one transaction
+// that also marks the job complete in River: a worker killed mid-job
+// leaves nothing written and the job runs again elsewhere.
 func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts WorkerOptions) error {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if len(opts.Planners) == 0 {
-		return errors.New("worker: no collector configured")
+	if len(opts.Planners) == 0 && opts.Registry == nil {
+		return errors.New("worker: no collector configured and evaluation off: nothing to run")
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.EvalConcurrency <= 0 {
+		opts.EvalConcurrency = 1
 	}
 	if opts.JobTimeout <= 0 {
 		opts.JobTimeout = DefaultJobTimeout
@@ -114,13 +133,25 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		planners[resource.Provider(p.Name())] = p
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &collectWorker{pool: pool, st: st, planners: planners, log: log, id: opts.ID}); err != nil {
-		return fmt.Errorf("worker: %w", err)
+	queues := map[string]river.QueueConfig{}
+	if len(planners) > 0 {
+		if err := river.AddWorkerSafely(workers, &collectWorker{pool: pool, st: st, planners: planners, log: log, id: opts.ID}); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+		queues[Queue] = river.QueueConfig{MaxWorkers: opts.Concurrency}
+	}
+	if opts.Registry != nil {
+		ew := &evalWorker{pool: pool, st: st, cache: newCatalogCache(pool, opts.Registry), workers: opts.EvalWorkers,
+			hook: opts.BeforeEval, log: log, id: opts.ID}
+		if err := river.AddWorkerSafely(workers, ew); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+		queues[EvalQueue] = river.QueueConfig{MaxWorkers: opts.EvalConcurrency}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		ID:                   opts.ID,
 		Logger:               log,
-		Queues:               map[string]river.QueueConfig{Queue: {MaxWorkers: opts.Concurrency}},
+		Queues:               queues,
 		Workers:              workers,
 		JobTimeout:           opts.JobTimeout,
 		RescueStuckJobsAfter: opts.JobTimeout + rescueMargin,
@@ -141,7 +172,8 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 	if err := client.Start(runCtx); err != nil {
 		return fmt.Errorf("worker %s: start: %w", opts.ID, err)
 	}
-	log.Info("worker started", "id", opts.ID, "queue", Queue, "concurrency", opts.Concurrency)
+	log.Info("worker started", "id", opts.ID, "collect", len(planners) > 0, "concurrency", opts.Concurrency,
+		"evaluate", opts.Registry != nil, "eval_concurrency", opts.EvalConcurrency)
 	pinger := make(chan struct{})
 	go func() {
 		defer close(pinger)

@@ -1,8 +1,9 @@
 // Package evaluate runs the policy engine over a snapshot held in a store:
-// it loads the index the cross-resource checks look across (LoadIndex), as
-// a single-process scan does for its cross-resource checks and a
-// distributed worker does for its evaluation jobs. Both call the same code,
-// so their verdicts agree.
+// it loads the index the cross-resource checks look across (LoadIndex) and
+// evaluates a slice of the snapshot's resources (Shard). A single-process
+// scan calls LoadIndex for its cross-resource checks; a distributed worker
+// calls Shard, and so LoadIndex, for each evaluation job. Both run the same
+// code, so their verdicts agree.
 package evaluate
 
 import (

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cloudward/internal/dist"
+	"cloudward/internal/finding"
+	"cloudward/internal/policy"
+	"cloudward/internal/report"
+	"cloudward/internal/store"
+)
+
+// Values of --distributed-eval.
+const (
+	evalOnWorkers = "workers"
+	evalLocal     = "local"
+)
+
+// distributedEval is the evaluation side of `scan --distributed` when the
+// workers evaluate: pipelineRemoteEval calls it once the collection jobs
+// are done.
+type distributedEval struct {
+	d *distributedScan
+	// shardSize is the number of resources an evaluation job aims at.
+	shardSize int64
+}
+
+// pipelineRemoteEval is the pipeline of a distributed scan whose workers
+// evaluate as well as collect: the snapshot is filled by the collection
+// jobs (in.remote), then planned into evaluation shards that the workers
+// evaluate with this scan's catalog, writing the findings; then the
+// snapshot is committed and the summary, stats and mute results are
+// rebuilt from what the workers stored and recorded. The result is the
+// one pipeline would return for the same snapshot.
+func pipelineRemoteEval(ctx context.Context, in pipelineInput) (res pipelineResult, err error) {
+	cfg := in.catalog.config
+	// The engine is only built here for the mute rules' expiry at the
+	// scan's clock; it evaluates nothing.
+	muteEngine, err := policy.NewEngine(nil, policy.EngineOptions{Now: in.now, Org: cfg.Org, Mutes: cfg.Mutes})
+	if err != nil {
+		return res, fmt.Errorf("build engine: %w", err)
+	}
+	w, err := in.store.Begin(ctx, in.scope, in.now)
+	if err != nil {
+		return res, fmt.Errorf("begin snapshot: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if rerr := w.Rollback(); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("roll back snapshot %d: %w", w.ID(), rerr))
+			}
+		}
+	}()
+
+	t0 := time.Now()
+	if err := in.remote(ctx, w); err != nil {
+		return res, fmt.Errorf("collect: %w", err)
+	}
+	if err := w.Flush(ctx); err != nil {
+		return res, fmt.Errorf("write snapshot: %w", err)
+	}
+	res.timings.collect = time.Since(t0)
+
+	t0 = time.Now()
+	er, err := in.remoteEval.evaluate(ctx, in, w.ID())
+	if err != nil {
+		return res, err
+	}
+	res.timings.deferred = time.Since(t0)
+
+	t0 = time.Now()
+	in.progress.Phase("saving", "", 0)
+	if err := w.Commit(ctx); err != nil {
+		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
+	}
+	res.timings.commit = time.Since(t0)
+	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
+		return res, err
+	}
+	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	if err != nil {
+		return res, fmt.Errorf("read collection errors: %w", err)
+	}
+	checks, fws := in.catalog.reportInfo()
+	res.summary = report.NewSummary(report.Meta{
+		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, FinishedAt: res.snapshot.FinishedAt,
+		Resources: res.snapshot.Resources, CollectionErrors: errs,
+	}, checks, fws)
+	if err := summarizeStored(ctx, in.store, w.ID(), res.summary); err != nil {
+		return res, err
+	}
+	res.stats = er.Stats
+	res.stats.Resources = res.snapshot.Resources
+	res.mutes = muteEngine.MuteResults()
+	if len(res.mutes) != len(er.Muted) {
+		return res, fmt.Errorf("evaluation: %d mute counts for %d mute rules", len(er.Muted), len(res.mutes))
+	}
+	for i := range res.mutes {
+		res.mutes[i].Muted = er.Muted[i]
+	}
+	return res, nil
+}
+
+// summarizeStored counts a snapshot's stored findings into s: from the
+// store's aggregate counts when it has them (one grouped query instead of
+// streaming every finding), else finding by finding.
+func summarizeStored(ctx context.Context, st store.Store, snapshot int64, s *report.Summary) error {
+	sr, ok := st.(store.Searcher)
+	if !ok {
+		if err := s.AddAll(st.Findings(ctx, snapshot, store.FindingFilter{})); err != nil {
+			return err
+		}
+		return nil
+	}
+	groups, err := sr.FindingGroups(ctx, snapshot)
+	if err != nil {
+		return fmt.Errorf("summarize findings: %w", err)
+	}
+	for _, g := range groups {
+		f := finding.Finding{CheckID: g.CheckID, Severity: g.Severity, Status: g.Status,
+			Kind: g.Kind, Provider: g.Provider, Account: g.Account, Region: g.Region}
+		for range g.Count {
+			s.Add(f)
+		}
+	}
+	return nil
+}
+
+// evaluate plans the complete snapshot's evaluation into shards, queues
+// them with the scan's catalog and waits for the workers to evaluate them.
+func (e *distributedEval) evaluate(ctx context.Context, in pipelineInput, snapshot int64) (dist.EvalResult, error) {
+	d := e.d
+	if d.scan == nil {
+		return dist.EvalResult{}, errors.New("evaluate: the collection jobs were not queued")
+	}
+	sr, ok := in.store.(store.Searcher)
+	if !ok {
+		return dist.EvalResult{}, errors.New("evaluate: the store cannot count the snapshot's resources")
+	}
+	in.progress.Phase("planning evaluation", "", 0)
+	groups, err := sr.ResourceGroups(ctx, snapshot)
+	if err != nil {
+		return dist.EvalResult{}, fmt.Errorf("evaluate: %w", err)
+	}
+	cfg := in.catalog.config
+	cat, err := dist.NewCatalog(in.catalog.sources, cfg.Org, cfg.Mutes, in.catalog.checks)
+	if err != nil {
+		return dist.EvalResult{}, err
+	}
+	shards := dist.PlanEval(in.catalog.checks, groups, e.shardSize)
+	var resources int64
+	for _, g := range groups {
+		resources += g.Count
+	}
+	t0 := time.Now()
+	in.progress.Phase("evaluating on workers", "jobs", int64(len(shards)))
+	if err := d.scan.EnqueueEval(ctx, cat, in.now, shards); err != nil {
+		return dist.EvalResult{}, err
+	}
+	res, err := d.scan.WaitEval(ctx, len(cfg.Mutes))
+	if err != nil {
+		if aerr := d.scan.Abandon(context.WithoutCancel(ctx)); aerr != nil {
+			err = errors.Join(err, aerr)
+		}
+		return res, fmt.Errorf("evaluate on workers: %w", err)
+	}
+	d.log.Info("distributed evaluation done", "snapshot", snapshot, "jobs", len(shards), "resources", resources,
+		"findings", res.Stats.Evaluations, "elapsed", time.Since(t0).Round(time.Millisecond))
+	return res, nil
+}
