@@ -1,0 +1,206 @@
+//go:build unix
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"cloudward/internal/collect/gcp/gcptest"
+	"cloudward/internal/dist"
+	"cloudward/internal/store"
+	"cloudward/internal/store/postgres"
+	"cloudward/internal/store/postgres/pgtest"
+)
+
+// TestDistributedScanGCP starts PostgreSQL, the fake Google Cloud
+// organization (three active projects, one of them denied everywhere, one
+// with services not enabled, a folder whose sinks and IAM policy are
+// denied), two `cloudward worker --provider gcp` processes that name no
+// scope, and a `scan --distributed --gcp-org`, and checks that the snapshot
+// is identical (resources, edges, collection errors, findings) to a
+// single-process scan of the same fake cloud.
+func TestDistributedScanGCP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and two worker processes")
+	}
+	pg := pgtest.New(pgtest.Options{})
+	t.Cleanup(func() {
+		if err := pg.Close(); err != nil {
+			t.Errorf("stop PostgreSQL: %v", err)
+		}
+	})
+	dsn := pg.NewDB(t)
+	srv := gcptest.New(t, filepath.Join("..", "collect", "gcp", "testdata", "api"))
+
+	// The workers: this test binary re-executed (TestDistributedWorkerProcess).
+	type worker struct {
+		id     string
+		cmd    *exec.Cmd
+		out    *lockedBuffer
+		exited chan struct{}
+		err    error
+	}
+	var workers []*worker
+	for i := 1; i <= 2; i++ {
+		w := &worker{id: fmt.Sprintf("gcp-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
+		args, err := json.Marshal([]string{"worker", "--db", dsn, "--provider", "gcp", "--gcp-endpoint", srv.URL,
+			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.cmd = exec.Command(os.Args[0], "-test.run=^TestDistributedWorkerProcess$", "-test.count=1")
+		w.cmd.Env = append(os.Environ(), workerArgsEnv+"="+string(args))
+		w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
+		if err := w.cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", w.id, err)
+		}
+		go func() {
+			w.err = w.cmd.Wait()
+			close(w.exited)
+		}()
+		workers = append(workers, w)
+	}
+	t.Cleanup(func() {
+		for _, w := range workers {
+			_ = w.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		for _, w := range workers {
+			select {
+			case <-w.exited:
+			case <-time.After(10 * time.Second):
+				_ = w.cmd.Process.Kill()
+				<-w.exited
+			}
+		}
+	})
+	logs := func() string {
+		var b strings.Builder
+		for _, w := range workers {
+			fmt.Fprintf(&b, "--- %s\n%s", w.id, w.out.String())
+		}
+		return b.String()
+	}
+	ready := time.Now().Add(2 * time.Minute)
+	for _, w := range workers {
+		for !strings.Contains(w.out.String(), `msg="worker started"`) {
+			select {
+			case <-w.exited:
+				t.Fatalf("%s exited: %v\n%s", w.id, w.err, logs())
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(ready) {
+				t.Fatalf("%s did not start in 2 minutes\n%s", w.id, logs())
+			}
+		}
+	}
+
+	// The distributed scan, in this process: the organization is the
+	// scan's business (the jobs name their projects).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	scanArgs := []string{"scan", "--provider", "gcp", "--gcp-org", "100200300400", "--gcp-endpoint", srv.URL,
+		"--db", dsn, "-o", "json"}
+	var stdout, stderr bytes.Buffer
+	t0 := time.Now()
+	code := Main(ctx, append(scanArgs, "--distributed"), strings.NewReader(""), &stdout, &stderr)
+	distElapsed := time.Since(t0)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", code, stderr.String(), logs())
+	}
+	var distRep jsonReport
+	if err := json.Unmarshal(stdout.Bytes(), &distRep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, stdout.String())
+	}
+
+	// One job per active project, each completed by a worker.
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(ctx, `SELECT state, args->'job'->>'account', args->'job'->>'service',
+		attempted_by[array_length(attempted_by, 1)] FROM river_job WHERE kind = $1`, dist.JobKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var projects []string
+	perWorker := map[string]int{}
+	for rows.Next() {
+		var state, project, service, by string
+		if err := rows.Scan(&state, &project, &service, &by); err != nil {
+			t.Fatal(err)
+		}
+		if state != "completed" || service != "project" {
+			t.Errorf("job %s/%s is %s, want a completed project job", project, service, state)
+		}
+		projects = append(projects, project)
+		perWorker[by]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(projects)
+	if want := []string{"acme-lab-1177", "acme-sec-3311", "acme-web-4821"}; !slices.Equal(projects, want) {
+		t.Errorf("jobs for projects %v, want %v", projects, want)
+	}
+
+	// The same fake cloud, scanned by one process.
+	t1 := time.Now()
+	code, out, errOut := run(t, scanArgs...)
+	oneElapsed := time.Since(t1)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("single-process scan: exit %d\n%s", code, errOut)
+	}
+	var oneRep jsonReport
+	if err := json.Unmarshal([]byte(out), &oneRep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Complete {
+		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
+	}
+	got := snapshotContents(t, st, distRep.Snapshot.ID)
+	want := snapshotContents(t, st, oneRep.Snapshot.ID)
+	for _, part := range []string{"resources", "edges", "errors", "findings"} {
+		if len(want[part]) == 0 {
+			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
+		}
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
+				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
+		}
+	}
+	// Planning failures (a folder's sinks and IAM policy) and job failures
+	// (the denied project) are both in the snapshot.
+	for _, op := range []string{`"account":"folders/300","region":"global","service":"logging","op":"logging.sinks.list"`,
+		`"account":"acme-sec-3311","region":"global","service":"iam","op":"iam.serviceAccounts.list"`} {
+		if !slices.ContainsFunc(got["errors"], func(e string) bool { return strings.Contains(e, op) }) {
+			t.Errorf("no collection error with %s in the distributed snapshot: %v", op, got["errors"])
+		}
+	}
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs (by worker: %v) in %s (single process: %s)",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), len(projects), perWorker,
+		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond))
+}
