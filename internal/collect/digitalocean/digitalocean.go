@@ -59,7 +59,8 @@ type Options struct {
 	// MaxWait caps one wait between attempts (default 60s).
 	MaxWait time.Duration
 	// Concurrency bounds the jobs (services, Spaces regions) Collect runs
-	// at once, and the Spaces regions listed at once (default 4).
+	// at once, the Spaces regions listed at once, and the buckets a Spaces
+	// job reads at once (default 4).
 	Concurrency int
 
 	// sleep waits between attempts; tests replace it.

@@ -233,7 +233,8 @@ func (r *run) planSpaces(ctx context.Context) ([]spacesRegion, error) {
 	return out, err
 }
 
-// collectSpacesRegion collects the buckets planSpaces found in one region.
+// collectSpacesRegion collects the buckets planSpaces found in one region,
+// Options.Concurrency buckets at once.
 func collectSpacesRegion(ctx context.Context, r *run, region string, buckets []bucketRef) error {
 	if r.c.spaces == nil {
 		// Only a worker can get here: the scan that planned the job had a
@@ -245,18 +246,20 @@ func collectSpacesRegion(ctx context.Context, r *run, region string, buckets []b
 		})
 	}
 	cl := r.c.spaces(region)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.c.opts.Concurrency)
 	for _, b := range buckets {
-		doc, err := r.space(ctx, cl, region, b.Name)
-		if err != nil {
-			return err
-		}
-		doc.CreationDate = b.Created
-		uid := "do:space:" + region + ":" + b.Name
-		if err := r.emit(ctx, "do_spaces_bucket", uid, region, b.Name, nil, doc.CreationDate, doc); err != nil {
-			return err
-		}
+		g.Go(func() error {
+			doc, err := r.space(gctx, cl, region, b.Name)
+			if err != nil {
+				return err
+			}
+			doc.CreationDate = b.Created
+			uid := "do:space:" + region + ":" + b.Name
+			return r.emit(gctx, "do_spaces_bucket", uid, region, b.Name, nil, doc.CreationDate, doc)
+		})
 	}
-	return nil
+	return g.Wait()
 }
 
 // space reads one bucket's configuration. A failing call is recorded and
