@@ -226,29 +226,33 @@ func (c *Collector) newRun(ctx context.Context, sink collect.Sink, acct *godo.Ac
 
 // newJobRun starts the state of one job: a job that resolves tag selectors
 // lists the Droplets of each tag it needs (GET /v2/droplets?tag_name=T),
-// once per tag, rather than every Droplet.
+// once per tag (a failure included), rather than every Droplet.
 func (c *Collector) newJobRun(ctx context.Context, sink collect.Sink, account string, acct *godo.Account) *run {
 	r := &run{c: c, sink: sink, account: account, acct: acct, edges: map[resource.Edge]bool{}}
 	r.droplets = sync.OnceValues(func() ([]godo.Droplet, error) { return paginate(ctx, c.api.droplets.List) })
+	type listing struct {
+		ids []int
+		err error
+	}
 	var (
 		mu    sync.Mutex
-		byTag = map[string][]int{}
+		byTag = map[string]listing{}
 	)
 	r.tagged = func(ctx context.Context, tag string) ([]int, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if ids, ok := byTag[tag]; ok {
-			return ids, nil
+		if l, ok := byTag[tag]; ok {
+			return l.ids, l.err
 		}
 		ds, err := paginate(ctx, func(ctx context.Context, opt *godo.ListOptions) ([]godo.Droplet, *godo.Response, error) {
 			return c.api.droplets.ListByTag(ctx, tag, opt)
 		})
-		if err != nil {
-			return nil, err
+		l := listing{err: err}
+		if err == nil {
+			l.ids = withTag(ds, tag)
 		}
-		ids := withTag(ds, tag)
-		byTag[tag] = ids
-		return ids, nil
+		byTag[tag] = l
+		return l.ids, l.err
 	}
 	return r
 }
