@@ -1,0 +1,201 @@
+//go:build unix
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"cloudward/internal/collect/azure/aztest"
+	"cloudward/internal/store"
+	"cloudward/internal/store/postgres"
+	"cloudward/internal/store/postgres/pgtest"
+)
+
+// TestDistributedAzureScanMatchesSingleProcess runs `scan --distributed
+// --provider azure` against the fake Azure tenant (two subscriptions, one
+// of which has Microsoft.Security unregistered and its Key Vault's data
+// plane behind a firewall) with two `cloudward worker` processes (the test
+// binary re-executed, see TestDistributedWorkerProcess), and checks that
+// the snapshot is complete and identical (resources, edges, collection
+// errors, findings) to a single-process scan of the same fake.
+func TestDistributedAzureScanMatchesSingleProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and two worker processes")
+	}
+	pg := pgtest.New(pgtest.Options{})
+	t.Cleanup(func() {
+		if err := pg.Close(); err != nil {
+			t.Errorf("stop PostgreSQL: %v", err)
+		}
+	})
+	dsn := pg.NewDB(t)
+
+	srv := aztest.New(t, filepath.Join("..", "collect", "azure", "testdata", "arm"))
+	const sbx = "b81d4e07-6c35-4f9e-8e2a-5d7c3a1f9b60"
+	srv.Fail("/subscriptions/"+sbx+"/providers/Microsoft.Security/", http.StatusConflict, "MissingSubscriptionRegistration",
+		"The subscription is not registered to use namespace 'Microsoft.Security'.")
+	srv.Fail("/kvdata/kv-acme-sbx/", http.StatusForbidden, "Forbidden", "Client address is not authorized. (ForbiddenByFirewall)")
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(aztest.Token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	azFlags := []string{"--azure-endpoint", srv.URL, "--azure-graph-endpoint", srv.URL + aztest.GraphPrefix,
+		"--azure-token-file", tokenFile}
+
+	type worker struct {
+		id     string
+		cmd    *exec.Cmd
+		out    *lockedBuffer
+		exited chan struct{}
+		err    error
+	}
+	var workers []*worker
+	for i := 1; i <= 2; i++ {
+		w := &worker{id: fmt.Sprintf("azure-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
+		args, _ := json.Marshal(append([]string{"worker", "--db", dsn, "--provider", "azure",
+			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"}, azFlags...))
+		w.cmd = exec.Command(os.Args[0], "-test.run=^TestDistributedWorkerProcess$", "-test.count=1")
+		w.cmd.Env = append(os.Environ(), workerArgsEnv+"="+string(args))
+		w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
+		if err := w.cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", w.id, err)
+		}
+		go func() {
+			w.err = w.cmd.Wait()
+			close(w.exited)
+		}()
+		workers = append(workers, w)
+	}
+	t.Cleanup(func() {
+		for _, w := range workers {
+			_ = w.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		for _, w := range workers {
+			select {
+			case <-w.exited:
+			case <-time.After(10 * time.Second):
+				_ = w.cmd.Process.Kill()
+				<-w.exited
+			}
+		}
+	})
+	logs := func() string {
+		var b strings.Builder
+		for _, w := range workers {
+			fmt.Fprintf(&b, "--- %s\n%s", w.id, w.out.String())
+		}
+		return b.String()
+	}
+
+	// The workers have migrated the queue and take jobs before the scan
+	// queues them.
+	ready := time.Now().Add(2 * time.Minute)
+	for _, w := range workers {
+		for !strings.Contains(w.out.String(), `msg="worker started"`) {
+			select {
+			case <-w.exited:
+				t.Fatalf("%s exited: %v\n%s", w.id, w.err, logs())
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(ready) {
+				t.Fatalf("%s did not start in 2 minutes\n%s", w.id, logs())
+			}
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	t0 := time.Now()
+	go func() {
+		var stdout, stderr bytes.Buffer
+		code := Main(ctx, append([]string{"scan", "--provider", "azure", "--db", dsn, "--distributed", "-o", "json"}, azFlags...),
+			strings.NewReader(""), &stdout, &stderr)
+		done <- result{code, stdout.String(), stderr.String()}
+	}()
+	var dist result
+	select {
+	case dist = <-done:
+	case <-ctx.Done():
+		t.Fatalf("distributed scan did not finish\n%s", logs())
+	}
+	distElapsed := time.Since(t0)
+	if dist.code != ExitOK && dist.code != ExitFindings {
+		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", dist.code, dist.stderr, logs())
+	}
+	if strings.Contains(dist.stdout+dist.stderr+logs(), aztest.Token) {
+		t.Error("the bearer token shows in the output or the workers' logs")
+	}
+	var distRep jsonReport
+	if err := json.Unmarshal([]byte(dist.stdout), &distRep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, dist.stdout)
+	}
+	t1 := time.Now()
+	code, stdout, stderr := run(t, append([]string{"scan", "--provider", "azure", "--db", dsn, "-o", "json"}, azFlags...)...)
+	oneElapsed := time.Since(t1)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("single-process scan: exit %d\n%s", code, stderr)
+	}
+	var oneRep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &oneRep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Complete {
+		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
+	}
+	got := snapshotContents(t, st, distRep.Snapshot.ID)
+	want := snapshotContents(t, st, oneRep.Snapshot.ID)
+	for _, part := range []string{"resources", "edges", "errors", "findings"} {
+		if len(want[part]) == 0 {
+			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
+		}
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
+				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
+		}
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var jobs, workersUsed int
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT attempted_by[array_length(attempted_by, 1)])
+		FROM river_job WHERE state = 'completed'`).Scan(&jobs, &workersUsed); err != nil {
+		t.Fatal(err)
+	}
+	if jobs == 0 {
+		t.Error("no job completed in the queue")
+	}
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs on %d worker(s) in %s (single process: %s)",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs, workersUsed,
+		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond))
+}
