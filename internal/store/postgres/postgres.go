@@ -307,6 +307,7 @@ func failTx(ctx context.Context, tx pgx.Tx, id int64) error {
 					AND (o.status = 'running' OR (o.status = 'complete' AND o.end_seq > b.begin_seq))))`,
 		`DELETE FROM finding_seen WHERE snapshot_id = $1`,
 		`DELETE FROM snap_findings WHERE snapshot_id = $1`,
+		`DELETE FROM snap_passes WHERE snapshot_id = $1`,
 		`DELETE FROM snap_edges WHERE snapshot_id = $1`,
 		`DELETE FROM snap_errors WHERE snapshot_id = $1`,
 		`DELETE FROM snap_resources WHERE snapshot_id = $1`,

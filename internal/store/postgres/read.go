@@ -179,26 +179,45 @@ func (s *Store) Findings(ctx context.Context, snapshot int64, f store.FindingFil
 			yield(finding.Finding{}, fmt.Errorf("list findings: %w", err))
 			return
 		}
-		var q strings.Builder
 		a := args{}
-		q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
-				r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
-			FROM snap_findings f JOIN snap_resources r ON r.id = f.resource_id
-			LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id AND fs.resource_uid = r.uid
-			WHERE f.snapshot_id = ` + a.add(snapshot))
-		if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, finding.Pass) {
+		id := a.add(snapshot)
+		var open, passed strings.Builder
+		open.WriteString(`SELECT resource_id, check_id, status, severity, reason FROM snap_findings WHERE snapshot_id = ` + id)
+		passed.WriteString(`SELECT u.id, p.check_id, 'PASS', p.severity, '' FROM snap_passes p, unnest(p.resource_ids) u (id)
+			WHERE p.snapshot_id = ` + id)
+		withPasses := len(f.Statuses) == 0 || slices.Contains(f.Statuses, finding.Pass)
+		if !withPasses {
 			// The partial index's predicate, so the planner can use it.
-			q.WriteString(" AND f.status <> 'PASS'")
+			open.WriteString(" AND status <> 'PASS'")
 		}
 		if f.MinSeverity > finding.Info {
-			q.WriteString(" AND f.severity >= " + a.add(int16(f.MinSeverity)))
+			sev := a.add(int16(f.MinSeverity))
+			open.WriteString(" AND severity >= " + sev)
+			passed.WriteString(" AND p.severity >= " + sev)
 		}
 		statuses := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
 			statuses[i] = string(st)
 		}
-		a.inList(&q, "f.status", statuses)
-		a.inList(&q, "f.check_id", f.CheckIDs)
+		a.inList(&open, "status", statuses)
+		if len(f.CheckIDs) > 0 {
+			checks := a.add(f.CheckIDs)
+			open.WriteString(" AND check_id = ANY(" + checks + ")")
+			passed.WriteString(" AND p.check_id = ANY(" + checks + ")")
+		}
+		// PASS findings without a reason are stored compactly in
+		// snap_passes (migrations/0006_compact_passes.sql) and expanded
+		// here.
+		from := open.String()
+		if withPasses {
+			from += "\n\t\t\tUNION ALL\n\t\t\t" + passed.String()
+		}
+		var q strings.Builder
+		q.WriteString(`SELECT f.check_id, f.severity, f.status, f.reason,
+				r.uid, r.name, r.kind, r.provider, r.account, r.region, fs.first_seen
+			FROM (` + from + `) f (resource_id, check_id, status, severity, reason)
+			JOIN snap_resources r ON r.id = f.resource_id
+			LEFT JOIN finding_seen fs ON fs.snapshot_id = ` + id + ` AND fs.check_id = f.check_id AND fs.resource_uid = r.uid`)
 		q.WriteString(" ORDER BY f.severity DESC, f.check_id, r.uid")
 		rows, err := s.pool.Query(ctx, q.String(), a...)
 		if err != nil {

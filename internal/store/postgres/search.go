@@ -265,18 +265,22 @@ func (s *Store) SearchResources(ctx context.Context, snapshot int64, q store.Res
 
 // FindingGroups counts a snapshot's findings grouped by check, status,
 // severity and their resource's provider, account, region and kind, in one
-// aggregate query.
+// aggregate query over snap_findings and the expanded compact PASS rows of
+// snap_passes.
 func (s *Store) FindingGroups(ctx context.Context, snapshot int64) ([]store.FindingGroup, error) {
 	if err := s.exists(ctx, snapshot); err != nil {
 		return nil, fmt.Errorf("count findings: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT f.check_id, f.status, f.severity, r.provider, r.account, r.region, r.kind,
 			count(*), count(fs.first_seen)
-		FROM snap_findings f JOIN snap_resources r ON r.id = f.resource_id
-		LEFT JOIN finding_seen fs ON fs.snapshot_id = f.snapshot_id AND fs.check_id = f.check_id
+		FROM (SELECT resource_id, check_id, status, severity FROM snap_findings WHERE snapshot_id = $1
+			UNION ALL
+			SELECT u.id, p.check_id, 'PASS', p.severity FROM snap_passes p, unnest(p.resource_ids) u (id)
+			WHERE p.snapshot_id = $1) f (resource_id, check_id, status, severity)
+		JOIN snap_resources r ON r.id = f.resource_id
+		LEFT JOIN finding_seen fs ON fs.snapshot_id = $1 AND fs.check_id = f.check_id
 			AND fs.resource_uid = r.uid AND f.status <> 'PASS'
 			AND fs.first_seen = (SELECT started_at FROM snapshots WHERE id = $1)
-		WHERE f.snapshot_id = $1
 		GROUP BY 1, 2, 3, 4, 5, 6, 7`, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("count findings of snapshot %d: %w", snapshot, err)

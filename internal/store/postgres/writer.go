@@ -292,6 +292,7 @@ func (w *writer) Commit(ctx context.Context) error {
 			edges = (SELECT count(*) FROM snap_edges WHERE snapshot_id = $1),
 			errors = (SELECT count(*) FROM snap_errors WHERE snapshot_id = $1),
 			findings = (SELECT count(*) FROM snap_findings WHERE snapshot_id = $1)
+				+ (SELECT coalesce(sum(cardinality(resource_ids)), 0) FROM snap_passes WHERE snapshot_id = $1)
 			WHERE id = $1`, w.id)
 		if err != nil {
 			return err
@@ -533,8 +534,10 @@ func (w *writer) writeEdges(ctx context.Context, tx pgx.Tx, es []resource.Edge) 
 // resource IDs with one statement. The lateral join makes each lookup one
 // probe of the (snapshot_id, uid) index, whatever the planner thinks of
 // the unanalyzed staging table (a hash join would read the whole
-// snapshot's resources once per batch). A finding whose UID is not in the snapshot
-// fails the batch, naming the UID.
+// snapshot's resources once per batch). PASS findings without a reason go
+// to snap_passes, one row per (check, severity) listing the resource rows
+// (migrations/0006_compact_passes.sql); the others to snap_findings. A
+// finding whose UID is not in the snapshot fails the batch, naming the UID.
 func (w *writer) writeFindings(ctx context.Context, tx pgx.Tx, fs []findingRow) error {
 	if len(fs) == 0 {
 		return nil
@@ -547,20 +550,29 @@ func (w *writer) writeFindings(ctx context.Context, tx pgx.Tx, fs []findingRow) 
 		})); err != nil {
 		return fmt.Errorf("insert findings: %w", err)
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO snap_findings (snapshot_id, resource_id, check_id, status, severity, reason)
-		SELECT $1, r.id, f.check_id, f.status, f.severity, f.reason
-		FROM stage_findings f
-		CROSS JOIN LATERAL (SELECT id FROM snap_resources r WHERE r.snapshot_id = $1 AND r.uid = f.uid) r`, w.id)
+	var resolved int64
+	err := tx.QueryRow(ctx, `WITH resolved AS MATERIALIZED (
+			SELECT r.id, f.check_id, f.status, f.severity, f.reason
+			FROM stage_findings f
+			CROSS JOIN LATERAL (SELECT id FROM snap_resources r WHERE r.snapshot_id = $1 AND r.uid = f.uid) r),
+		open AS (INSERT INTO snap_findings (snapshot_id, resource_id, check_id, status, severity, reason)
+			SELECT $1, id, check_id, status, severity, reason FROM resolved
+			WHERE status <> 'PASS' OR reason <> ''),
+		passed AS (INSERT INTO snap_passes (snapshot_id, check_id, severity, resource_ids)
+			SELECT $1, check_id, severity, array_agg(id ORDER BY id) FROM resolved
+			WHERE status = 'PASS' AND reason = ''
+			GROUP BY check_id, severity)
+		SELECT count(*) FROM resolved`, w.id).Scan(&resolved)
 	if err != nil {
 		return fmt.Errorf("insert findings: %w", err)
 	}
-	if tag.RowsAffected() != int64(len(fs)) {
+	if resolved != int64(len(fs)) {
 		var uid, check string
 		err := tx.QueryRow(ctx, `SELECT f.uid, f.check_id FROM stage_findings f
 			WHERE NOT EXISTS (SELECT 1 FROM snap_resources r WHERE r.snapshot_id = $1 AND r.uid = f.uid)
 			ORDER BY f.seq LIMIT 1`, w.id).Scan(&uid, &check)
 		if err != nil {
-			return fmt.Errorf("insert findings: %d of %d resolved: %w", tag.RowsAffected(), len(fs), err)
+			return fmt.Errorf("insert findings: %d of %d resolved: %w", resolved, len(fs), err)
 		}
 		return fmt.Errorf("finding %s: resource %s is not in the snapshot", check, uid)
 	}
