@@ -70,11 +70,12 @@ type Options struct {
 	CallTimeout time.Duration
 	// MaxAttempts is the retryer's attempt limit per call (default 8).
 	MaxAttempts int
-	// RetryMode is aws.RetryModeStandard (the default: retries with
-	// jittered backoff, the load being bounded by MaxInFlight) or
-	// aws.RetryModeAdaptive (retries plus the SDK's client-side rate
-	// limiter, which slows a client down after throttling; see docs/aws.md
-	// for why it is not the default).
+	// RetryMode is RetryModePaced (the default: the standard retryer plus
+	// a pacer per account, region and service that slows down only the
+	// keys AWS throttles), aws.RetryModeStandard (retries with jittered
+	// backoff, the load being bounded by MaxInFlight) or
+	// aws.RetryModeAdaptive (the SDK's client-side rate limiter, one per
+	// service client; see docs/aws.md for why it is not the default).
 	RetryMode aws.RetryMode
 	// Backoff overrides the retryer's backoff (default: full jitter, up to
 	// 100 ms × 2^attempt, capped at 20 s).
@@ -96,6 +97,8 @@ type Collector struct {
 	opts  Options
 	log   *slog.Logger
 	calls atomic.Int64
+	// pacer paces calls per (account, region, service) in RetryModePaced.
+	pacer *pacer
 	// worker is RunJob's state: configuration and accounts resolved once
 	// per process (jobs.go).
 	worker jobWorker
@@ -128,7 +131,7 @@ func New(opts Options) *Collector {
 		opts.MaxAttempts = 8
 	}
 	if opts.RetryMode == "" {
-		opts.RetryMode = aws.RetryModeStandard
+		opts.RetryMode = RetryModePaced
 	}
 	if opts.Backoff == nil {
 		opts.Backoff = jitterBackoff{base: 100 * time.Millisecond, max: 20 * time.Second}
@@ -140,8 +143,12 @@ func New(opts Options) *Collector {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Collector{opts: opts, log: log}
+	return &Collector{opts: opts, log: log, pacer: newPacer(log)}
 }
+
+// Pacing lists the (account, region, service) keys AWS throttled and the
+// pace the collector settled on for each (RetryModePaced only).
+func (c *Collector) Pacing() []PaceStat { return c.pacer.stats() }
 
 // Name implements collect.Collector.
 func (c *Collector) Name() string { return "aws" }
@@ -181,13 +188,20 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 			return collect.Guard(gctx, sink, c.log, scope, func() error { return c.collectAccount(gctx, a, sink) })
 		})
 	}
-	return g.Wait()
+	err = g.Wait()
+	for _, p := range c.Pacing() {
+		c.log.Info("aws: paced after throttling", "account", p.Account, "region", p.Region, "service", p.Service,
+			"rate", fmt.Sprintf("%.1f/s", p.Rate), "throttles", p.Throttles)
+	}
+	return err
 }
 
 // baseConfig loads the credential chain and wires the retryer, the
 // endpoint override and the bounded HTTP client.
 func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
-	loaders := []func(*config.LoadOptions) error{config.WithRetryer(c.retryer)}
+	// The caller's account is not known yet: its calls are paced under ""
+	// until accounts() binds the configuration to it.
+	loaders := []func(*config.LoadOptions) error{config.WithRetryer(c.retryerFor(""))}
 	if c.opts.Profile != "" {
 		loaders = append(loaders, config.WithSharedConfigProfile(c.opts.Profile))
 	}
@@ -225,17 +239,24 @@ func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-func (c *Collector) retryer() aws.Retryer {
-	std := func(so *retry.StandardOptions) {
-		so.MaxAttempts = c.opts.MaxAttempts
-		so.Backoff = c.opts.Backoff
+// retryerFor returns the retryer factory of account's configuration: the
+// SDK calls it once per service client.
+func (c *Collector) retryerFor(account string) func() aws.Retryer {
+	return func() aws.Retryer {
+		std := func(so *retry.StandardOptions) {
+			so.MaxAttempts = c.opts.MaxAttempts
+			so.Backoff = c.opts.Backoff
+		}
+		switch c.opts.RetryMode {
+		case aws.RetryModeAdaptive:
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, std)
+			})
+		case RetryModePaced:
+			return &pacedRetryer{RetryerV2: retry.NewStandard(std), p: c.pacer, account: account}
+		}
+		return retry.NewStandard(std)
 	}
-	if c.opts.RetryMode == aws.RetryModeAdaptive {
-		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-			o.StandardOptions = append(o.StandardOptions, std)
-		})
-	}
-	return retry.NewStandard(std)
 }
 
 // pathStyle reports whether S3 must use path-style addressing: whenever an
@@ -311,6 +332,8 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 		return nil, fmt.Errorf("no usable credentials (sts:GetCallerIdentity): %w", err)
 	}
 	self := aws.ToString(id.Account)
+	base.Retryer = c.retryerFor(self)
+	stsc = sts.NewFromConfig(base)
 	partition := "aws"
 	if p := strings.Split(aws.ToString(id.Arn), ":"); len(p) > 2 && p[1] != "" {
 		partition = p[1]
@@ -359,6 +382,7 @@ func (c *Collector) accounts(ctx context.Context, base aws.Config, sink collect.
 			}
 			if acct.id != self {
 				acct.cfg = c.assumeRoleConfig(base, stsc, partition, acct.id)
+				acct.cfg.Retryer = c.retryerFor(acct.id)
 			}
 			out = append(out, acct)
 		}

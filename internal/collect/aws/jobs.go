@@ -152,13 +152,16 @@ func (w *jobWorker) target(ctx context.Context, c *Collector, acct string, d job
 		if aws.ToString(id.Account) == "" {
 			return nil, errors.New("sts:GetCallerIdentity returned no account")
 		}
-		w.base, w.stsc, w.self = &base, stsc, aws.ToString(id.Account)
+		self := aws.ToString(id.Account)
+		base.Retryer = c.retryerFor(self)
+		w.base, w.stsc, w.self = &base, sts.NewFromConfig(base), self
 		w.targets = map[string]*target{}
 	}
 	t := &target{id: acct, name: d.Name, email: d.Email, orgID: d.OrgID, uid: d.UID, mgmt: d.Mgmt,
 		partition: d.Partition, cfg: *w.base}
 	if acct != w.self {
 		t.cfg = c.assumeRoleConfig(*w.base, w.stsc, d.Partition, acct)
+		t.cfg.Retryer = c.retryerFor(acct)
 	}
 	w.targets[acct] = t
 	return t, nil

@@ -199,6 +199,7 @@ var credRe = regexp.MustCompile(`Credential=([^/]+)/[0-9]+/([^/]+)/([^/]+)/aws4_
 type request struct {
 	service, op, region, account string
 	proto                        string // query, ec2, json, restjson, restxml
+	method                       string
 	params                       []string
 	target                       string // JSON target prefix
 }
@@ -211,7 +212,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unsigned request", http.StatusForbidden)
 		return
 	}
-	req := request{region: m[2], service: m[3], account: accountOf(m[1])}
+	req := request{region: m[2], service: m[3], account: accountOf(m[1]), method: r.Method}
 	if err := decode(&req, r, body); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -271,7 +272,20 @@ func (s *Server) record(req request) {
 	s.keys[keyOf(req)].distinct[id] = true
 }
 
-func keyOf(req request) string { return req.account + "/" + req.region + "/" + req.service }
+// keyOf is the (account, region, service) a request is throttled under.
+// Agents for Bedrock signs as bedrock but has its own endpoint
+// (bedrock-agent) and quotas.
+func keyOf(req request) string {
+	service := req.service
+	if service == "bedrock" && bedrockAgentOps[req.op] && !(req.op == "ListTagsForResource" && req.method == http.MethodPost) {
+		service = "bedrock-agent"
+	}
+	return req.account + "/" + req.region + "/" + service
+}
+
+var bedrockAgentOps = map[string]bool{"ListAgents": true, "GetAgent": true, "ListAgentKnowledgeBases": true,
+	"ListKnowledgeBases": true, "GetKnowledgeBase": true, "ListDataSources": true, "GetDataSource": true,
+	"ListTagsForResource": true}
 
 // admit counts a request against its key and reports whether the key's
 // bucket (if any) had a token for it.
