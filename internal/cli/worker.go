@@ -37,7 +37,7 @@ const (
 // what is planned); a worker runs the jobs it is given and hides them.
 var planningFlags = []string{"aws-regions", "aws-org",
 	"gcp-project", "gcp-folder", "gcp-org", "gcp-vertex-locations", "gcp-projects-at-once",
-	"do-spaces-regions"}
+	"do-spaces-regions", "azure-subscription"}
 
 // workerCollectorCLI is a providerCLI whose collector is built differently
 // for a worker, e.g. without the scope a scan must name (the jobs carry it).
@@ -87,7 +87,7 @@ one with Ctrl-C or SIGTERM: it finishes its running jobs first.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "PostgreSQL database of the scans and their job queue (postgres://…)")
-	fl.StringSliceVar(&f.providers, "provider", []string{"aws"}, "clouds this worker collects, comma-separated (those that can be distributed: aws, gcp, digitalocean); ignored with --jobs evaluate")
+	fl.StringSliceVar(&f.providers, "provider", []string{"aws"}, "clouds this worker collects, comma-separated (those that can be distributed: aws, gcp, digitalocean, azure); ignored with --jobs evaluate")
 	fl.StringSliceVar(&f.jobs, "jobs", []string{jobsCollect, jobsEvaluate}, "which jobs this worker runs, comma-separated: "+jobsCollect+", "+jobsEvaluate)
 	for _, p := range providers {
 		p.AddFlags(fl)
