@@ -181,7 +181,13 @@ func (c *Collector) RunJob(ctx context.Context, job collect.Job, sink collect.Si
 	s := subscriptionScope{id: job.Account}
 	var rows []map[string]any
 	switch job.Service {
-	case svcEntra, svcAuthorization:
+	case svcEntra:
+		// Microsoft Graph answers for the tenant the credential signs in
+		// to: a worker bound to another tenant must not read it.
+		if c.opts.TenantID != "" && !strings.EqualFold(c.opts.TenantID, job.Account) {
+			return fmt.Errorf("azure: job %s: this process signs in to tenant %s, not the job's", job, c.opts.TenantID)
+		}
+	case svcAuthorization:
 	case svcSubscription:
 		if d.Subscription == nil {
 			return fmt.Errorf("azure: job %s: the subscription's facts are missing from its data", job)

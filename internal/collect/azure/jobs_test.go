@@ -262,7 +262,7 @@ func TestPlanWithoutCredentialFails(t *testing.T) {
 // that no request is sent for it.
 func TestRunJobRejectsBadJobs(t *testing.T) {
 	srv := newFake(t)
-	c := newCollector(t, srv, nil)
+	c := newCollector(t, srv, func(o *Options) { o.TenantID = tenantID })
 	subData := `{"subscription":{"subscription_id":"` + prodSub + `","display_name":"Acme Production"}}`
 	job := func(account, region, service, data string) collect.Job {
 		j := collect.Job{Provider: resource.Azure, Account: account, Region: region, Service: service}
@@ -285,6 +285,7 @@ func TestRunJobRejectsBadJobs(t *testing.T) {
 		{"unknown service", job(prodSub, "global", "nope", `{}`), "no such service"},
 		{"subscription without facts", job(prodSub, "global", "subscription", `{}`), "facts are missing"},
 		{"subscription facts of another", job(sbxSub, "global", "subscription", subData), "describes subscription"},
+		{"another tenant", job("0c1d2e3f-0000-4000-8000-000000000000", "global", "entra", `{}`), "signs in to tenant"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(srv.Requests())
