@@ -52,6 +52,15 @@ func components(o options) []component {
 	return cs
 }
 
+// componentNames lists the names --components accepts.
+func componentNames() []string {
+	var names []string
+	for _, c := range components(options{Rescan: true, Sizes: []int{1}}) {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
 // componentRun is the outcome of one component's go test -bench.
 type componentRun struct {
 	component

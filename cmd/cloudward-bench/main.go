@@ -95,7 +95,7 @@ func writeReport(rep *benchReport, path string, stdout io.Writer) error {
 // be measured (no repository, no binary, no PostgreSQL asked for); a
 // measurement that fails is recorded in the report and the others go on.
 func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(string) string, command string) (rep *benchReport, err error) {
-	rep = &benchReport{Command: command, Started: time.Now(), ScanOutput: opts.ScanOutput, Rescan: opts.Rescan, ComponentsOff: !opts.Components}
+	rep = &benchReport{Command: command, Started: time.Now(), ScanOutput: opts.ScanOutput, Rescan: opts.Rescan, ComponentsOff: !opts.Components, ScansOff: len(opts.Sizes) == 0}
 	rep.LoadStart, _ = readLoad()
 	repo, err := moduleRoot(ctx, opts.Repo)
 	if err != nil {
@@ -148,7 +148,10 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 
 	// The binary.
 	bin := opts.Cloudward
-	if bin != "" {
+	switch {
+	case len(opts.Sizes) == 0:
+		rep.Binary = "not needed (--sizes none)"
+	case bin != "":
 		if bin, err = filepath.Abs(bin); err != nil {
 			return nil, fmt.Errorf("--cloudward: %w", err)
 		}
@@ -156,7 +159,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 			return nil, fmt.Errorf("--cloudward: %w", err)
 		}
 		rep.Binary = "`" + bin + "` (--cloudward; the commit above may not be what it was built from)"
-	} else {
+	default:
 		log.Info("building cloudward", "repo", repo)
 		t0 := time.Now()
 		if bin, err = buildCloudward(ctx, repo, work, opts.BuildFlags); err != nil {
@@ -164,7 +167,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 		}
 		rep.Binary = fmt.Sprintf("built from the commit above with `%s` in %s", commandLine("go", append(append([]string{"build"}, opts.BuildFlags...), "./cmd/cloudward")), roundDuration(time.Since(t0)))
 	}
-	if opts.CPUProfileDir != "" {
+	if opts.CPUProfileDir != "" && len(opts.Sizes) > 0 {
 		ok, err := hasFlag(ctx, bin, "--cpu-profile")
 		if err != nil {
 			return nil, err
@@ -176,8 +179,8 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 
 	// The backends.
 	backends := opts.Backends
-	pgWanted := slices.Contains(backends, backendPostgres)
-	if backends == nil {
+	pgWanted := slices.Contains(backends, backendPostgres) && len(opts.Sizes) > 0
+	if backends == nil && len(opts.Sizes) > 0 {
 		backends = []string{backendSQLite}
 		switch {
 		case opts.PGDSN != "" || binErr == nil:
@@ -231,6 +234,9 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 		for _, c := range components(opts) {
 			if ctx.Err() != nil {
 				break
+			}
+			if opts.Only != nil && !slices.Contains(opts.Only, c.Name) {
+				continue
 			}
 			if c.NeedsPG && binErr != nil {
 				rep.Components = append(rep.Components, componentRun{component: c, Skipped: binErr.Error() + " (the package's benchmarks start their own server; --pg-dsn is not used for them)"})

@@ -23,6 +23,7 @@ type options struct {
 	PGDSN         string
 	Rescan        bool
 	Components    bool
+	Only          []string // component names to run; nil: all
 	Count         int
 	Out           string
 	CPUProfileDir string
@@ -60,11 +61,12 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()
 	}
-	sizes := fs.String("sizes", "10000,100000", "demo estate sizes to scan end to end, comma-separated (10k and 1M work too)")
+	sizes := fs.String("sizes", "10000,100000", "demo estate sizes to scan end to end, comma-separated (10k and 1M work too); none: no end-to-end scan")
 	backends := fs.String("backends", "auto", "stores to scan into, comma-separated: sqlite, postgres; auto: sqlite, and postgres when its server binaries are found or --pg-dsn is given")
 	fs.StringVar(&o.PGDSN, "pg-dsn", "", "postgres:// URL of an existing server to use instead of starting a throwaway cluster (the role needs CREATEDB; its CPU is not measured)")
 	fs.BoolVar(&o.Rescan, "rescan", false, "scan each size a second time into the same store and report the growth")
-	fs.BoolVar(&o.Components, "components", true, "run the packages' component benchmarks (go test -bench)")
+	comps := &componentsFlag{on: true}
+	fs.Var(comps, "components", "run the packages' component benchmarks (go test -bench): true, false, or the names to run, comma-separated ("+strings.Join(componentNames(), ", ")+")")
 	fs.IntVar(&o.Count, "count", 1, "go test -count for the component benchmarks")
 	fs.StringVar(&o.Out, "out", "", "write the report to `FILE` instead of stdout")
 	fs.StringVar(&o.CPUProfileDir, "cpu-profile-dir", "", "write a CPU profile of each scan to `DIR`/scan-<backend>-<size>.prof (created if missing)")
@@ -78,11 +80,31 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	if fs.NArg() > 0 {
+		if slices.Contains(componentNames(), strings.Split(fs.Arg(0), ",")[0]) {
+			return o, fmt.Errorf("unexpected arguments %q: name components with --components=%s (with '=')", fs.Args(), fs.Arg(0))
+		}
 		return o, fmt.Errorf("unexpected arguments %q: every setting is a flag (see -help)", fs.Args())
 	}
+	o.Components, o.Only = comps.on, comps.only
+	for _, n := range o.Only {
+		if !slices.Contains(componentNames(), n) {
+			return o, fmt.Errorf("--components: unknown component %q (want true, false or some of %s)", n, strings.Join(componentNames(), ", "))
+		}
+	}
 	var err error
-	if o.Sizes, err = parseSizes(*sizes); err != nil {
-		return o, err
+	if *sizes != "none" {
+		if o.Sizes, err = parseSizes(*sizes); err != nil {
+			return o, err
+		}
+	}
+	if slices.Contains(o.Only, "rescan") && !o.Rescan {
+		return o, errors.New("--components rescan needs --rescan (it measures the growth at the smallest of --sizes)")
+	}
+	if o.Rescan && o.Sizes == nil {
+		return o, errors.New("--rescan needs --sizes")
+	}
+	if o.Sizes == nil && !o.Components {
+		return o, errors.New("--sizes none and --components=false: nothing to run")
 	}
 	if *backends != "auto" {
 		for b := range strings.SplitSeq(*backends, ",") {
@@ -156,3 +178,37 @@ func parseSize(f string) (int, error) {
 	}
 	return n * mult, nil
 }
+
+// componentsFlag is --components: a boolean, or a list of component names.
+type componentsFlag struct {
+	on   bool
+	only []string
+}
+
+func (f *componentsFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	if f.only != nil {
+		return strings.Join(f.only, ",")
+	}
+	return strconv.FormatBool(f.on)
+}
+
+func (f *componentsFlag) Set(s string) error {
+	if b, err := strconv.ParseBool(s); err == nil {
+		f.on, f.only = b, nil
+		return nil
+	}
+	f.on, f.only = true, nil
+	for n := range strings.SplitSeq(s, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			return fmt.Errorf("empty component name in %q", s)
+		}
+		f.only = append(f.only, n)
+	}
+	return nil
+}
+
+// IsBoolFlag lets --components stand alone, as a boolean flag.
+func (f *componentsFlag) IsBoolFlag() bool { return true }
