@@ -95,7 +95,8 @@ func TestPlanAndRunJobsMatchCollect(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Collect: %v", err)
 			}
-			before := len(srv.Requests())
+			collectCalls := srv.Requests()
+			before := len(collectCalls)
 
 			var got memSink
 			jobs, err := newCollector(t, srv, tc.opts).Plan(t.Context(), &got)
@@ -148,10 +149,38 @@ func TestPlanAndRunJobsMatchCollect(t *testing.T) {
 				t.Error("Collect collected nothing: the scenario tests nothing")
 			}
 			// Tenant-wide reads happen once across the plan and its jobs.
+			jobCalls := srv.Requests()[before:]
 			counts := map[string]int{}
-			for _, r := range srv.Requests()[before:] {
+			for _, r := range jobCalls {
 				counts[strings.ToLower(r.Path)]++
 			}
+			// The plan and its jobs make the calls Collect makes, plus each
+			// resource job's Resource Graph query (two pages in the fake)
+			// and the subscription job's read of its activity log's
+			// destination account, which Collect finds in its inventory.
+			calls := map[string]int{}
+			for _, r := range jobCalls {
+				calls[r.Method+" "+strings.ToLower(r.Path)]++
+			}
+			for _, r := range collectCalls {
+				calls[r.Method+" "+strings.ToLower(r.Path)]--
+			}
+			resourceJobs := 0
+			for _, j := range jobs {
+				if j.Service != svcEntra && j.Service != svcSubscription && j.Service != svcAuthorization {
+					resourceJobs++
+				}
+			}
+			for call, n := range calls {
+				switch {
+				case n == 0:
+				case call == "POST /providers/microsoft.resourcegraph/resources" && n == 2*resourceJobs:
+				case call == "GET "+strings.ToLower(logsAccount) && n == 1:
+				default:
+					t.Errorf("%s: %+d calls in the plan and its jobs against Collect", call, n)
+				}
+			}
+			t.Logf("%d jobs, %d calls (Collect: %d)", len(jobs), len(jobCalls), len(collectCalls))
 			for _, path := range []string{
 				aztest.GraphPrefix + "/v1.0/policies/identitysecuritydefaultsenforcementpolicy",
 				aztest.GraphPrefix + "/v1.0/policies/authorizationpolicy",
@@ -164,6 +193,10 @@ func TestPlanAndRunJobsMatchCollect(t *testing.T) {
 		})
 	}
 }
+
+// logsAccount is the storage account the production subscription's
+// activity log is archived to.
+const logsAccount = "/subscriptions/" + prodSub + "/resourcegroups/rg-monitoring/providers/microsoft.storage/storageaccounts/acmeprodlogs"
 
 // diffSinks describes how two canonical sinks differ.
 func diffSinks(got, want *memSink) string {
