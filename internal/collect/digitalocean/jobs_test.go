@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/digitalocean/godo"
+
 	"cloudward/internal/collect"
 	"cloudward/internal/collect/digitalocean/dotest"
 	"cloudward/internal/resource"
@@ -428,5 +430,64 @@ func copyDir(t *testing.T, src, dst string) {
 		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// countingDroplets answers ListByTag with fixed Droplets or an error and
+// counts the calls per tag.
+type countingDroplets struct {
+	dropletsAPI
+	err   error
+	calls map[string]int
+}
+
+func (c *countingDroplets) ListByTag(_ context.Context, tag string, _ *godo.ListOptions) ([]godo.Droplet, *godo.Response, error) {
+	c.calls[tag]++
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return []godo.Droplet{{ID: 1, Tags: []string{"web"}}, {ID: 2, Tags: []string{"db"}}, {ID: 3, Tags: []string{"web", "db"}}}, nil, nil
+}
+
+// TestJobTagSelectorsListEachTagOnce: within a job, selectors of the same
+// tag share one listing, a failed one included (reported once, for the
+// service), and only the Droplets carrying the tag get edges.
+func TestJobTagSelectorsListEachTagOnce(t *testing.T) {
+	sel := []tagEdge{{"do:firewall:a", "web", "protects"}, {"do:firewall:b", "web", "protects"}, {"do:firewall:b", "db", "protects"}}
+	for _, tc := range []struct {
+		name      string
+		err       error
+		wantEdges int
+		wantErrs  int
+	}{
+		// a: 1, 3; b: 1, 3 (web) and 2, 3 (db), its edge to 3 once.
+		{"listed", nil, 5, 0},
+		{"denied", &godo.ErrorResponse{Response: &http.Response{StatusCode: http.StatusForbidden}, Message: "no"}, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakes(t)
+			c, err := New(f.options())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cd := &countingDroplets{err: tc.err, calls: map[string]int{}}
+			c.api.droplets = cd
+			s := &memSink{}
+			r := c.newJobRun(context.Background(), s, team, nil)
+			if err := r.resolveTags(context.Background(), "firewalls", sel); err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(cd.calls, map[string]int{"web": 1, "db": 1}) {
+				t.Errorf("ListByTag calls %v, want one per tag", cd.calls)
+			}
+			if len(s.edges) != tc.wantEdges || len(s.errs) != tc.wantErrs {
+				t.Errorf("%d edges %v, %d errors %+v; want %d and %d", len(s.edges), s.edges, len(s.errs), s.errs, tc.wantEdges, tc.wantErrs)
+			}
+			for _, e := range s.errs {
+				if e.Service != "firewalls" || e.Op != opTaggedDroplets || e.Kind != collect.Denied {
+					t.Errorf("error %+v, want a denied firewalls %s", e, opTaggedDroplets)
+				}
+			}
+		})
 	}
 }
