@@ -204,3 +204,23 @@ func TestDistributedScanGCP(t *testing.T) {
 		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), len(projects), perWorker,
 		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond))
 }
+
+// TestWorkerHidesGCPScope checks that a worker's help hides the scan's
+// Google Cloud scope flags (the jobs carry the scope) and keeps those a
+// worker uses to reach the APIs.
+func TestWorkerHidesGCPScope(t *testing.T) {
+	code, stdout, stderr := run(t, "worker", "--help")
+	if code != ExitOK {
+		t.Fatalf("worker --help: exit %d\n%s", code, stderr)
+	}
+	for _, hidden := range []string{"--gcp-project", "--gcp-folder", "--gcp-org", "--gcp-vertex-locations", "--gcp-projects-at-once"} {
+		if strings.Contains(stdout, hidden) {
+			t.Errorf("worker --help shows %s", hidden)
+		}
+	}
+	for _, shown := range []string{"--gcp-impersonate", "--gcp-token-file", "--gcp-endpoint", "--gcp-max-in-flight"} {
+		if !strings.Contains(stdout, shown) {
+			t.Errorf("worker --help does not show %s", shown)
+		}
+	}
+}
