@@ -72,7 +72,8 @@ func (l *lockedBuffer) String() string {
 // and a `scan --distributed`; it kills one worker (SIGKILL) while it runs a
 // job, starts a fourth one, and checks that the snapshot is complete and identical (resources,
 // edges, collection errors, findings) to a single-process scan of the same
-// fake cloud, and that the killed worker's job ran again elsewhere.
+// fake cloud, that the killed worker's job ran again elsewhere, and that
+// the workers evaluated the snapshot.
 func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL and three worker processes")
@@ -251,6 +252,17 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 	if rerun == 0 {
 		t.Errorf("no job of the killed worker %s was handed back and completed elsewhere\n%s", victim.id, logs())
 	}
+	// The workers evaluated the snapshot (scan --distributed evaluates on
+	// the workers by default).
+	var evalJobs, evalWorkers int
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT attempted_by[array_length(attempted_by, 1)])
+		FROM river_job WHERE kind = 'cloudward_evaluate' AND state = 'completed' AND args @> $1::jsonb`,
+		fmt.Sprintf(`{"snapshot": %d}`, distRep.Snapshot.ID)).Scan(&evalJobs, &evalWorkers); err != nil {
+		t.Fatal(err)
+	}
+	if evalJobs == 0 {
+		t.Errorf("no evaluation job completed: the scan did not evaluate on the workers\n%s", logs())
+	}
 
 	// The same fake cloud, scanned by one process.
 	t1 := time.Now()
@@ -288,8 +300,8 @@ func TestDistributedScanSurvivesWorkerKill(t *testing.T) {
 				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
 		}
 	}
-	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs in %s (single process: %s); %d job(s) re-run after the kill",
-		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs,
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs (%d of them evaluation jobs, run by %d workers) in %s (single process: %s); %d job(s) re-run after the kill",
+		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs, evalJobs, evalWorkers,
 		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond), rerun)
 	var handedBack *time.Time
 	if err := conn.QueryRow(ctx, `SELECT min((e->>'at')::timestamptz) FROM river_job, unnest(errors) e
