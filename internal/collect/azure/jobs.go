@@ -91,6 +91,9 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, erro
 		if err != nil {
 			return nil, fmt.Errorf("azure plan: encode job data: %w", err)
 		}
+		if string(b) == "{}" {
+			return nil, nil // the job needs no data
+		}
 		return b, nil
 	}
 	job := func(account, service string, d jobData) error {
