@@ -113,6 +113,11 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	g, gctx := errgroup.WithContext(ctx)
 	queue := make(chan resource.Resource, streamBuffer)
 	sink := &streamSink{Sink: w, queue: queue, progress: in.progress}
+	if in.remote == nil {
+		// Resources collected here: index them for the cross-resource
+		// checks as they stream (a distributed collection reads them back).
+		sink.cross = newCrossCapture(deferredEngine)
+	}
 	g.Go(func() error {
 		defer close(queue)
 		if in.remote != nil {
@@ -142,7 +147,12 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	// Evaluate the checks that look across resources.
 	t0 = time.Now()
 	if len(deferred) > 0 {
-		idx, err := evaluate.LoadIndex(ctx, in.store, w.ID(), deferredEngine)
+		var idx *policy.Index
+		if sink.cross != nil {
+			idx, err = sink.cross.finish(ctx, in.store, w.ID())
+		} else {
+			idx, err = evaluate.LoadIndex(ctx, in.store, w.ID(), deferredEngine)
+		}
 		if err != nil {
 			return res, err
 		}
@@ -237,10 +247,24 @@ type streamSink struct {
 	queue     chan<- resource.Resource
 	progress  *report.Progress
 	resources atomic.Int64
+	// cross, when set, indexes what the cross-resource checks look at.
+	cross *crossCapture
 }
 
 func (s *streamSink) Resource(ctx context.Context, r resource.Resource) error {
-	if err := s.Sink.Resource(ctx, r); err != nil {
+	if s.cross != nil && s.cross.tracks(r.Kind) {
+		// Written and indexed under one lock: a resource emitted twice
+		// ends as the same version in the store and in the index.
+		s.cross.mu.Lock()
+		err := s.Sink.Resource(ctx, r)
+		if err == nil {
+			s.cross.resourceLocked(r)
+		}
+		s.cross.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	} else if err := s.Sink.Resource(ctx, r); err != nil {
 		return err
 	}
 	select {
@@ -250,5 +274,15 @@ func (s *streamSink) Resource(ctx context.Context, r resource.Resource) error {
 	}
 	s.resources.Add(1)
 	s.progress.Add(1)
+	return nil
+}
+
+func (s *streamSink) Edge(ctx context.Context, e resource.Edge) error {
+	if err := s.Sink.Edge(ctx, e); err != nil {
+		return err
+	}
+	if s.cross != nil {
+		s.cross.edge(e)
+	}
 	return nil
 }

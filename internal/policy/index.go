@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 
 	"cloudward/internal/resource"
 
@@ -17,15 +18,21 @@ type Index struct {
 	byUID   map[string]indexEntry
 	account map[indexKey][]ref.Val
 	region  map[indexKey][]ref.Val
-	edges   map[string][]string
+	// accountUIDs and regionUIDs name the resource at each position of
+	// the account and region lists (PutResource finds a replaced one).
+	accountUIDs map[indexKey][]string
+	regionUIDs  map[indexKey][]string
+	edges       map[string][]string
 	// project keeps, per kind, only the property keys checks read; a kind
 	// absent from it keeps every key.
 	project map[string]*projection
 }
 
 type indexEntry struct {
-	kind string
-	val  ref.Val
+	kind    string
+	val     ref.Val
+	account indexKey // the entry's key in Index.account (region: add the region)
+	region  string
 }
 
 type indexKey struct {
@@ -36,10 +43,12 @@ type indexKey struct {
 // resources added. Engine.NewIndex keeps only what the engine's checks read.
 func NewIndex() *Index {
 	return &Index{
-		byUID:   map[string]indexEntry{},
-		account: map[indexKey][]ref.Val{},
-		region:  map[indexKey][]ref.Val{},
-		edges:   map[string][]string{},
+		byUID:       map[string]indexEntry{},
+		account:     map[indexKey][]ref.Val{},
+		region:      map[indexKey][]ref.Val{},
+		accountUIDs: map[indexKey][]string{},
+		regionUIDs:  map[indexKey][]string{},
+		edges:       map[string][]string{},
 	}
 }
 
@@ -50,6 +59,13 @@ func (x *Index) AddResource(r resource.Resource) error {
 	if _, dup := x.byUID[r.UID]; dup {
 		return fmt.Errorf("index resource %s: added twice", r.UID)
 	}
+	return x.PutResource(r)
+}
+
+// PutResource adds one resource, or replaces the one indexed under its UID
+// (a collector that emits a resource again: the last version wins, as in
+// the store).
+func (x *Index) PutResource(r resource.Resource) error {
 	props, err := decodeProperties(r.Properties)
 	if err != nil {
 		return fmt.Errorf("index resource %s: %w", r.UID, err)
@@ -58,13 +74,37 @@ func (x *Index) AddResource(r resource.Resource) error {
 		p.apply(props)
 	}
 	v := types.DefaultTypeAdapter.NativeToValue(resourceMap(&r, props))
-	x.byUID[r.UID] = indexEntry{kind: r.Kind, val: v}
 	ak := indexKey{provider: string(r.Provider), account: r.Account, kind: r.Kind}
-	x.account[ak] = append(x.account[ak], v)
 	rk := ak
 	rk.region = r.Region
+	if old, ok := x.byUID[r.UID]; ok {
+		ork := old.account
+		ork.region = old.region
+		if old.account == ak && old.region == r.Region {
+			x.account[ak][slices.Index(x.accountUIDs[ak], r.UID)] = v
+			x.region[rk][slices.Index(x.regionUIDs[rk], r.UID)] = v
+			x.byUID[r.UID] = indexEntry{kind: r.Kind, val: v, account: ak, region: r.Region}
+			return nil
+		}
+		x.account[old.account], x.accountUIDs[old.account] = without(x.account[old.account], x.accountUIDs[old.account], r.UID)
+		x.region[ork], x.regionUIDs[ork] = without(x.region[ork], x.regionUIDs[ork], r.UID)
+	}
+	x.byUID[r.UID] = indexEntry{kind: r.Kind, val: v, account: ak, region: r.Region}
+	x.account[ak] = append(x.account[ak], v)
+	x.accountUIDs[ak] = append(x.accountUIDs[ak], r.UID)
 	x.region[rk] = append(x.region[rk], v)
+	x.regionUIDs[rk] = append(x.regionUIDs[rk], r.UID)
 	return nil
+}
+
+// without returns vals and uids without the position of uid. The slices
+// are copied: a list handed to a check earlier is never changed.
+func without(vals []ref.Val, uids []string, uid string) ([]ref.Val, []string) {
+	i := slices.Index(uids, uid)
+	if i < 0 {
+		return vals, uids
+	}
+	return slices.Concat(vals[:i], vals[i+1:]), slices.Concat(uids[:i], uids[i+1:])
 }
 
 // AddEdge adds one edge. Edges whose ends are not in the index are kept:
