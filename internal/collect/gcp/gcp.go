@@ -313,10 +313,6 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		c.log.Warn("gcp: no active project in scope")
-		return nil
-	}
 	c.log.Info("gcp: collecting", "projects", len(jobs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.ProjectConcurrency)

@@ -69,6 +69,7 @@ func (c *Collector) Plan(ctx context.Context, sink collect.Sink) ([]collect.Job,
 		return nil, err
 	}
 	if len(projects) == 0 {
+		c.log.Warn("gcp: no active project in scope")
 		return nil, nil
 	}
 	a := &ancestors{parentOf: parentOf}

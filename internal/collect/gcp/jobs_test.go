@@ -227,6 +227,43 @@ func TestServiceAccountEdgeOutsideListing(t *testing.T) {
 	}
 }
 
+// TestServiceAccountLookupThrottled checks that a serviceAccounts.get
+// throttled past its retries is a collection error of the project (service
+// iam) and that the edge is left out, while the project resource still
+// counts iam as collected (the listing was complete).
+func TestServiceAccountLookupThrottled(t *testing.T) {
+	srv := fixtures(t)
+	srv.Throttle("iam/v1/projects/-/serviceAccounts/acme-web-4821@appspot.gserviceaccount.com", 100)
+	sink := collectAll(t, newCollector(t, srv, Options{Projects: []string{"acme-web-4821"}, MaxRetries: 1}))
+	var got []collect.Error
+	for _, e := range sink.errs {
+		if e.Op == "iam.serviceAccounts.get" {
+			got = append(got, e)
+		}
+	}
+	if len(got) != 1 || got[0].Kind != collect.Throttled || got[0].Service != "iam" || got[0].Account != "acme-web-4821" {
+		t.Errorf("errors %+v, want one throttled iam.serviceAccounts.get error of acme-web-4821", sink.errs)
+	}
+	for _, e := range sink.edges {
+		if strings.HasSuffix(e.To, "/104820000000000000009") {
+			t.Errorf("edge %+v to an account that could not be read", e)
+		}
+	}
+	for _, r := range sink.res {
+		if r.Kind == "gcp_project" {
+			var doc struct {
+				Collected map[string]bool `json:"collected"`
+			}
+			if err := json.Unmarshal(r.Properties, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if !doc.Collected["iam"] {
+				t.Errorf("collected %v: the service account listing was complete", doc.Collected)
+			}
+		}
+	}
+}
+
 // TestRunJobRejectsBadJobs checks that a job the collector cannot have
 // planned is an error naming the job, not a panic or a silent no-op.
 func TestRunJobRejectsBadJobs(t *testing.T) {
