@@ -90,6 +90,7 @@ type Collector struct {
 	graph  *armresourcegraph.Client
 	kinds  map[string]resource.Kind
 	tenant string
+	quota  *graphQuota // paces Resource Graph queries
 }
 
 // New builds a collector. It makes no call: credentials are first used by
@@ -184,7 +185,7 @@ func New(opts Options) (*Collector, error) {
 		kinds[k.Name] = k
 	}
 	return &Collector{
-		opts: opts, log: log, subs: subs, graph: rg, kinds: kinds,
+		opts: opts, log: log, subs: subs, graph: rg, kinds: kinds, quota: &graphQuota{now: time.Now},
 		api: &api{arm: armc.Pipeline(), armURL: opts.Endpoint, graph: graph.Pipeline(), graphURL: opts.GraphEndpoint,
 			vault: vault.Pipeline(), insecure: insecure},
 	}, nil

@@ -2,9 +2,11 @@ package azure
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
 
@@ -81,12 +83,17 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []s
 		var skip *string
 		pages := 0
 		for {
-			resp, err := r.c.graph.Resources(ctx, armresourcegraph.QueryRequest{
+			if err := r.c.quota.wait(ctx); err != nil {
+				return nil, err
+			}
+			var raw *http.Response
+			resp, err := r.c.graph.Resources(policy.WithCaptureResponse(ctx, &raw), armresourcegraph.QueryRequest{
 				Query: to.Ptr(q), Subscriptions: ids,
 				Options: &armresourcegraph.QueryRequestOptions{
 					ResultFormat: to.Ptr(armresourcegraph.ResultFormatObjectArray), SkipToken: skip, Top: to.Ptr[int32](1000),
 				},
 			}, nil)
+			r.c.quota.observe(raw)
 			if err != nil {
 				for _, s := range batch {
 					if rerr := r.c.record(ctx, r.sink, s.id, resource.GlobalRegion, "resourcegraph", "Microsoft.ResourceGraph/resources/read", err); rerr != nil {

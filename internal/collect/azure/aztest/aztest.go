@@ -65,6 +65,15 @@ type Server struct {
 	mu        sync.Mutex
 	requests  []Request
 	overrides []*override
+	quota     *quota
+}
+
+// quota is Resource Graph's per-identity query quota.
+type quota struct {
+	n      int
+	window time.Duration
+	start  time.Time
+	used   int
 }
 
 // New starts a server over root; it stops when the test ends.
@@ -105,6 +114,37 @@ func (s *Server) Throttle(prefix string, times int, retryAfter string) {
 	defer s.mu.Unlock()
 	s.overrides = append(s.overrides, &override{prefix: strings.ToLower(prefix), status: http.StatusTooManyRequests,
 		code: "TooManyRequests", msg: "Rate limit exceeded", times: times, retryAfter: retryAfter})
+}
+
+// ResourceGraphQuota makes Resource Graph allow n queries per window, as
+// the real service does per identity: every answer carries the
+// x-ms-user-quota-remaining and x-ms-user-quota-resets-after headers, and a
+// query beyond the quota is answered 429 (without Retry-After).
+func (s *Server) ResourceGraphQuota(n int, window time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.quota = &quota{n: n, window: window}
+}
+
+// takeQuota counts one query against the quota and sets the quota headers;
+// it reports false when the quota is spent.
+func (s *Server) takeQuota(w http.ResponseWriter) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.quota
+	if q == nil {
+		return true
+	}
+	now := time.Now()
+	if now.Sub(q.start) >= q.window {
+		q.start, q.used = now, 0
+	}
+	q.used++
+	left := q.start.Add(q.window).Sub(now)
+	w.Header().Set("x-ms-user-quota-remaining", fmt.Sprint(max(q.n-q.used, 0)))
+	w.Header().Set("x-ms-user-quota-resets-after", fmt.Sprintf("%02d:%02d:%06.3f",
+		int(left.Hours()), int(left.Minutes())%60, left.Seconds()-60*float64(int(left.Minutes()))))
+	return q.used <= q.n
 }
 
 // Requests returns every request received so far.
@@ -164,6 +204,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost && path == "/providers/microsoft.resourcegraph/resources" {
+		if !s.takeQuota(w) {
+			armError(w, http.StatusTooManyRequests, "RateLimiting", "Please provide below info when asking for support: …")
+			return
+		}
 		s.query(w, r)
 		return
 	}
