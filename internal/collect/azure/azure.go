@@ -260,9 +260,9 @@ func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
 	g.SetLimit(c.opts.SubscriptionConcurrency)
 	for _, sc := range scopes {
 		g.Go(func() error {
-			s, ok := subs[strings.ToLower(sc.account)]
-			if !ok {
-				s = subscriptionScope{id: sc.account} // the tenant
+			s := subs[strings.ToLower(sc.account)]
+			if sc.kind == "tenant" {
+				s = subscriptionScope{id: sc.account}
 			}
 			var tasks []task
 			for _, j := range byScope[sc] {
