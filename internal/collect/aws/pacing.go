@@ -139,7 +139,11 @@ type pace struct {
 	paced     bool
 	estimated bool
 	rate      float64
-	episodes  int
+	// best is the highest rate AWS was seen to admit while paced: no cut
+	// goes below paceBackoff × best, so that throttles unrelated to the
+	// rate (AWS under load) cannot pace a key down to nothing.
+	best     float64
+	episodes int
 	// since is the send time of the first throttled call of the current
 	// paced period; lastCut when the rate was last cut.
 	since, lastCut, lastProbe time.Time
@@ -208,9 +212,13 @@ func (kp *pace) cut(now, sent time.Time) {
 	kp.episodes++
 	prev := kp.rate
 	if !kp.paced {
+		// Start at the rate the key was sending at, or at one call per
+		// round trip if it was sending slower (calls one after another):
+		// pacing a key below that would slow down a key that may only
+		// have met a burst.
 		n := len(trimBefore(kp.sent, sent.Add(-time.Second)))
-		kp.rate = max(paceMinRate, paceStartFactor*float64(n))
-		kp.paced, kp.estimated, kp.since, kp.sent, kp.ok = true, false, sent, nil, nil
+		kp.rate = max(paceMinRate, paceStartFactor*float64(n), 1/max(now.Sub(sent).Seconds(), 0.001))
+		kp.paced, kp.estimated, kp.since, kp.sent, kp.ok, kp.best = true, false, sent, nil, nil, 0
 		kp.log.Info("aws: pacing calls after throttling", "account", kp.key.account, "region", kp.key.region,
 			"service", kp.key.service, "rate", fmt.Sprintf("%.1f/s", kp.rate))
 	} else {
@@ -232,8 +240,9 @@ func (kp *pace) cut(now, sent time.Time) {
 			est := float64(n+1) / span.Seconds()
 			r = min(paceTarget*kp.rate, max(paceTarget*est, paceBackoff*kp.rate))
 			kp.estimated = true
+			kp.best = max(kp.best, est)
 		}
-		kp.rate = max(paceMinRate, r)
+		kp.rate = max(paceMinRate, r, paceBackoff*kp.best)
 		kp.log.Debug("aws: throttled, pacing slower", "account", kp.key.account, "region", kp.key.region,
 			"service", kp.key.service, "from", fmt.Sprintf("%.1f/s", prev), "to", fmt.Sprintf("%.1f/s", kp.rate))
 	}
