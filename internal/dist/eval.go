@@ -144,15 +144,16 @@ func PlanEval(checks []*policy.Check, groups []store.ResourceGroup, target int64
 	// Cross-resource checks: a group that fits whole is packed with the
 	// next groups that fit; a larger one gets shards of its own.
 	var (
-		curIDs     []string
-		curFilters []Filter
-		curN       int64
+		curIDs   []string
+		curKinds []string
+		curN     int64
 	)
 	flush := func() {
-		if len(curFilters) > 0 {
-			add(curIDs, mergeWhole(curFilters), curN)
+		if len(curKinds) > 0 {
+			slices.Sort(curKinds)
+			add(curIDs, []Filter{{Kinds: curKinds}}, curN)
 		}
-		curIDs, curFilters, curN = nil, nil, 0
+		curIDs, curKinds, curN = nil, nil, 0
 	}
 	for _, key := range slices.Sorted(func(yield func(string) bool) {
 		for k := range cross {
@@ -176,14 +177,25 @@ func PlanEval(checks []*policy.Check, groups []store.ResourceGroup, target int64
 			}
 			continue
 		}
-		if curN+n > target {
+		// The group fits whole, so its units are whole kinds; kinds the
+		// shard already reads cost nothing more.
+		var added int64
+		for _, u := range units {
+			if !slices.Contains(curKinds, u.filter.Kinds[0]) {
+				added += u.n
+			}
+		}
+		if curN+added > target {
 			flush()
+			added = n
 		}
 		curIDs = append(curIDs, g.ids...)
 		for _, u := range units {
-			curFilters = append(curFilters, u.filter)
+			if !slices.Contains(curKinds, u.filter.Kinds[0]) {
+				curKinds = append(curKinds, u.filter.Kinds[0])
+			}
 		}
-		curN += n
+		curN += added
 	}
 	flush()
 	for i := range plan {
