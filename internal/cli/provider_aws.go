@@ -37,7 +37,7 @@ func (a *awsCLI) AddFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.roleName, "aws-role-name", "OrganizationAccountAccessRole", "role assumed in member accounts with --aws-org")
 	fl.StringVar(&a.externalID, "aws-external-id", "", "external ID for AssumeRole with --aws-org")
 	fl.StringVar(&a.endpointURL, "aws-endpoint-url", "", "send every AWS call to this endpoint (LocalStack, moto); S3 switches to path-style")
-	fl.StringVar(&a.retryMode, "aws-retry-mode", "standard", "AWS retry mode: standard (jittered backoff) or adaptive (adds the SDK's client-side rate limiter)")
+	fl.StringVar(&a.retryMode, "aws-retry-mode", string(aws.RetryModePaced), "AWS retry mode: paced (slows down only the account, region and service AWS throttles), standard (jittered backoff) or adaptive (the SDK's client-side rate limiter)")
 	fl.IntVar(&a.concurrency, "aws-max-in-flight", 32, "AWS API requests in flight at once, across accounts and regions")
 }
 
@@ -46,8 +46,10 @@ func (a *awsCLI) Collector(_ context.Context, log *slog.Logger) (collect.Collect
 	if a.concurrency < 1 {
 		return nil, usagef("--aws-max-in-flight must be at least 1")
 	}
-	if a.retryMode != string(awssdk.RetryModeAdaptive) && a.retryMode != string(awssdk.RetryModeStandard) {
-		return nil, usagef("--aws-retry-mode must be adaptive or standard")
+	switch awssdk.RetryMode(a.retryMode) {
+	case aws.RetryModePaced, awssdk.RetryModeStandard, awssdk.RetryModeAdaptive:
+	default:
+		return nil, usagef("--aws-retry-mode must be paced, standard or adaptive")
 	}
 	return aws.New(aws.Options{RetryMode: awssdk.RetryMode(a.retryMode),
 		Profile: a.profile, Regions: a.regions, Org: a.org, RoleName: a.roleName,
