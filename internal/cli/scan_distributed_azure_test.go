@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"cloudward/internal/collect/azure/aztest"
+	"cloudward/internal/dist"
 	"cloudward/internal/store"
 	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/postgres/pgtest"
@@ -131,22 +132,22 @@ func TestDistributedAzureScanMatchesSingleProcess(t *testing.T) {
 			strings.NewReader(""), &stdout, &stderr)
 		done <- result{code, stdout.String(), stderr.String()}
 	}()
-	var dist result
+	var distRes result
 	select {
-	case dist = <-done:
+	case distRes = <-done:
 	case <-ctx.Done():
 		t.Fatalf("distributed scan did not finish\n%s", logs())
 	}
 	distElapsed := time.Since(t0)
-	if dist.code != ExitOK && dist.code != ExitFindings {
-		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", dist.code, dist.stderr, logs())
+	if distRes.code != ExitOK && distRes.code != ExitFindings {
+		t.Fatalf("distributed scan: exit %d\nstderr: %s\n%s", distRes.code, distRes.stderr, logs())
 	}
-	if strings.Contains(dist.stdout+dist.stderr+logs(), aztest.Token) {
+	if strings.Contains(distRes.stdout+distRes.stderr+logs(), aztest.Token) {
 		t.Error("the bearer token shows in the output or the workers' logs")
 	}
 	var distRep jsonReport
-	if err := json.Unmarshal([]byte(dist.stdout), &distRep); err != nil {
-		t.Fatalf("decode report: %v\n%s", err, dist.stdout)
+	if err := json.Unmarshal([]byte(distRes.stdout), &distRep); err != nil {
+		t.Fatalf("decode report: %v\n%s", err, distRes.stdout)
 	}
 	t1 := time.Now()
 	code, stdout, stderr := run(t, append([]string{"scan", "--provider", "azure", "--db", dsn, "-o", "json"}, azFlags...)...)
@@ -189,13 +190,13 @@ func TestDistributedAzureScanMatchesSingleProcess(t *testing.T) {
 	defer conn.Close(context.Background())
 	var jobs, workersUsed int
 	if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT attempted_by[array_length(attempted_by, 1)])
-		FROM river_job WHERE state = 'completed'`).Scan(&jobs, &workersUsed); err != nil {
+		FROM river_job WHERE state = 'completed' AND kind = $1`, dist.JobKind).Scan(&jobs, &workersUsed); err != nil {
 		t.Fatal(err)
 	}
 	if jobs == 0 {
-		t.Error("no job completed in the queue")
+		t.Error("no collection job completed in the queue")
 	}
-	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d jobs on %d worker(s) in %s (single process: %s)",
+	t.Logf("distributed snapshot: %d resources, %d edges, %d collection errors, %d findings from %d collection jobs on %d worker(s) in %s (single process: %s)",
 		len(got["resources"]), len(got["edges"]), len(got["errors"]), len(got["findings"]), jobs, workersUsed,
 		distElapsed.Round(time.Millisecond), oneElapsed.Round(time.Millisecond))
 }
