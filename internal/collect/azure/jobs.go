@@ -128,6 +128,9 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, erro
 			if vaults[svc] == nil {
 				vaults[svc] = map[string]string{}
 			}
+			if !cmkKinds[kind] {
+				continue
+			}
 			uri := vaultKey(cmkVaultURI(kind, project(row, c.kinds[kind].Schema)))
 			if id := p.index.vaults[uri]; uri != "" && id != "" {
 				vaults[svc][uri] = id
@@ -296,6 +299,9 @@ func serviceTypes(kinds map[string]resource.Kind, service string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// cmkKinds are the kinds whose customer-managed key cmkVaultURI finds.
+var cmkKinds = map[string]bool{"azure_storage_account": true, "azure_cognitive_services_account": true}
 
 // cmkVaultURI returns the Key Vault URI of the customer-managed key a
 // resource document of kind (shaped by project) is encrypted with, or "".
