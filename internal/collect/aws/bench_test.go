@@ -61,7 +61,11 @@ var benchRateLimit = awstest.RateLimit{Rate: 10, Burst: 5}
 //     min-calls: the reference scan's calls (each distinct request once:
 //     the distinct successful requests plus the AccessDenied answers of
 //     the denied region), so calls − min-calls is what throttling cost.
-//   - throttled: throttling answers; lost: resources of the reference scan
+//   - throttled: throttling answers; blind: those of requests sent before
+//     the key's first throttling answer could reach the client (within
+//     one latency of the first throttled request: no client that starts
+//     unthrottled avoids them), so calls − min-calls − blind is what the
+//     client's pacing cost; lost: resources of the reference scan
 //     missing from the throttled one; extra-errors: collection errors the
 //     reference scan did not have.
 func BenchmarkCollectThrottled(b *testing.B) {
@@ -163,6 +167,11 @@ func benchThrottled(b *testing.B, shape string, mode awssdk.RetryMode) {
 		b.ReportMetric(float64(srv.Calls()), "calls")
 		b.ReportMetric(float64(ref.Calls()), "min-calls")
 		b.ReportMetric(float64(srv.Throttled()), "throttled")
+		blind := 0
+		for _, st := range srv.Keys() {
+			blind += st.Blind
+		}
+		b.ReportMetric(float64(blind), "blind")
 		b.ReportMetric(float64(lost(want, got)), "lost")
 		b.ReportMetric(float64(len(got.errors)-len(want.errors)), "extra-errors")
 		if testing.Verbose() {

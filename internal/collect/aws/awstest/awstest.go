@@ -94,6 +94,10 @@ type KeyStats struct {
 	Calls int
 	// Throttled counts the throttling answers.
 	Throttled int
+	// Blind counts the throttled requests that arrived within Latency of
+	// the key's first throttled one: sent before its answer could reach
+	// the client, so no client that starts unthrottled avoids them.
+	Blind int
 	// Distinct counts the distinct successful requests: the minimum calls.
 	Distinct int
 	// Limit is the key's rate limit; zero when it has none.
@@ -119,10 +123,12 @@ type Server struct {
 
 // keyState is one (account, region, service): its bucket and its counts.
 type keyState struct {
-	limit    RateLimit
-	bucket   *rate.Limiter // nil: unlimited
-	stats    KeyStats
-	distinct map[string]bool
+	limit  RateLimit
+	bucket *rate.Limiter // nil: unlimited
+	// firstThrottle is when the first throttled request arrived.
+	firstThrottle time.Time
+	stats         KeyStats
+	distinct      map[string]bool
 }
 
 // New starts a fake; Close it when done.
@@ -217,13 +223,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	overLimit := !s.admit(req)
+	arrived := time.Now()
+	overLimit := !s.admit(req, arrived)
 	if s.opts.Latency > 0 {
 		time.Sleep(s.opts.Latency)
 	}
 	opKey := req.service + ":" + req.op
 	if overLimit || s.throttle(opKey) {
-		s.countThrottled(req)
+		s.countThrottled(req, arrived)
 		s.throttled.Add(1)
 		writeError(w, req, http.StatusBadRequest, throttleCode(req), "Rate exceeded")
 		return
@@ -289,12 +296,11 @@ var bedrockAgentOps = map[string]bool{"ListAgents": true, "GetAgent": true, "Lis
 
 // admit counts a request against its key and reports whether the key's
 // bucket (if any) had a token for it.
-func (s *Server) admit(req request) bool {
+func (s *Server) admit(req request, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := keyOf(req)
 	ks := s.keys[k]
-	now := time.Now()
 	if ks == nil {
 		ks = &keyState{distinct: map[string]bool{}}
 		if l, ok := s.limitFor(req); ok {
@@ -325,10 +331,17 @@ func (s *Server) limitFor(req request) (RateLimit, bool) {
 	return RateLimit{}, false
 }
 
-func (s *Server) countThrottled(req request) {
+func (s *Server) countThrottled(req request, arrived time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keys[keyOf(req)].stats.Throttled++
+	ks := s.keys[keyOf(req)]
+	ks.stats.Throttled++
+	if ks.firstThrottle.IsZero() {
+		ks.firstThrottle = arrived
+	}
+	if arrived.Sub(ks.firstThrottle) <= s.opts.Latency {
+		ks.stats.Blind++
+	}
 }
 
 func (s *Server) throttle(op string) bool {
