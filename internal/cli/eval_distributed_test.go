@@ -100,13 +100,14 @@ mutes:
 `
 
 // TestDistributedEvaluationMatchesLocal scans the fake AWS organization
-// twice into one PostgreSQL database at the same clock, with a user
+// into one PostgreSQL database at the same clock, with a user
 // --checks directory and a cloudward.yaml of company rules and mutes: once
 // distributed with evaluation on two workers (which never see those files:
 // they are deleted before the first evaluation job runs, and the first
 // attempt of one job fails and is retried), once in one process. The
 // findings, the JSON report, the engine's stats and the mute results must
-// be the same.
+// be the same. A third scan, distributed with --distributed-eval local,
+// must agree too.
 func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL")
@@ -214,7 +215,7 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 		report map[string]any
 		warn   string
 	}
-	scan := func(distributed bool) scanned {
+	scan := func(distributed bool, evalWhere string) scanned {
 		t.Helper()
 		cat, err := loadCatalog(catalogOptions{checkDirs: []string{checkDir}, configPath: cfgPath})
 		if err != nil {
@@ -232,7 +233,7 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 		}
 		in := pipelineInput{store: st, collector: col, catalog: cat, scope: "aws", now: now, log: log}
 		if distributed {
-			d, err := newDistributedScan(ctx, scanDistributedFlags{enabled: true, maxAttempts: 3, eval: evalOnWorkers, shardSize: 10},
+			d, err := newDistributedScan(ctx, scanDistributedFlags{enabled: true, maxAttempts: 3, eval: evalWhere, shardSize: 10},
 				false, dsn, []collect.Collector{col}, nil, log)
 			if err != nil {
 				t.Fatal(err)
@@ -260,7 +261,7 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 		return scanned{res: res, report: rep, warn: stderr.String()}
 	}
 
-	distScan := scan(true)
+	distScan := scan(true, evalOnWorkers)
 	if removeErr != nil {
 		t.Fatal(removeErr)
 	}
@@ -281,9 +282,11 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	evalsBefore := evalRuns.Load()
-	local := scan(false)
+	local := scan(false, "")
+	// Distributed collection, evaluation in the scan process.
+	distLocal := scan(true, evalLocal)
 	if evalRuns.Load() != evalsBefore {
-		t.Error("the single-process scan queued evaluation jobs")
+		t.Error("a scan evaluating in its own process queued evaluation jobs")
 	}
 
 	// The evaluation ran on the workers: several shards, on both workers,
@@ -345,7 +348,7 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 	if !slices.ContainsFunc(got["findings"], func(f string) bool { return strings.Contains(f, `"status":"MUTED"`) }) {
 		t.Error("no MUTED finding: the mutes did not reach the workers")
 	}
-	for _, rep := range []map[string]any{distScan.report, local.report} {
+	for _, rep := range []map[string]any{distScan.report, local.report, distLocal.report} {
 		delete(rep, "snapshot") // its ID and times
 		// Collection errors are listed in the order they were collected,
 		// which is not the evaluation's business.
@@ -356,6 +359,10 @@ func TestDistributedEvaluationMatchesLocal(t *testing.T) {
 				return bytes.Compare(x, y)
 			})
 		}
+	}
+	if !reflect.DeepEqual(distLocal.report, local.report) || distLocal.res.stats != local.res.stats ||
+		!equalMuteResults(distLocal.res.mutes, local.res.mutes) {
+		t.Error("--distributed-eval local: the report, stats or mute results differ from a single-process scan's")
 	}
 	if !reflect.DeepEqual(distScan.report, local.report) {
 		a, _ := json.MarshalIndent(distScan.report, "", " ")
@@ -396,4 +403,35 @@ func muteString(rs []policy.MuteResult) string {
 func lineDiff(a, b string) string {
 	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
 	return fmt.Sprintf("only distributed: %v\nonly single process: %v", difference(la, lb), difference(lb, la))
+}
+
+// TestDistributedEvalFlags rejects bad values of the scan's and the
+// worker's distributed-evaluation flags before doing anything.
+func TestDistributedEvalFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worker", "--db", "postgres://x@127.0.0.1:1/x", "--jobs", "sleep"}, "--jobs"},
+		{[]string{"worker", "--db", "postgres://x@127.0.0.1:1/x", "--jobs", ""}, "--jobs"},
+		{[]string{"worker", "--db", "postgres://x@127.0.0.1:1/x", "--eval-concurrency", "0"}, "--eval-concurrency"},
+	} {
+		code, _, stderr := run(t, tt.args...)
+		if code != ExitError || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, %s; want a usage error naming %s", tt.args, code, stderr, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		f    scanDistributedFlags
+		want string
+	}{
+		{scanDistributedFlags{enabled: true, maxAttempts: 3, eval: "elsewhere", shardSize: 10}, "--distributed-eval"},
+		{scanDistributedFlags{enabled: true, maxAttempts: 3, eval: evalOnWorkers, shardSize: 0}, "--distributed-shard-size"},
+	} {
+		_, err := newDistributedScan(context.Background(), tt.f, false, "postgres://x@127.0.0.1:1/x", nil, nil, slog.New(slog.DiscardHandler))
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: %v; want a usage error naming %s", tt.f, err, tt.want)
+		}
+	}
 }
