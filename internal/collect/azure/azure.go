@@ -229,7 +229,7 @@ type run struct {
 // sink fails; every other failure is a collection error and the scan goes
 // on.
 func (c *Collector) Collect(ctx context.Context, sink collect.Sink) error {
-	p, err := c.plan(ctx, sink)
+	p, err := c.plan(ctx, sink, true)
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,18 @@ const maxGraphSubscriptions = 1000
 // its subscriptions.
 func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []string) (map[string][]map[string]any, error) {
 	rows := map[string][]map[string]any{}
+	err := r.inventoryEach(ctx, subs, types, func(sub string, row map[string]any) {
+		rows[sub] = append(rows[sub], row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// inventoryEach runs the inventory query as inventory does and hands each
+// row to each, with its lower-case subscription ID, as its page arrives.
+func (r *run) inventoryEach(ctx context.Context, subs []subscriptionScope, types []string, each func(sub string, row map[string]any)) error {
 	q := inventoryQuery(types)
 	for start := 0; start < len(subs); start += maxGraphSubscriptions {
 		batch := subs[start:min(start+maxGraphSubscriptions, len(subs))]
@@ -84,7 +96,7 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []s
 		pages := 0
 		for {
 			if err := r.c.quota.wait(ctx); err != nil {
-				return nil, err
+				return err
 			}
 			var raw *http.Response
 			resp, err := r.c.graph.Resources(policy.WithCaptureResponse(ctx, &raw), armresourcegraph.QueryRequest{
@@ -97,7 +109,7 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []s
 			if err != nil {
 				for _, s := range batch {
 					if rerr := r.c.record(ctx, r.sink, s.id, resource.GlobalRegion, "resourcegraph", "Microsoft.ResourceGraph/resources/read", err); rerr != nil {
-						return nil, rerr
+						return rerr
 					}
 				}
 				break
@@ -110,7 +122,7 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []s
 					continue
 				}
 				sub, _ := row["subscriptionId"].(string)
-				rows[strings.ToLower(sub)] = append(rows[strings.ToLower(sub)], row)
+				each(strings.ToLower(sub), row)
 			}
 			if resp.SkipToken == nil || *resp.SkipToken == "" {
 				break
@@ -119,7 +131,7 @@ func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []s
 		}
 		r.c.log.Debug("azure resource graph", "subscriptions", len(batch), "types", len(types), "pages", pages)
 	}
-	return rows, nil
+	return nil
 }
 
 // rowIndex is what the inventory tells about resources other resources
@@ -134,30 +146,29 @@ type rowIndex struct {
 	keySources map[string]string
 }
 
-// indexRows builds the rowIndex of inventory rows.
-func indexRows(rows map[string][]map[string]any) rowIndex {
-	ix := rowIndex{vaults: map[string]string{}, keySources: map[string]string{}}
-	for _, rs := range rows {
-		for _, row := range rs {
-			id, _ := row["id"].(string)
-			t, _ := row["type"].(string)
-			p, _ := row["properties"].(map[string]any)
-			switch {
-			case id == "" || p == nil:
-			case strings.EqualFold(t, "microsoft.storage/storageaccounts"):
-				if enc, ok := p["encryption"].(map[string]any); ok {
-					if ks, _ := enc["keySource"].(string); ks != "" {
-						ix.keySources[strings.ToLower(id)] = ks
-					}
-				}
-			case strings.EqualFold(t, "microsoft.keyvault/vaults"):
-				if uri, ok := p["vaultUri"].(string); ok {
-					ix.vaults[vaultKey(uri)] = id
-				}
+// newRowIndex returns an empty rowIndex.
+func newRowIndex() rowIndex {
+	return rowIndex{vaults: map[string]string{}, keySources: map[string]string{}}
+}
+
+// add indexes one inventory row.
+func (ix rowIndex) add(row map[string]any) {
+	id, _ := row["id"].(string)
+	t, _ := row["type"].(string)
+	p, _ := row["properties"].(map[string]any)
+	switch {
+	case id == "" || p == nil:
+	case strings.EqualFold(t, "microsoft.storage/storageaccounts"):
+		if enc, ok := p["encryption"].(map[string]any); ok {
+			if ks, _ := enc["keySource"].(string); ks != "" {
+				ix.keySources[strings.ToLower(id)] = ks
 			}
 		}
+	case strings.EqualFold(t, "microsoft.keyvault/vaults"):
+		if uri, ok := p["vaultUri"].(string); ok {
+			ix.vaults[vaultKey(uri)] = id
+		}
 	}
-	return ix
 }
 
 // vaultKey normalizes a Key Vault URI for matching.

@@ -53,7 +53,8 @@ type jobData struct {
 }
 
 // planned is what planning learns: the scope, the tenant-wide facts, the
-// bulk inventory, and the jobs.
+// index of the bulk inventory, the jobs, and (for Collect only) the
+// inventory's rows.
 type planned struct {
 	subs   []subscriptionScope
 	secDef map[string]any
@@ -67,13 +68,16 @@ type planned struct {
 // read once, their failures recorded to sink. Then it lists the jobs: the
 // tenant's (when known), then for each subscription in order its
 // subscription and authorization jobs and one job per service that has
-// resources in it, services sorted.
-func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, error) {
+// resources in it, services sorted. The inventory's rows are kept only
+// when keepRows is set (Collect runs the jobs on them; a distributed job
+// queries its own): the planner of a distributed scan holds per row only
+// the customer-managed keys' vault URIs.
+func (c *Collector) plan(ctx context.Context, sink collect.Sink, keepRows bool) (*planned, error) {
 	subs, err := c.subscriptions(ctx, sink)
 	if err != nil {
 		return nil, err
 	}
-	p := &planned{subs: subs}
+	p := &planned{subs: subs, rows: map[string][]map[string]any{}, index: newRowIndex()}
 	if len(subs) == 0 {
 		return p, nil
 	}
@@ -82,27 +86,45 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, erro
 		return nil, err
 	}
 	p.secDef = r.secDef
-	if p.rows, err = r.inventory(ctx, subs, allGraphTypes()); err != nil {
+	// What each subscription's rows tell the plan: the services present and
+	// the vault URIs of each service's customer-managed keys.
+	services := map[string]map[string]map[string]bool{} // sub → service → vault URIs
+	err = r.inventoryEach(ctx, subs, allGraphTypes(), func(sub string, row map[string]any) {
+		if keepRows {
+			p.rows[sub] = append(p.rows[sub], row)
+		}
+		p.index.add(row)
+		kind, ok := rowKind(row)
+		if !ok {
+			return
+		}
+		svc := c.kinds[kind].Service
+		if services[sub] == nil {
+			services[sub] = map[string]map[string]bool{}
+		}
+		if services[sub][svc] == nil {
+			services[sub][svc] = map[string]bool{}
+		}
+		if cmkKinds[kind] {
+			if uri := vaultKey(cmkVaultURI(kind, project(row, c.kinds[kind].Schema))); uri != "" {
+				services[sub][svc][uri] = true
+			}
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
-	p.index = indexRows(p.rows)
-	marshal := func(d jobData) (json.RawMessage, error) {
+	job := func(account, service string, d jobData) error {
 		b, err := json.Marshal(d)
 		if err != nil {
-			return nil, fmt.Errorf("azure plan: encode job data: %w", err)
+			return fmt.Errorf("azure plan: encode job data: %w", err)
 		}
-		if string(b) == "{}" {
-			return nil, nil // the job needs no data
+		j := collect.Job{Provider: resource.Azure, Account: account, Region: resource.GlobalRegion, Service: service}
+		if string(b) != "{}" { // else the job needs no data
+			j.Data = b
 		}
-		return b, nil
-	}
-	job := func(account, service string, d jobData) error {
-		data, err := marshal(d)
-		if err == nil {
-			p.jobs = append(p.jobs, collect.Job{Provider: resource.Azure, Account: account,
-				Region: resource.GlobalRegion, Service: service, Data: data})
-		}
-		return err
+		p.jobs = append(p.jobs, j)
+		return nil
 	}
 	if tenant := c.tenantOf(subs); tenant != "" {
 		if err := job(tenant, svcEntra, jobData{SecurityDefaults: p.secDef}); err != nil {
@@ -116,28 +138,20 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, erro
 		if err := job(s.id, svcAuthorization, jobData{}); err != nil {
 			return nil, err
 		}
-		// One job per service with resources here, with the vaults its
-		// resources' customer-managed keys live in.
-		vaults := map[string]map[string]string{}
-		for _, row := range p.rows[strings.ToLower(s.id)] {
-			kind, ok := rowKind(row)
-			if !ok {
-				continue
+		// One job per service with resources here, with the vaults (in
+		// scope) its resources' customer-managed keys live in.
+		inSub := services[strings.ToLower(s.id)]
+		for _, svc := range slices.Sorted(maps.Keys(inSub)) {
+			var d jobData
+			for uri := range inSub[svc] {
+				if id := p.index.vaults[uri]; id != "" {
+					if d.Vaults == nil {
+						d.Vaults = map[string]string{}
+					}
+					d.Vaults[uri] = id
+				}
 			}
-			svc := c.kinds[kind].Service
-			if vaults[svc] == nil {
-				vaults[svc] = map[string]string{}
-			}
-			if !cmkKinds[kind] {
-				continue
-			}
-			uri := vaultKey(cmkVaultURI(kind, project(row, c.kinds[kind].Schema)))
-			if id := p.index.vaults[uri]; uri != "" && id != "" {
-				vaults[svc][uri] = id
-			}
-		}
-		for _, svc := range slices.Sorted(maps.Keys(vaults)) {
-			if err := job(s.id, svc, jobData{Vaults: vaults[svc]}); err != nil {
+			if err := job(s.id, svc, d); err != nil {
 				return nil, err
 			}
 		}
@@ -154,7 +168,7 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink) (*planned, erro
 // job per service that has resources in the subscription. Every job's
 // region is "global": a job covers its service in every location.
 func (c *Collector) Plan(ctx context.Context, sink collect.Sink) ([]collect.Job, error) {
-	p, err := c.plan(ctx, sink)
+	p, err := c.plan(ctx, sink, false)
 	if err != nil {
 		return nil, err
 	}
