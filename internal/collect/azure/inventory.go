@@ -151,23 +151,33 @@ func newRowIndex() rowIndex {
 	return rowIndex{vaults: map[string]string{}, keySources: map[string]string{}}
 }
 
-// add indexes one inventory row.
+// add indexes one inventory row: a vault's URI, a storage account's key
+// source.
 func (ix rowIndex) add(row map[string]any) {
+	ix.addVault(row)
 	id, _ := row["id"].(string)
 	t, _ := row["type"].(string)
 	p, _ := row["properties"].(map[string]any)
-	switch {
-	case id == "" || p == nil:
-	case strings.EqualFold(t, "microsoft.storage/storageaccounts"):
-		if enc, ok := p["encryption"].(map[string]any); ok {
-			if ks, _ := enc["keySource"].(string); ks != "" {
-				ix.keySources[strings.ToLower(id)] = ks
-			}
+	if id == "" || !strings.EqualFold(t, "microsoft.storage/storageaccounts") {
+		return
+	}
+	if enc, ok := p["encryption"].(map[string]any); ok {
+		if ks, _ := enc["keySource"].(string); ks != "" {
+			ix.keySources[strings.ToLower(id)] = ks
 		}
-	case strings.EqualFold(t, "microsoft.keyvault/vaults"):
-		if uri, ok := p["vaultUri"].(string); ok {
-			ix.vaults[vaultKey(uri)] = id
-		}
+	}
+}
+
+// addVault indexes the row when it is a Key Vault.
+func (ix rowIndex) addVault(row map[string]any) {
+	id, _ := row["id"].(string)
+	t, _ := row["type"].(string)
+	p, _ := row["properties"].(map[string]any)
+	if id == "" || !strings.EqualFold(t, "microsoft.keyvault/vaults") {
+		return
+	}
+	if uri, ok := p["vaultUri"].(string); ok {
+		ix.vaults[vaultKey(uri)] = id
 	}
 }
 

@@ -92,8 +92,10 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink, keepRows bool) 
 	err = r.inventoryEach(ctx, subs, allGraphTypes(), func(sub string, row map[string]any) {
 		if keepRows {
 			p.rows[sub] = append(p.rows[sub], row)
+			p.index.add(row)
+		} else {
+			p.index.addVault(row) // key sources serve Collect only
 		}
-		p.index.add(row)
 		kind, ok := rowKind(row)
 		if !ok {
 			return
