@@ -201,6 +201,7 @@ func (c *Collector) RunJob(ctx context.Context, job collect.Job, sink collect.Si
 		return fmt.Errorf("azure: job %s: region %q: Azure jobs are planned for the global region", job, job.Region)
 	}
 	s := subscriptionScope{id: job.Account}
+	r := &run{c: c, sink: sink, secDef: d.SecurityDefaults, vaults: map[string]string{}, keySources: map[string]string{}}
 	var rows []map[string]any
 	switch job.Service {
 	case svcEntra:
@@ -223,21 +224,14 @@ func (c *Collector) RunJob(ctx context.Context, job collect.Job, sink collect.Si
 		if len(types) == 0 {
 			return fmt.Errorf("azure: job %s: no such service (a job planned by another version of cloudward?)", job)
 		}
-		vaults := map[string]string{}
 		for uri, id := range d.Vaults {
-			vaults[vaultKey(uri)] = id
+			r.vaults[vaultKey(uri)] = id
 		}
-		d.Vaults = vaults
-		r := &run{c: c, sink: sink}
 		byID, err := r.inventory(ctx, []subscriptionScope{s}, types)
 		if err != nil {
 			return err
 		}
 		rows = byID[strings.ToLower(s.id)]
-	}
-	r := &run{c: c, sink: sink, secDef: d.SecurityDefaults, vaults: d.Vaults, keySources: map[string]string{}}
-	if r.vaults == nil {
-		r.vaults = map[string]string{}
 	}
 	tasks, err := r.jobTasks(ctx, job.Service, s, rows)
 	if err != nil {
