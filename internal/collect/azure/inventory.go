@@ -67,24 +67,13 @@ func allGraphTypes() []string {
 // request may name.
 const maxGraphSubscriptions = 1000
 
-// inventory runs the Resource Graph query for the given types over every
-// subscription in subs, page by page ($skipToken), and returns the rows by
-// lower-case subscription ID. A failed batch is recorded against each of
-// its subscriptions.
-func (r *run) inventory(ctx context.Context, subs []subscriptionScope, types []string) (map[string][]map[string]any, error) {
-	rows := map[string][]map[string]any{}
-	err := r.inventoryEach(ctx, subs, types, func(sub string, row map[string]any) {
-		rows[sub] = append(rows[sub], row)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
-// inventoryEach runs the inventory query as inventory does and hands each
-// row to each, with its lower-case subscription ID, as its page arrives.
-func (r *run) inventoryEach(ctx context.Context, subs []subscriptionScope, types []string, each func(sub string, row map[string]any)) error {
+// inventoryEach runs the Resource Graph query for the given types over
+// every subscription in subs, page by page ($skipToken), and hands each row
+// to each, with its lower-case subscription ID, as its page arrives. A
+// failed batch is recorded against each of its subscriptions, under
+// service (resourcegraph for the scan's inventory, the job's service for a
+// distributed job's own query).
+func (r *run) inventoryEach(ctx context.Context, subs []subscriptionScope, types []string, service string, each func(sub string, row map[string]any)) error {
 	q := inventoryQuery(types)
 	for start := 0; start < len(subs); start += maxGraphSubscriptions {
 		batch := subs[start:min(start+maxGraphSubscriptions, len(subs))]
@@ -108,7 +97,7 @@ func (r *run) inventoryEach(ctx context.Context, subs []subscriptionScope, types
 			r.c.quota.observe(raw)
 			if err != nil {
 				for _, s := range batch {
-					if rerr := r.c.record(ctx, r.sink, s.id, resource.GlobalRegion, "resourcegraph", "Microsoft.ResourceGraph/resources/read", err); rerr != nil {
+					if rerr := r.c.record(ctx, r.sink, s.id, resource.GlobalRegion, service, "Microsoft.ResourceGraph/resources/read", err); rerr != nil {
 						return rerr
 					}
 				}

@@ -89,7 +89,7 @@ func (c *Collector) plan(ctx context.Context, sink collect.Sink, keepRows bool) 
 	// What each subscription's rows tell the plan: the services present and
 	// the vault URIs of each service's customer-managed keys.
 	services := map[string]map[string]map[string]bool{} // sub → service → vault URIs
-	err = r.inventoryEach(ctx, subs, allGraphTypes(), func(sub string, row map[string]any) {
+	err = r.inventoryEach(ctx, subs, allGraphTypes(), "resourcegraph", func(sub string, row map[string]any) {
 		if keepRows {
 			p.rows[sub] = append(p.rows[sub], row)
 			p.index.add(row)
@@ -227,11 +227,12 @@ func (c *Collector) RunJob(ctx context.Context, job collect.Job, sink collect.Si
 		for uri, id := range d.Vaults {
 			r.vaults[vaultKey(uri)] = id
 		}
-		byID, err := r.inventory(ctx, []subscriptionScope{s}, types)
+		err := r.inventoryEach(ctx, []subscriptionScope{s}, types, job.Service, func(_ string, row map[string]any) {
+			rows = append(rows, row)
+		})
 		if err != nil {
 			return err
 		}
-		rows = byID[strings.ToLower(s.id)]
 	}
 	tasks, err := r.jobTasks(ctx, job.Service, s, rows)
 	if err != nil {

@@ -336,3 +336,37 @@ func TestRunJobRejectsBadJobs(t *testing.T) {
 		})
 	}
 }
+
+// TestResourceJobQueryFails: a resource job whose own Resource Graph query
+// fails (the planner's succeeded) records one collection error naming the
+// job's service, and collects nothing else.
+func TestResourceJobQueryFails(t *testing.T) {
+	srv := newFake(t)
+	c := newCollector(t, srv, nil)
+	jobs, err := c.Plan(t.Context(), &memSink{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Fail("/providers/Microsoft.ResourceGraph/", http.StatusForbidden, "AuthorizationFailed", "denied")
+	var s memSink
+	ran := 0
+	for _, j := range jobs {
+		if j.Service == "storage" || j.Service == "keyvault" {
+			ran++
+			if err := c.RunJob(t.Context(), j, &s); err != nil {
+				t.Fatalf("RunJob %s: %v", j, err)
+			}
+		}
+	}
+	if len(s.errs) != ran {
+		t.Fatalf("%d errors from %d failed jobs: %v", len(s.errs), ran, s.errs)
+	}
+	for _, e := range s.errs {
+		if (e.Service != "storage" && e.Service != "keyvault") || e.Op != "Microsoft.ResourceGraph/resources/read" || e.Kind != resource.Denied {
+			t.Errorf("error %v, want a denied Resource Graph read of the job's service", e)
+		}
+	}
+	if len(s.res) != 0 || len(s.edges) != 0 {
+		t.Errorf("failed jobs emitted %d resources, %d edges", len(s.res), len(s.edges))
+	}
+}
