@@ -23,11 +23,17 @@ import (
 // dies mid-snapshot.
 const crashEnvDSN = "CLOUDWARD_PG_CRASH_DSN"
 
+// crashResource is resource i: the even ones share one properties
+// document, each odd one has its own.
 func crashResource(i int) resource.Resource {
+	props := `{"versioning":{"status":"Enabled"}}`
+	if i%2 == 1 {
+		props = fmt.Sprintf(`{"versioning":{"status":"Enabled"},"i":%d}`, i)
+	}
 	return resource.Resource{
 		UID: fmt.Sprintf("arn:aws:s3:::crash-%06d", i), Provider: resource.AWS, Account: "111",
 		Region: "us-east-1", Kind: "aws_s3_bucket", Name: fmt.Sprintf("crash-%06d", i),
-		Properties: json.RawMessage(`{"versioning":{"status":"Enabled"}}`),
+		Properties: json.RawMessage(props),
 	}
 }
 
@@ -69,8 +75,9 @@ func crashChild() bool {
 
 // TestCrashMidSnapshot: a snapshot whose writer is alive stays running
 // when another process opens the store; once the writer is killed (-9),
-// the next Open fails it and deletes its rows, and the complete snapshot
-// before it is untouched.
+// the next Open fails it and deletes its rows and the property documents
+// it introduced, and the complete snapshot before it (and the document it
+// shares with the dead one) is untouched.
 func TestCrashMidSnapshot(t *testing.T) {
 	dsn := pg.NewDB(t)
 	ctx := t.Context()
@@ -169,5 +176,20 @@ func TestCrashMidSnapshot(t *testing.T) {
 	}
 	if _, err := s.Latest(ctx); errors.Is(err, store.ErrNotFound) {
 		t.Error("the complete snapshot was lost")
+	}
+	var docs int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM resource_docs`).Scan(&docs); err != nil {
+		t.Fatal(err)
+	}
+	if docs != 1 {
+		t.Errorf("%d property documents after recovery, want 1 (the one the complete snapshot uses)", docs)
+	}
+	for r, err := range s.Resources(ctx, kept, store.ResourceFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := crashResource(0).Properties; string(r.Properties) != string(want) {
+			t.Errorf("kept resource: properties %s, want %s", r.Properties, want)
+		}
 	}
 }
