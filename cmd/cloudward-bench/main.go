@@ -122,6 +122,12 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 		return nil, fmt.Errorf("work directory: %w", err)
 	}
 	binDir, binErr := pgBinDir(getenv)
+	if d := untraversable(work); binErr == nil && os.Geteuid() == 0 && startsPostgres(opts) && d != "" {
+		// PostgreSQL (ours, and the component benchmarks' pgtest servers)
+		// runs as the postgres user, which must reach the work directory.
+		os.RemoveAll(work)
+		return nil, fmt.Errorf("--work-dir: %s is not searchable by other users, so the postgres user (PostgreSQL runs as it when you are root) cannot reach %s: choose a directory under /tmp", d, work)
+	}
 	defer func() {
 		if binErr == nil {
 			if serr := stopStrayClusters(work, binDir); serr != nil {
@@ -253,6 +259,23 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 	rep.LoadEnd, _ = readLoad()
 	rep.Took = time.Since(rep.Started)
 	return rep, nil
+}
+
+// startsPostgres reports whether the run starts a PostgreSQL server of its
+// own (the postgres backend without --pg-dsn, or a component benchmark that
+// starts one through pgtest), when the binaries are there.
+func startsPostgres(o options) bool {
+	if len(o.Sizes) > 0 && o.PGDSN == "" && (o.Backends == nil || slices.Contains(o.Backends, backendPostgres)) {
+		return true
+	}
+	if o.Components {
+		for _, c := range components(o) {
+			if c.NeedsPG && (o.Only == nil || slices.Contains(o.Only, c.Name)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // moduleRoot returns the root of the cloudward module that holds dir.

@@ -401,3 +401,26 @@ func TestComponentArgs(t *testing.T) {
 		t.Error("rescan component without --rescan")
 	}
 }
+
+func TestStartsPostgres(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--backends", "sqlite"}, true}, // the postgres and dist components
+		{[]string{"--backends", "sqlite", "--components=false"}, false},
+		{[]string{"--backends", "sqlite", "--components=policy,aws"}, false},
+		{[]string{"--sizes", "none", "--components=dist"}, true},
+		{[]string{"--pg-dsn", "postgres://h/db", "--components=false"}, false},
+		{[]string{"--backends", "postgres", "--components=false"}, true},
+	} {
+		o, err := parseOptions(tc.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := startsPostgres(o); got != tc.want {
+			t.Errorf("%q: startsPostgres = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}

@@ -95,6 +95,9 @@ func startCluster(ctx context.Context, parent, binDir string) (*pgServer, error)
 			return s, fmt.Errorf("postgres cluster directory: %w", err)
 		}
 		s.runAs = []string{"runuser", "-u", "postgres", "--"}
+		if d := untraversable(parent); d != "" {
+			return s, fmt.Errorf("postgres cluster: %s is not searchable by other users, so the postgres user (the server runs as it when you are root) cannot reach %s: choose a --work-dir under /tmp", d, dir)
+		}
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := s.run(ctx, filepath.Join(binDir, "initdb"), "-D", data, "-U", "cloudward", "--auth=trust",
@@ -118,6 +121,23 @@ func startCluster(ctx context.Context, parent, binDir string) (*pgServer, error)
 	s.base = &url.URL{Scheme: "postgres", User: url.User("cloudward"), Host: "", Path: "/postgres",
 		RawQuery: url.Values{"host": {dir}, "sslmode": {"disable"}}.Encode()}
 	return s, s.readVersion(ctx)
+}
+
+// untraversable returns the first directory on the way from / to dir
+// that other users cannot search (no o+x), or "".
+func untraversable(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	d := "/"
+	for part := range strings.SplitSeq(strings.TrimPrefix(abs, "/"), "/") {
+		d = filepath.Join(d, part)
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return d
+		}
+	}
+	return ""
 }
 
 // externalServer uses the server of dsn (a postgres:// URL): each run gets a
