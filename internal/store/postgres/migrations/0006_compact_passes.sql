@@ -8,7 +8,10 @@
 -- expand these rows, so readers see one PASS finding per (check, resource)
 -- as before. PASS findings with a reason, and every other status, stay in
 -- snap_findings; so do the PASS rows of snapshots written before this
--- migration.
+-- migration. In the view, the PASS branch's columns have exactly the
+-- types and collations of snap_findings' so that the planner pushes a
+-- statement's filters into both branches (and drops the PASS branch when
+-- the statement excludes PASS).
 CREATE TABLE snap_passes (
 	snapshot_id  bigint   NOT NULL REFERENCES snapshots (id),
 	check_id     text     COLLATE "C" NOT NULL,
@@ -26,6 +29,6 @@ CREATE OR REPLACE VIEW cloudward_query.findings AS
 	FROM (SELECT check_id, status, severity, reason, resource_id FROM snap_findings
 			WHERE snapshot_id = nullif(current_setting('cloudward.snapshot', true), '')::bigint
 		UNION ALL
-		SELECT p.check_id, 'PASS' COLLATE "C", p.severity, '', u.id FROM snap_passes p, unnest(p.resource_ids) u (id)
+		SELECT p.check_id, 'PASS'::text COLLATE "C", p.severity, ''::text, u.id FROM snap_passes p, unnest(p.resource_ids) u (id)
 			WHERE p.snapshot_id = nullif(current_setting('cloudward.snapshot', true), '')::bigint) f
 	JOIN snap_resources r ON r.id = f.resource_id;
