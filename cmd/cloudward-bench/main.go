@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	rep, err := bench(ctx, log, opts, getenv, "cloudward-bench "+strings.Join(args, " "))
+	rep, err := bench(ctx, log, opts, getenv, "cloudward-bench "+strings.Join(redactArgs(args), " "))
 	if err != nil {
 		fmt.Fprintf(stderr, "cloudward-bench: %v\n", err)
 		return exitError

@@ -424,3 +424,11 @@ func TestStartsPostgres(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactArgs(t *testing.T) {
+	got := redactArgs([]string{"--pg-dsn", "postgres://u:hunter2@h/db?sslmode=disable", "--pg-dsn=postgresql://u:hunter2@h/db", "--db", "/tmp/x.db", "postgres://u@h/db"})
+	want := []string{"--pg-dsn", "postgres://u:xxxxx@h/db?sslmode=disable", "--pg-dsn=postgresql://u:xxxxx@h/db", "--db", "/tmp/x.db", "postgres://u@h/db"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

@@ -173,6 +173,20 @@ func redactURL(s string) string {
 	return u.String()
 }
 
+// redactArgs returns args with the passwords of URLs in them replaced
+// ("postgres://u:pw@h/db" and "--pg-dsn=postgres://u:pw@h/db").
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(k, "-") && strings.Contains(v, "://") {
+			out[i] = k + "=" + redactURL(v)
+			continue
+		}
+		out[i] = redactURL(a)
+	}
+	return out
+}
+
 func (s *pgServer) run(ctx context.Context, name string, args ...string) ([]byte, error) {
 	argv := append(slices.Clone(s.runAs), name)
 	argv = append(argv, args...)

@@ -186,7 +186,7 @@ func (s *scanner) scanOnce(ctx context.Context, backend string, size, pass int, 
 		}
 	}
 	if err != nil {
-		r.Err = fmt.Sprintf("cloudward %s: %v%s", strings.Join(args, " "), err, tail(logPath, 8))
+		r.Err = fmt.Sprintf("cloudward %s: %v%s", strings.Join(redactArgs(args), " "), err, tail(logPath, 8))
 		if ctx.Err() != nil {
 			r.Err = "interrupted"
 		}

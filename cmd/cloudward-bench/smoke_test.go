@@ -30,7 +30,7 @@ func TestSmoke(t *testing.T) {
 	opts.BuildFlags = []string{"-ldflags=-s -w"}
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	rep, err := bench(t.Context(), log, opts, os.Getenv, "cloudward-bench "+strings.Join(args, " "))
+	rep, err := bench(t.Context(), log, opts, os.Getenv, "cloudward-bench "+strings.Join(redactArgs(args), " "))
 	if err != nil {
 		t.Fatalf("bench: %v\n%s", err, logs.String())
 	}
