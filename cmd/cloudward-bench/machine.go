@@ -19,14 +19,24 @@ type machine struct {
 	Kernel   string // /proc/sys/kernel/osrelease
 	Go       string // `go env GOVERSION` of the toolchain that builds and tests
 	OSArch   string
-	Commit   string // HEAD of the repository
-	Dirty    int    // files with uncommitted changes (git status --porcelain)
+	Commit   string   // HEAD of the repository
+	Dirty    int      // files with uncommitted changes (git status --porcelain)
+	Env      []string // settings of the Go runtime and toolchain that change the figures, NAME=value
 }
+
+// goEnv lists the environment variables that change what the benchmarks
+// measure: the children (cloudward, go build, go test) inherit them.
+var goEnv = []string{"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG", "GOEXPERIMENT", "GOFLAGS", "GOAMD64", "CGO_ENABLED"}
 
 // readMachine gathers the machine's description; what cannot be read is
 // left empty rather than failing the run.
-func readMachine(ctx context.Context, repo string) machine {
+func readMachine(ctx context.Context, repo string, getenv func(string) string) machine {
 	m := machine{CPUs: runtime.NumCPU(), OSArch: runtime.GOOS + "/" + runtime.GOARCH}
+	for _, k := range goEnv {
+		if v := getenv(k); v != "" {
+			m.Env = append(m.Env, k+"="+v)
+		}
+	}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {

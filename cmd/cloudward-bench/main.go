@@ -101,7 +101,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 	if err != nil {
 		return nil, err
 	}
-	rep.Machine = readMachine(ctx, repo)
+	rep.Machine = readMachine(ctx, repo, getenv)
 
 	// The work directory: binary, databases, logs, and the TMPDIR of the
 	// component benchmarks. Readable by others, so that PostgreSQL's
@@ -211,7 +211,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 			log.Info("starting a PostgreSQL cluster", "bin", binDir)
 			pg, err = startCluster(ctx, work, binDir)
 			defer func() {
-				if serr := pg.Stop(); serr != nil {
+				if serr := pg.Stop(opts.Keep); serr != nil {
 					log.Warn("stop the PostgreSQL cluster", "err", serr)
 				}
 			}()
@@ -223,8 +223,10 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 	}
 
 	sc := &scanner{bin: bin, work: work, opts: opts, pg: pg, log: log}
-	for _, b := range backends {
-		for _, n := range opts.Sizes {
+	// Size by size, each backend after the other: the runs compared with
+	// each other (PostgreSQL against SQLite at one size) are back to back.
+	for _, n := range opts.Sizes {
+		for _, b := range backends {
 			if ctx.Err() != nil {
 				break
 			}

@@ -280,16 +280,19 @@ func readPostmasterPID(data string) (int, error) {
 	return pid, nil
 }
 
-// Stop stops a cluster started here and removes its files; it does nothing
-// for an external server. It uses its own context: it also runs after the
-// command's context was cancelled (Ctrl-C).
-func (s *pgServer) Stop() error {
+// Stop stops a cluster started here and, unless keep, removes its files;
+// it does nothing for an external server. It uses its own context: it also
+// runs after the command's context was cancelled (Ctrl-C).
+func (s *pgServer) Stop(keep bool) error {
 	if s == nil || s.dir == "" {
 		return nil
 	}
 	var err error
 	if s.started {
 		err = stopDataDir(s.runAs, s.binDir, filepath.Join(s.dir, "data"))
+	}
+	if keep {
+		return err
 	}
 	return errors.Join(err, os.RemoveAll(s.dir))
 }

@@ -42,7 +42,7 @@ func TestPostgresCluster(t *testing.T) {
 	stopped := false
 	defer func() {
 		if !stopped {
-			pg.Stop()
+			pg.Stop(false)
 		}
 	}()
 	if err != nil {
@@ -80,7 +80,7 @@ func TestPostgresCluster(t *testing.T) {
 	if ext.Local() || ext.Version != pg.Version {
 		t.Errorf("external: local %v, version %q", ext.Local(), ext.Version)
 	}
-	if err := ext.Stop(); err != nil {
+	if err := ext.Stop(false); err != nil {
 		t.Errorf("Stop of an external server: %v", err)
 	}
 	if err := ext.CreateDB(ctx, "cwbench_ext"); err != nil {
@@ -98,7 +98,7 @@ func TestPostgresCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	stopped = true
-	if err := pg.Stop(); err != nil {
+	if err := pg.Stop(false); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -78,6 +78,9 @@ func (r *benchReport) render(w io.Writer) error {
 		mach += ", Linux " + r.Machine.Kernel
 	}
 	p("| Machine | %s |\n", mach)
+	if len(r.Machine.Env) > 0 {
+		p("| Environment | `%s` |\n", strings.Join(r.Machine.Env, "` `"))
+	}
 	p("| Load average (1, 5, 15 min) | start %s; end %s |\n", r.LoadStart, r.LoadEnd)
 	p("| Started | %s, took %s |\n", r.Started.UTC().Format("2006-01-02 15:04:05 MST"), roundDuration(r.Took))
 	p("| Command | `%s` |\n", r.Command)

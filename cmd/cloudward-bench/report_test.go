@@ -43,7 +43,7 @@ func fixedReport() *benchReport {
 		Started: time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC),
 		Took:    13*time.Minute + 7*time.Second,
 		Machine: machine{CPUs: 2, CPUModel: "AMD EPYC", MemBytes: 24105 << 20, Kernel: "6.18.44", Go: "go1.26.8",
-			OSArch: "linux/amd64", Commit: "2faf44612345", Dirty: 3},
+			OSArch: "linux/amd64", Commit: "2faf44612345", Dirty: 3, Env: []string{"GOGC=200", "GOMEMLIMIT=900MiB"}},
 		LoadStart:  loadAvg{1.05, 1.2, 1.9},
 		LoadEnd:    loadAvg{1.9, 1.7, 1.8},
 		Binary:     "built from the commit above with `go build ./cmd/cloudward` in 16 s",
