@@ -130,7 +130,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 	}
 	defer func() {
 		if binErr == nil {
-			if serr := stopStrayClusters(work, binDir); serr != nil {
+			if serr := stopStrayClusters(filepath.Join(work, "tmp"), binDir); serr != nil {
 				log.Warn("stop a PostgreSQL server left by a component benchmark", "err", serr)
 			}
 		}
