@@ -90,11 +90,15 @@ func TestPacingSlowsOnlyTheThrottledKey(t *testing.T) {
 		t.Fatalf("limited key done after %v with %d calls: the limit (bound %v) did not bind; test estate changed?", lk.Last.Sub(start), needed, minWall)
 	}
 	// Pacing: once throttled, the key's calls wait in the client instead
-	// of being refused. The throttles left are those of the calls the job
-	// sends at once, before any answer (about 8, of which the bucket
-	// admits 2), and a few while the pace is found.
-	if lk.Throttled == 0 || lk.Throttled >= needed {
-		t.Errorf("limited key: %d throttled answers for %d calls needed, want 1..%d", lk.Throttled, needed, needed-1)
+	// of being refused. The throttles left are the blind ones (the calls
+	// the job sent at once, before any answer: about 8, of which the
+	// bucket admits 2) and a few while the pace is found, starting from
+	// one call per round trip (50/s here; 3 to 9 measured on a loaded
+	// machine).
+	t.Logf("limited key: %d calls needed, %d throttled answers, %d blind", needed, lk.Throttled, lk.Blind)
+	if lk.Blind == 0 || lk.Throttled-lk.Blind >= needed {
+		t.Errorf("limited key: %d throttled answers, %d of them blind, for %d calls needed: want some blind and fewer others than calls",
+			lk.Throttled, lk.Blind, needed)
 	}
 	var otherLast time.Time
 	for k, st := range keys {
