@@ -99,17 +99,22 @@ func commandLine(name string, args []string) string {
 
 // runComponent runs one component's benchmarks. tmp becomes the test's
 // TMPDIR, so that a PostgreSQL server pgtest leaves behind (its test binary
-// killed) can be found and stopped.
-func runComponent(ctx context.Context, log *slog.Logger, repo, tmp string, c component, count int) componentRun {
+// killed) can be found and stopped. The output is kept in rawDir, if set.
+func runComponent(ctx context.Context, log *slog.Logger, repo, tmp, rawDir string, c component, count int) componentRun {
 	args := c.args(count)
 	run := componentRun{component: c, Command: commandLine("go", args)}
 	out := filepath.Join(tmp, "bench-"+c.Name+".txt")
+	if rawDir != "" {
+		out = filepath.Join(rawDir, "bench-"+c.Name+".txt")
+	}
 	f, err := os.Create(out)
 	if err != nil {
 		run.Err = err.Error()
 		return run
 	}
-	defer os.Remove(out)
+	if rawDir == "" {
+		defer os.Remove(out)
+	}
 	defer f.Close()
 	log.Info("component benchmark", "name", c.Name, "command", run.Command)
 	cmd := exec.CommandContext(ctx, "go", args...)

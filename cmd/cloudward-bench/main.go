@@ -143,6 +143,11 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 		}
 	}()
 
+	if opts.RawDir != "" {
+		if err := os.MkdirAll(opts.RawDir, 0o755); err != nil {
+			return nil, fmt.Errorf("--raw-dir: %w", err)
+		}
+	}
 	if opts.CPUProfileDir != "" {
 		if err := os.MkdirAll(opts.CPUProfileDir, 0o755); err != nil {
 			return nil, fmt.Errorf("--cpu-profile-dir: %w", err)
@@ -234,6 +239,12 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 		}
 	}
 
+	if opts.RawDir != "" && len(rep.Scans) > 0 {
+		if err := writeScanBench(filepath.Join(opts.RawDir, "e2e.txt"), rep); err != nil {
+			log.Warn("raw end-to-end figures", "err", err)
+		}
+	}
+
 	if opts.Components {
 		tmp := filepath.Join(work, "tmp")
 		if err := os.Mkdir(tmp, 0o755); err != nil {
@@ -250,7 +261,7 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 				rep.Components = append(rep.Components, componentRun{component: c, Skipped: binErr.Error() + " (the package's benchmarks start their own server; --pg-dsn is not used for them)"})
 				continue
 			}
-			rep.Components = append(rep.Components, runComponent(ctx, log, repo, tmp, c, opts.Count))
+			rep.Components = append(rep.Components, runComponent(ctx, log, repo, tmp, opts.RawDir, c, opts.Count))
 			if c.NeedsPG {
 				if err := stopStrayClusters(tmp, binDir); err != nil {
 					log.Warn("stop a PostgreSQL server left by a component benchmark", "err", err)

@@ -33,6 +33,7 @@ type options struct {
 	WorkDir       string
 	Keep          bool
 	Repo          string
+	RawDir        string // where the benchmark-format outputs are kept
 }
 
 const usageText = `cloudward-bench runs cloudward's benchmarks with one command and prints a
@@ -75,6 +76,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.ScanOutput, "scan-output", "json", "the scans' report: json (every finding, to a file) or table (the terminal table, discarded)")
 	fs.StringVar(&o.WorkDir, "work-dir", "", "directory for the binary, databases and logs (default: the system temporary directory); removed at the end unless --keep")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the work directory (databases, logs, JSON outputs)")
+	fs.StringVar(&o.RawDir, "raw-dir", "", "also write the figures in Go's benchmark format to `DIR` (e2e.txt, bench-<component>.txt), for benchstat")
 	fs.StringVar(&o.Repo, "repo", ".", "the cloudward repository (module root or a directory inside it)")
 	if err := fs.Parse(args); err != nil {
 		return o, err

@@ -432,3 +432,43 @@ func TestRedactArgs(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestScanBenchLine: the end-to-end figures written for benchstat parse
+// back as benchmark lines with the same values.
+func TestScanBenchLine(t *testing.T) {
+	rep := fixedReport()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "e2e.txt")
+	if err := writeScanBench(path, rep); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out, err := parseBenchOutput(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Results) != len(rep.Scans) || out.Config["commit"] != rep.Machine.Commit || out.Config["pkg"] != "cloudward/cmd/cloudward" {
+		t.Fatalf("%d results (want %d), config %v", len(out.Results), len(rep.Scans), out.Config)
+	}
+	pg := out.Results[5] // postgres 1,000,000
+	if pg.Name != "BenchmarkScan/backend=postgres/size=1000000/pass=1" || pg.Iters != 1 {
+		t.Errorf("name %q, iterations %d", pg.Name, pg.Iters)
+	}
+	want := map[string]float64{"ns/op": 188e9, "cpu-s": 77, "peak-RSS-MiB": 781, "db-MB": 2300, "resources": 1e6,
+		"server-cpu-s": 131.5, "collect_and_evaluate-s": 150, "commit-s": 3}
+	for _, m := range pg.Metrics {
+		if w, ok := want[m.Unit]; ok {
+			if math.Abs(m.Value-w) > 1e-6*w {
+				t.Errorf("%s = %v, want %v", m.Unit, m.Value, w)
+			}
+			delete(want, m.Unit)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing metrics %v in %+v", want, pg.Metrics)
+	}
+}

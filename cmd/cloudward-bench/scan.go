@@ -340,3 +340,47 @@ func ownGroup(c *exec.Cmd) {
 	}
 	c.WaitDelay = 10 * time.Second
 }
+
+// writeScanBench writes the end-to-end figures in the Go benchmark format,
+// one line per scan, so that benchstat can compare two runs:
+//
+//	BenchmarkScan/backend=sqlite/size=10000/pass=1 1 1810000000 ns/op 2.37 cpu-s …
+func writeScanBench(path string, rep *benchReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "goos: linux\ngoarch: %s\npkg: cloudward/cmd/cloudward\ncpu: %s\n", strings.TrimPrefix(rep.Machine.OSArch, "linux/"), rep.Machine.CPUModel)
+	if rep.Machine.Commit != "" {
+		fmt.Fprintf(&b, "commit: %s\n", rep.Machine.Commit)
+	}
+	for _, r := range rep.Scans {
+		if r.Err != "" {
+			continue
+		}
+		b.WriteString(scanBenchLine(r))
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// scanBenchLine renders one scan as a benchmark result line.
+func scanBenchLine(r scanRun) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "BenchmarkScan/backend=%s/size=%d/pass=%d\t1\t%d ns/op", r.Backend, r.Size, r.Pass, r.Wall.Nanoseconds())
+	m := func(v float64, unit string) { fmt.Fprintf(&b, "\t%s %s", strconv.FormatFloat(v, 'g', -1, 64), unit) }
+	m(r.CPU().Seconds(), "cpu-s")
+	m(r.User.Seconds(), "user-s")
+	m(r.Sys.Seconds(), "sys-s")
+	m(float64(r.MaxRSS)/(1<<20), "peak-RSS-MiB")
+	m(float64(r.DBBytes)/1e6, "db-MB")
+	m(float64(r.Resources), "resources")
+	m(float64(r.Findings), "findings")
+	if r.ServerMeasured {
+		m(r.ServerCPU.Seconds(), "server-cpu-s")
+	}
+	for _, p := range r.Phases {
+		m(p.D.Seconds(), p.Name+"-s")
+	}
+	return b.String()
+}
