@@ -67,7 +67,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.PGDSN, "pg-dsn", "", "postgres:// URL of an existing server to use instead of starting a throwaway cluster (the role needs CREATEDB; its CPU is not measured)")
 	fs.BoolVar(&o.Rescan, "rescan", false, "scan each size a second time into the same store and report the growth")
 	comps := &componentsFlag{on: true}
-	fs.Var(comps, "components", "run the packages' component benchmarks (go test -bench): true, false, or the names to run, comma-separated ("+strings.Join(componentNames(), ", ")+")")
+	fs.Var(comps, "components", "run the packages' component benchmarks (go test -bench): true, false, or --components=NAMES to run some ("+strings.Join(componentNames(), ", ")+")")
 	fs.IntVar(&o.Count, "count", 1, "go test -count for the component benchmarks")
 	fs.StringVar(&o.Out, "out", "", "write the report to `FILE` instead of stdout")
 	fs.StringVar(&o.CPUProfileDir, "cpu-profile-dir", "", "write a CPU profile of each scan to `DIR`/scan-<backend>-<size>.prof (created if missing)")
