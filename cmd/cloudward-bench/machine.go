@@ -115,4 +115,5 @@ func parseLoad(s string) (loadAvg, error) {
 	return l, nil
 }
 
+// String renders the three figures as uptime does.
 func (l loadAvg) String() string { return fmt.Sprintf("%.2f, %.2f, %.2f", l[0], l[1], l[2]) }

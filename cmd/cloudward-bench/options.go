@@ -187,6 +187,7 @@ type componentsFlag struct {
 	only []string
 }
 
+// String implements flag.Value.
 func (f *componentsFlag) String() string {
 	if f == nil {
 		return ""
@@ -197,6 +198,7 @@ func (f *componentsFlag) String() string {
 	return strconv.FormatBool(f.on)
 }
 
+// Set implements flag.Value: a boolean, or component names.
 func (f *componentsFlag) Set(s string) error {
 	if b, err := strconv.ParseBool(s); err == nil {
 		f.on, f.only = b, nil
