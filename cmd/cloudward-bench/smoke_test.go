@@ -90,3 +90,60 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("warnings:\n%s", logs.String())
 	}
 }
+
+// TestScanFailureIsReported: a scan that fails, or whose output cannot be
+// read, is recorded with the reason, the other scans still run, and the run
+// counts as failed.
+func TestScanFailureIsReported(t *testing.T) {
+	done := `echo 'time=x level=DEBUG msg="scan done" snapshot=1 resources=635 findings=2534 commit=1ms' >&2`
+	for _, tc := range []struct {
+		name, script string
+		want         []string
+	}{
+		{"exit status", "echo 'cloudward: open store: disk full' >&2\nexit 2", []string{"exit status 2", "disk full"}},
+		{"no scan done line", "echo 'time=x level=INFO msg=other' >&2", []string{`has no "scan done" line`, "msg=other"}},
+		{"no JSON report", done, []string{"JSON report", "no such file"}},
+		{"counts disagree", done + "\nfor a in \"$@\"; do case $a in json=*) echo '{\"snapshot\":{\"resources\":7},\"summary\":{\"findings\":{\"total\":2534}}}' > ${a#json=};; esac; done",
+			[]string{"disagrees with the log"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			fake := filepath.Join(dir, "cloudward")
+			if err := os.WriteFile(fake, []byte("#!/bin/sh\n"+tc.script+"\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"--sizes", "200,300", "--components=false", "--backends", "sqlite", "--repo", "../..", "--cloudward", fake, "--work-dir", dir}
+			opts, err := parseOptions(args, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := bench(t.Context(), slog.New(slog.DiscardHandler), opts, os.Getenv, "cloudward-bench")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Scans) != 2 {
+				t.Fatalf("%d scans, want both sizes tried: %+v", len(rep.Scans), rep.Scans)
+			}
+			for _, s := range rep.Scans {
+				for _, w := range tc.want {
+					if !strings.Contains(s.Err, w) {
+						t.Errorf("size %d: error %q, want it to contain %q", s.Size, s.Err, w)
+					}
+				}
+			}
+			if !rep.failed() {
+				t.Error("failed() = false")
+			}
+			var buf bytes.Buffer
+			if err := rep.render(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), "| sqlite | 300 | **failed** (below) |") {
+				t.Errorf("report:\n%s", buf.String())
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "cwbench*")); len(left) > 0 {
+				t.Errorf("work directory left: %v", left)
+			}
+		})
+	}
+}
