@@ -95,7 +95,7 @@ func writeReport(rep *benchReport, path string, stdout io.Writer) error {
 // be measured (no repository, no binary, no PostgreSQL asked for); a
 // measurement that fails is recorded in the report and the others go on.
 func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(string) string, command string) (rep *benchReport, err error) {
-	rep = &benchReport{Command: command, Started: time.Now(), ScanOutput: opts.ScanOutput, Rescan: opts.Rescan, ComponentsOff: !opts.Components, ScansOff: len(opts.Sizes) == 0}
+	rep = &benchReport{Command: command, Started: time.Now(), ScanOutput: opts.ScanOutput, Rescan: opts.Rescan, Repeat: opts.Repeat, ComponentsOff: !opts.Components, ScansOff: len(opts.Sizes) == 0}
 	rep.LoadStart, _ = readLoad()
 	repo, err := moduleRoot(ctx, opts.Repo)
 	if err != nil {
@@ -230,12 +230,15 @@ func bench(ctx context.Context, log *slog.Logger, opts options, getenv func(stri
 	sc := &scanner{bin: bin, work: work, opts: opts, pg: pg, log: log}
 	// Size by size, each backend after the other: the runs compared with
 	// each other (PostgreSQL against SQLite at one size) are back to back.
+	// With --repeat, the repetitions alternate backends too.
 	for _, n := range opts.Sizes {
-		for _, b := range backends {
-			if ctx.Err() != nil {
-				break
+		for run := 1; run <= opts.Repeat; run++ {
+			for _, b := range backends {
+				if ctx.Err() != nil {
+					break
+				}
+				rep.Scans = append(rep.Scans, sc.scanPair(ctx, b, n, run)...)
 			}
-			rep.Scans = append(rep.Scans, sc.scanPair(ctx, b, n)...)
 		}
 	}
 

@@ -25,6 +25,7 @@ type options struct {
 	Components    bool
 	Only          []string // component names to run; nil: all
 	Count         int
+	Repeat        int // end-to-end scans per size and backend
 	Out           string
 	CPUProfileDir string
 	Cloudward     string // a built cloudward to measure instead of building one
@@ -69,6 +70,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	comps := &componentsFlag{on: true}
 	fs.Var(comps, "components", "run the packages' component benchmarks (go test -bench): true, false, or --components=NAMES to run some ("+strings.Join(componentNames(), ", ")+")")
 	fs.IntVar(&o.Count, "count", 1, "go test -count for the component benchmarks")
+	fs.IntVar(&o.Repeat, "repeat", 1, "scan each size on each backend this many times (each into a new store; the targets use the median wall time)")
 	fs.StringVar(&o.Out, "out", "", "write the report to `FILE` instead of stdout")
 	fs.StringVar(&o.CPUProfileDir, "cpu-profile-dir", "", "write a CPU profile of each scan to `DIR`/scan-<backend>-<size>.prof (created if missing)")
 	fs.StringVar(&o.Cloudward, "cloudward", "", "measure this cloudward `binary` instead of building ./cmd/cloudward")
@@ -131,6 +133,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		if o.Backends != nil && !slices.Contains(o.Backends, backendPostgres) {
 			return o, errors.New("--pg-dsn is given but --backends does not include postgres")
 		}
+	}
+	if o.Repeat < 1 {
+		return o, fmt.Errorf("--repeat: want 1 or more, got %d", o.Repeat)
 	}
 	if o.Count < 1 {
 		return o, fmt.Errorf("--count: want 1 or more, got %d", o.Count)

@@ -345,6 +345,7 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"--pg-dsn", "host=/tmp dbname=x"}, "--pg-dsn: want a postgres:// URL"},
 		{[]string{"--pg-dsn", "postgres://u:secret@h/db", "--backends", "sqlite"}, "--pg-dsn is given but --backends does not include postgres"},
 		{[]string{"--count", "0"}, "--count: want 1 or more, got 0"},
+		{[]string{"--repeat", "0"}, "--repeat: want 1 or more, got 0"},
 		{[]string{"--scan-output", "html"}, `--scan-output: want json or table, got "html"`},
 		{[]string{"--cloudward", "/bin/x", "--build-flags", "-race"}, "--build-flags has no effect with --cloudward"},
 		{[]string{"10000"}, `unexpected arguments ["10000"]`},

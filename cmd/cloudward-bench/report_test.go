@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,7 +19,7 @@ func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second
 // table where they exist.
 func fixedReport() *benchReport {
 	scan := func(backend string, size int, res, findings, fail int64, wall, user, sys float64, rssMiB, db int64, phases ...float64) scanRun {
-		r := scanRun{Backend: backend, Size: size, Pass: 1, Resources: res, Findings: findings, Fail: fail,
+		r := scanRun{Backend: backend, Size: size, Run: 1, Pass: 1, Resources: res, Findings: findings, Fail: fail,
 			Wall: sec(wall), User: sec(user), Sys: sec(sys), MaxRSS: rssMiB << 20, DBBytes: db, OutBytes: findings * 930}
 		for i, name := range []string{"collect_and_evaluate", "cross_resource_checks", "commit"} {
 			if i < len(phases) {
@@ -158,6 +159,47 @@ func TestFormatting(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// TestRepeat: with --repeat, the targets use the scan of median wall time,
+// the rows name their repetition, and each rescan is compared with the
+// first scan of its own repetition.
+func TestRepeat(t *testing.T) {
+	rep := fixedReport()
+	rep.Repeat = 3
+	var scans []scanRun
+	for i, wall := range []float64{130, 110, 124.3} {
+		s := rep.Scans[2] // sqlite 1,000,000
+		s.Run, s.Wall, s.MaxRSS = i+1, sec(wall), int64(1000+i)<<20
+		scans = append(scans, s)
+	}
+	r2 := rep.Scans[0] // sqlite 10,000, and its rescan
+	r2.Run, r2.DBBytes = 2, 30_000_000
+	r2b := rep.Scans[1]
+	r2b.Run, r2b.DBBytes = 2, 45_000_000
+	failed := scanRun{Backend: "sqlite", Size: 1000000, Run: 4, Pass: 1, Err: "boom", Wall: sec(1)}
+	rep.Scans = append([]scanRun{rep.Scans[0], rep.Scans[1], r2, r2b, failed}, scans...)
+
+	got, n := rep.find("sqlite", 1000000)
+	if n != 3 || got.Run != 3 {
+		t.Errorf("find = run %d of %d, want run 3 (median wall) of 3", got.Run, n)
+	}
+	var buf bytes.Buffer
+	if err := rep.render(&buf); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{
+		"| SQLite, 1,000,000 resources: wall < 60 s | 124.3 s (median of 3 scans) | **not met** (2.07× the target) |",
+		"| SQLite, 1,000,000 resources: peak RSS < 1 GiB | 1,002 MiB (median of 3 scans) | met |",
+		"| sqlite #2 | 10,000 | 30.0 MB | 45.0 MB | +15.0 MB (+50.0 %) |",
+		"| sqlite #1 | 10,000 | 20.4 MB | 41.2 MB |",
+		"| sqlite #4 | 1,000,000 | **failed** (below) |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 type scanRun struct {
 	Backend string
 	Size    int // --demo-size
+	Run     int // 1…--repeat
 	Pass    int // 1; 2 for the rescan into the same store
 	Err     string
 
@@ -76,9 +77,9 @@ func hasFlag(ctx context.Context, bin, flag string) (bool, error) {
 	return bytes.Contains(out, []byte(flag+" ")), nil
 }
 
-// scanPair scans one size on one backend: once, and again into the same
-// store with --rescan.
-func (s *scanner) scanPair(ctx context.Context, backend string, size int) []scanRun {
+// scanPair scans one size on one backend into a new store: once, and
+// again into the same store with --rescan. run numbers the repetition.
+func (s *scanner) scanPair(ctx context.Context, backend string, size, run int) []scanRun {
 	passes := 1
 	if s.opts.Rescan {
 		passes = 2
@@ -87,14 +88,14 @@ func (s *scanner) scanPair(ctx context.Context, backend string, size int) []scan
 	var db, pgName string
 	switch backend {
 	case backendSQLite:
-		db = filepath.Join(s.work, fmt.Sprintf("sqlite-%d.db", size))
+		db = filepath.Join(s.work, fmt.Sprintf("sqlite-%d-%d.db", size, run))
 		if !s.opts.Keep {
 			defer removeSQLite(db)
 		}
 	case backendPostgres:
-		pgName = fmt.Sprintf("cwbench_%d_%d", size, os.Getpid())
+		pgName = fmt.Sprintf("cwbench_%d_%d_%d", size, run, os.Getpid())
 		if err := s.pg.CreateDB(ctx, pgName); err != nil {
-			return []scanRun{{Backend: backend, Size: size, Pass: 1, Err: err.Error()}}
+			return []scanRun{{Backend: backend, Size: size, Run: run, Pass: 1, Err: err.Error()}}
 		}
 		if !s.opts.Keep || !s.pg.Local() {
 			defer func() {
@@ -106,7 +107,7 @@ func (s *scanner) scanPair(ctx context.Context, backend string, size int) []scan
 		db = s.pg.DSN(pgName)
 	}
 	for pass := 1; pass <= passes; pass++ {
-		r := s.scanOnce(ctx, backend, size, pass, db, pgName)
+		r := s.scanOnce(ctx, backend, size, run, pass, db, pgName)
 		runs = append(runs, r)
 		if r.Err != "" || ctx.Err() != nil {
 			break
@@ -122,11 +123,16 @@ func removeSQLite(db string) {
 }
 
 // scanOnce runs one scan and measures it.
-func (s *scanner) scanOnce(ctx context.Context, backend string, size, pass int, db, pgName string) scanRun {
-	r := scanRun{Backend: backend, Size: size, Pass: pass}
+func (s *scanner) scanOnce(ctx context.Context, backend string, size, run, pass int, db, pgName string) scanRun {
+	r := scanRun{Backend: backend, Size: size, Run: run, Pass: pass}
+	// scan-<backend>-<size>[-run<k>][-rescan]: names the log, the JSON
+	// report and the CPU profile.
 	tag := fmt.Sprintf("%s-%d", backend, size)
+	if s.opts.Repeat > 1 {
+		tag += fmt.Sprintf("-run%d", run)
+	}
 	if pass > 1 {
-		tag += fmt.Sprintf("-pass%d", pass)
+		tag += "-rescan"
 	}
 	logPath := filepath.Join(s.work, "scan-"+tag+".log")
 	outPath := filepath.Join(s.work, "scan-"+tag+".json")
@@ -137,11 +143,7 @@ func (s *scanner) scanOnce(ctx context.Context, backend string, size, pass int, 
 		args = append(args, "--output", "table")
 	}
 	if s.opts.CPUProfileDir != "" {
-		name := fmt.Sprintf("scan-%s-%d.prof", backend, size)
-		if pass > 1 {
-			name = fmt.Sprintf("scan-%s-%d-rescan.prof", backend, size)
-		}
-		r.Profile = filepath.Join(s.opts.CPUProfileDir, name)
+		r.Profile = filepath.Join(s.opts.CPUProfileDir, "scan-"+tag+".prof")
 		args = append(args, "--cpu-profile", r.Profile)
 	}
 	logFile, err := os.Create(logPath)
@@ -169,7 +171,7 @@ func (s *scanner) scanOnce(ctx context.Context, backend string, size, pass int, 
 		}
 	}
 
-	s.log.Info("scan", "backend", backend, "size", size, "pass", pass)
+	s.log.Info("scan", "backend", backend, "size", size, "run", run, "pass", pass)
 	c := exec.CommandContext(ctx, s.bin, args...)
 	c.Dir = s.work
 	c.Stdout = nil // /dev/null: the table, if any
@@ -214,7 +216,7 @@ func (s *scanner) scanOnce(ctx context.Context, backend string, size, pass int, 
 			return r
 		}
 	}
-	s.log.Info("scanned", "backend", backend, "size", size, "pass", pass, "resources", r.Resources,
+	s.log.Info("scanned", "backend", backend, "size", size, "run", run, "pass", pass, "resources", r.Resources,
 		"wall", r.Wall.Round(time.Millisecond), "cpu", r.CPU().Round(time.Millisecond),
 		"peak_rss_mib", r.MaxRSS>>20, "db_mb", r.DBBytes/1_000_000)
 	return r
