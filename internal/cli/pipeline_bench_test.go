@@ -129,7 +129,7 @@ func BenchmarkDemoRescanPostgres(b *testing.B) {
 
 // pgSizes returns the database's size and, for each table of the public
 // schema holding at least 1 MiB, a line with its total size (heap, indexes
-// and TOAST), largest first.
+// and TOAST), largest first, then one line per index of at least 1 MiB.
 func pgSizes(ctx context.Context, b *testing.B, dsn string) (int64, []string) {
 	b.Helper()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -157,6 +157,24 @@ func pgSizes(ctx context.Context, b *testing.B, dsn string) (int64, []string) {
 		}
 		out = append(out, fmt.Sprintf("%-16s %8.1f MiB (indexes %.1f MiB, %.0f%% of the database)",
 			name, float64(total)/(1<<20), float64(idx)/(1<<20), float64(total)/float64(size)*100))
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	rows, err = conn.Query(ctx, `SELECT c.relname, pg_relation_size(c.oid)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind = 'i' AND pg_relation_size(c.oid) >= 1048576
+		ORDER BY 2 DESC`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("  index %-24s %8.1f MiB", name, float64(n)/(1<<20)))
 	}
 	if err := rows.Err(); err != nil {
 		b.Fatal(err)
