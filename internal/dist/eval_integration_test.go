@@ -27,7 +27,10 @@ import (
 	"cloudward/internal/store/postgres"
 )
 
-var benchEvalSize = flag.Int("eval-size", 5000, "demo estate size of BenchmarkEvalThroughput")
+var (
+	benchEvalSize        = flag.Int("eval-size", 5000, "demo estate size of BenchmarkEvalThroughput")
+	benchEvalConcurrency = flag.Int("eval-concurrency", 1, "evaluation jobs each worker of BenchmarkEvalThroughput runs at once")
+)
 
 // evalMutes are mutes added to the demo's company rules: one that mutes,
 // one stale, one expired.
@@ -184,7 +187,8 @@ func (s *evalSetup) runWorkers(tb testing.TB, ctx context.Context, n int, hook d
 		go func() {
 			defer wg.Done()
 			errs <- dist.RunWorker(wctx, s.pool, s.st, dist.WorkerOptions{Registry: s.reg, FetchPollInterval: 20 * time.Millisecond,
-				ID: fmt.Sprintf("eval-%d", i), BeforeEval: hook})
+				EvalConcurrency: *benchEvalConcurrency,
+				ID:              fmt.Sprintf("eval-%d", i), BeforeEval: hook})
 		}()
 	}
 	return func() {
