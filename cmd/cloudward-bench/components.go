@@ -41,13 +41,21 @@ func components(o options) []component {
 			Pkg: "./internal/collect/gcp", Bench: "^BenchmarkCollectOrganization$", Benchtime: "1x"},
 		{Name: "dist", Title: "distributed scan: River queue overhead per job (500 jobs, one worker)",
 			Pkg: "./internal/dist", Bench: "^BenchmarkJobOverhead$", Benchtime: "1x", NeedsPG: true},
+		{Name: "dist-eval", Title: "distributed evaluation of a 5,000-resource demo snapshot: in-process, one worker, two workers",
+			Pkg: "./internal/dist", Bench: "^BenchmarkEvalThroughput$", Benchtime: "1x", NeedsPG: true},
 	}
 	if o.Rescan {
-		n := slices.Min(o.Sizes)
-		cs = append(cs, component{Name: "rescan",
-			Title: fmt.Sprintf("SQLite growth of a rescan of an unchanged estate (fixed clock, %s resources, in-process)", thousands(int64(n))),
-			Pkg:   "./internal/cli", Bench: "^BenchmarkDemoRescan$", Benchtime: "1x",
-			Args: []string{"-demo-size", strconv.Itoa(n)}})
+		n := strconv.Itoa(slices.Min(o.Sizes))
+		size := thousands(int64(slices.Min(o.Sizes)))
+		cs = append(cs,
+			component{Name: "rescan",
+				Title: "SQLite growth of a rescan of an unchanged estate (fixed clock, " + size + " resources, in-process)",
+				Pkg:   "./internal/cli", Bench: "^BenchmarkDemoRescan$", Benchtime: "1x",
+				Args: []string{"-demo-size", n}},
+			component{Name: "rescan-postgres",
+				Title: "PostgreSQL growth of a rescan of an unchanged estate (fixed clock, " + size + " resources, in-process, pgtest server)",
+				Pkg:   "./internal/cli", Bench: "^BenchmarkDemoRescanPostgres$", Benchtime: "1x",
+				Args: []string{"-demo-size", n}, NeedsPG: true})
 	}
 	return cs
 }

@@ -101,8 +101,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 			return o, err
 		}
 	}
-	if slices.Contains(o.Only, "rescan") && !o.Rescan {
-		return o, errors.New("--components rescan needs --rescan (it measures the growth at the smallest of --sizes)")
+	if (slices.Contains(o.Only, "rescan") || slices.Contains(o.Only, "rescan-postgres")) && !o.Rescan {
+		return o, errors.New("--components rescan and rescan-postgres need --rescan (they measure the growth at the smallest of --sizes)")
 	}
 	if o.Rescan && o.Sizes == nil {
 		return o, errors.New("--rescan needs --sizes")

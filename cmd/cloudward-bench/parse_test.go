@@ -352,7 +352,8 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"--components", "policy"}, "name components with --components=policy (with '=')"},
 		{[]string{"--components=policy,nope"}, `--components: unknown component "nope"`},
 		{[]string{"--components=policy,"}, "empty component name"},
-		{[]string{"--components=rescan"}, "--components rescan needs --rescan"},
+		{[]string{"--components=rescan"}, "--components rescan and rescan-postgres need --rescan"},
+		{[]string{"--components=rescan-postgres"}, "need --rescan"},
 		{[]string{"--sizes", "none", "--rescan"}, "--rescan needs --sizes"},
 		{[]string{"--sizes", "none", "--components=false"}, "nothing to run"},
 		{[]string{"--nope"}, "flag provided but not defined: -nope"},
@@ -389,7 +390,7 @@ func TestRunUsageErrors(t *testing.T) {
 
 func TestComponentArgs(t *testing.T) {
 	cs := components(options{Sizes: []int{100000, 10000}, Rescan: true})
-	last := cs[len(cs)-1]
+	last := cs[len(cs)-2]
 	if last.Name != "rescan" {
 		t.Fatalf("--rescan adds no rescan component: %+v", last)
 	}
@@ -398,7 +399,10 @@ func TestComponentArgs(t *testing.T) {
 	if got != want {
 		t.Errorf("command\n got %s\nwant %s", got, want)
 	}
-	if cs := components(options{Sizes: []int{10}}); cs[len(cs)-1].Name == "rescan" {
+	if pg := cs[len(cs)-1]; pg.Name != "rescan-postgres" || !pg.NeedsPG || pg.Args[1] != "10000" {
+		t.Errorf("rescan-postgres component %+v", pg)
+	}
+	if cs := components(options{Sizes: []int{10}}); strings.HasPrefix(cs[len(cs)-1].Name, "rescan") {
 		t.Error("rescan component without --rescan")
 	}
 }
