@@ -14,6 +14,9 @@ import (
 	"cloudward/internal/policy"
 )
 
+// maxFailuresShown is how many failed evaluation jobs an error names.
+const maxFailuresShown = 5
+
 // EvalResult is what a snapshot's evaluation jobs recorded, added up.
 type EvalResult struct {
 	// Jobs is the number of evaluation jobs.
@@ -108,7 +111,12 @@ func (s *Scan) WaitEval(ctx context.Context, mutes int) (EvalResult, error) {
 		params = params.After(page.LastCursor)
 	}
 	if len(failed) > 0 {
-		return res, fmt.Errorf("%d of %d evaluation jobs failed: %s", len(failed), res.Jobs, strings.Join(failed, "; "))
+		shown := failed[:min(len(failed), maxFailuresShown)]
+		more := ""
+		if len(failed) > len(shown) {
+			more = fmt.Sprintf("; and %d more", len(failed)-len(shown))
+		}
+		return res, fmt.Errorf("%d of %d evaluation jobs failed: %s%s", len(failed), res.Jobs, strings.Join(shown, "; "), more)
 	}
 	return res, nil
 }
