@@ -350,7 +350,7 @@ func (r *benchReport) renderRescan(p printer) {
 	p("\n`cloudward scan --demo` has no fixed-clock option: each scan dates the demo estate from the real clock ")
 	p("(key ages, last logins and other timestamps move), so many property documents differ between the two scans ")
 	p("and are stored again. This growth is therefore an **upper bound** for a daily scan of an unchanged estate; ")
-	p("the `rescan` component benchmark below (with --components) scans one estate twice with a fixed clock.\n\n")
+	p("the `rescan` and `rescan-postgres` component benchmarks below (with --components) scan one estate twice with a fixed clock.\n\n")
 }
 
 func (r *benchReport) renderComponents(p printer) {
