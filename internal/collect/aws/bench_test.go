@@ -57,6 +57,11 @@ var benchRateLimit = awstest.RateLimit{Rate: 10, Burst: 5}
 //     reference scan (every answer takes a token, AccessDenied included).
 //     Neither can be beaten by any client; wall-ms ÷ bound-ms is the
 //     "ratio" metric, the target being ≤ 1.25.
+//   - key-bound-ms (ratelimit): a tighter bound, the latest any key can
+//     finish: when the reference scan made its first call (the chain of
+//     calls it depends on: identity, organization, role, regions, bucket
+//     list… at full speed) plus its (calls − burst) ÷ rate; key-ratio is
+//     wall-ms ÷ max(ref-ms, key-bound-ms).
 //   - calls: requests the throttled scan made, throttled ones included;
 //     min-calls: the reference scan's calls (each distinct request once:
 //     the distinct successful requests plus the AccessDenied answers of
@@ -76,9 +81,9 @@ func BenchmarkCollectThrottled(b *testing.B) {
 	}
 }
 
-// benchScan runs one scan against srv in mode and returns what it collected
-// and its wall time.
-func benchScan(b *testing.B, srv *awstest.Server, mode awssdk.RetryMode) (*sink, time.Duration, *aws.Collector) {
+// benchScan runs one scan against srv in mode and returns what it collected,
+// its wall time and start.
+func benchScan(b *testing.B, srv *awstest.Server, mode awssdk.RetryMode) (*sink, time.Duration, time.Time, *aws.Collector) {
 	b.Helper()
 	c := aws.New(aws.Options{Org: true, RetryMode: mode, EndpointURL: srv.URL, HTTPClient: srv.HTTPClient(),
 		Credentials: awstest.Credentials(mgmt)})
@@ -87,7 +92,7 @@ func benchScan(b *testing.B, srv *awstest.Server, mode awssdk.RetryMode) (*sink,
 	if err := c.Collect(context.Background(), &got); err != nil {
 		b.Fatal(err)
 	}
-	return &got, time.Since(start), c
+	return &got, time.Since(start), start, c
 }
 
 // benchBuckets is how many buckets benchEstate adds to the management
@@ -139,23 +144,24 @@ func benchThrottled(b *testing.B, shape string, mode awssdk.RetryMode) {
 	estate := benchEstate(b)
 	for b.Loop() {
 		ref := awstest.New(awstest.Options{Dir: estate, Latency: benchLatency, Deny: deny})
-		want, refWall, _ := benchScan(b, ref, mode)
+		want, refWall, refStart, _ := benchScan(b, ref, mode)
 		ref.Close()
 		refKeys := ref.Keys()
 
 		opts := awstest.Options{Dir: estate, Latency: benchLatency, Deny: deny, Seed: 1}
-		rateBound := time.Duration(0)
+		rateBound, chainBound := time.Duration(0), time.Duration(0)
 		if shape == "ratelimit" {
 			opts.RateLimits = map[string]awstest.RateLimit{"*/*/*": benchRateLimit}
 			for _, st := range refKeys {
 				d := time.Duration(float64(st.Calls-benchRateLimit.Burst) / benchRateLimit.Rate * float64(time.Second))
 				rateBound = max(rateBound, d)
+				chainBound = max(chainBound, st.First.Sub(refStart)+d)
 			}
 		} else {
 			opts.ThrottleRate = benchThrottleRate()
 		}
 		srv := awstest.New(opts)
-		got, wall, c := benchScan(b, srv, mode)
+		got, wall, _, c := benchScan(b, srv, mode)
 		srv.Close()
 
 		bound := max(refWall, rateBound)
@@ -164,6 +170,10 @@ func benchThrottled(b *testing.B, shape string, mode awssdk.RetryMode) {
 		b.ReportMetric(float64(refWall.Milliseconds()), "ref-ms")
 		b.ReportMetric(float64(rateBound.Milliseconds()), "rate-bound-ms")
 		b.ReportMetric(wall.Seconds()/bound.Seconds(), "ratio")
+		if chainBound > 0 {
+			b.ReportMetric(float64(chainBound.Milliseconds()), "key-bound-ms")
+			b.ReportMetric(wall.Seconds()/max(refWall, chainBound).Seconds(), "key-ratio")
+		}
 		b.ReportMetric(float64(srv.Calls()), "calls")
 		b.ReportMetric(float64(ref.Calls()), "min-calls")
 		b.ReportMetric(float64(srv.Throttled()), "throttled")
