@@ -404,3 +404,83 @@ func BenchmarkEvalThroughput(b *testing.B) {
 		})
 	}
 }
+
+// TestEvalJobOfDeadWorkerRunsElsewhere loses a worker mid-evaluation (its
+// database session is terminated, as when its machine dies): the scan
+// hands its job to another worker, the evaluation completes with the
+// findings of an in-process evaluation, and no finding is written twice.
+func TestEvalJobOfDeadWorkerRunsElsewhere(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s := newEvalSetup(t, ctx, 0)
+	started := make(chan struct{})
+	var once sync.Once
+	doomedDone := make(chan error, 1)
+	go func() {
+		doomedDone <- dist.RunWorker(ctx, s.pool, s.st, dist.WorkerOptions{Registry: s.reg, FetchPollInterval: 20 * time.Millisecond,
+			ID: "doomed", BeforeEval: func(ctx context.Context, a dist.EvalArgs, attempt int) error {
+				once.Do(func() { close(started) })
+				<-ctx.Done() // hangs until its worker goes
+				return ctx.Err()
+			}})
+	}()
+	type result struct {
+		res dist.EvalResult
+		err error
+	}
+	done := make(chan result, 1)
+	snap := s.snapshot.ID()
+	go func() {
+		res, _, err := s.distributed(ctx, snap, 1_000_000) // one job per kind of check
+		done <- result{res, err}
+	}()
+	select {
+	case <-started:
+	case <-ctx.Done():
+		t.Fatal("the doomed worker never ran a job")
+	}
+	// The doomed worker's liveness session ends.
+	if _, err := s.pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND classid = $1::oid`, 0x6377_0004); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-doomedDone:
+		if err == nil || !strings.Contains(err.Error(), "liveness") {
+			t.Errorf("doomed worker: %v, want its liveness lost", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the doomed worker did not stop")
+	}
+	stop := s.runWorkers(t, ctx, 1, nil)
+	defer stop()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if err := s.snapshot.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var stored []finding.Finding
+	for f, err := range s.st.Findings(ctx, snap, store.FindingFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, f)
+	}
+	want, _, _, err := s.local(ctx, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, exp := findingLines(t, stored), findingLines(t, want); !slices.Equal(got, exp) {
+		t.Errorf("findings differ: %d stored, %d evaluated here", len(got), len(exp))
+	}
+	var handedBack int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1 AND 'doomed' = ANY(attempted_by)
+		AND state = 'completed'`, dist.EvalJobKind).Scan(&handedBack); err != nil {
+		t.Fatal(err)
+	}
+	if handedBack == 0 {
+		t.Error("the doomed worker's job was not completed by another worker")
+	}
+}
