@@ -158,6 +158,10 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 		FetchPollInterval:    opts.FetchPollInterval,
 		FetchCooldown:        min(opts.FetchPollInterval, river.FetchCooldownDefault),
 		RetryPolicy:          retryPolicy{},
+		// Ending ctx (Ctrl-C, SIGTERM) stops fetching and lets the
+		// running jobs finish, for at most a job's timeout; losing the
+		// liveness session cancels them at once (StopAndCancel below).
+		SoftStopTimeout: opts.JobTimeout,
 		// Finished jobs are the scan's record of what ran: keep them a
 		// week, like discarded ones.
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
@@ -186,6 +190,9 @@ func RunWorker(ctx context.Context, pool *pgxpool.Pool, st *postgres.Store, opts
 			case <-t.C:
 				if err := live.Ping(runCtx); err != nil && runCtx.Err() == nil {
 					cancel(fmt.Errorf("worker %s: liveness session lost: %w", opts.ID, err))
+					// Its jobs may already be handed to other workers:
+					// stop them now rather than let them finish.
+					_ = client.StopAndCancel(context.WithoutCancel(ctx))
 					return
 				}
 			}
