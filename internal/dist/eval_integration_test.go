@@ -397,6 +397,12 @@ func BenchmarkEvalThroughput(b *testing.B) {
 				b.ReportMetric(float64(resources)/el.Seconds()/float64(workers), "resources/s/worker")
 				b.ReportMetric(float64(shards), "jobs")
 				b.ReportMetric(float64(res.Stats.Evaluations), "findings")
+				// What the scan then reads back for its summary.
+				t1 := time.Now()
+				if _, err := s.st.FindingGroups(ctx, w.ID()); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(time.Since(t1).Seconds(), "s-summary")
 				b.StopTimer()
 				_ = w.Rollback()
 				b.StartTimer()
