@@ -185,7 +185,7 @@ func benchThrottled(b *testing.B, shape string, mode awssdk.RetryMode) {
 		b.ReportMetric(float64(lost(want, got)), "lost")
 		b.ReportMetric(float64(len(got.errors)-len(want.errors)), "extra-errors")
 		if testing.Verbose() {
-			b.Logf("%s/%s: busiest keys %s; paced: %v", shape, mode, busiest(srv.Keys(), 4), c.Pacing())
+			b.Logf("%s/%s: slowest keys %s; paced: %v", shape, mode, slowest(srv.Keys(), 4), c.Pacing())
 		}
 	}
 }
@@ -205,13 +205,14 @@ func lost(want, got *sink) int {
 	return n
 }
 
-// busiest renders the n keys with the most calls.
-func busiest(keys map[string]awstest.KeyStats, n int) string {
+// slowest renders the n keys whose calls spanned the longest time.
+func slowest(keys map[string]awstest.KeyStats, n int) string {
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)
 	}
-	sort.Slice(names, func(i, j int) bool { return keys[names[i]].Calls > keys[names[j]].Calls })
+	span := func(k string) time.Duration { return keys[k].Last.Sub(keys[k].First) }
+	sort.Slice(names, func(i, j int) bool { return span(names[i]) > span(names[j]) })
 	out := ""
 	for i, k := range names {
 		if i == n {
