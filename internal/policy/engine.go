@@ -90,13 +90,16 @@ type Engine struct {
 	byKind     map[string][]*Check
 	indexKinds []string
 	project    map[string]*projection
-	related    map[string][]string
-	now        time.Time
-	nowVal     ref.Val
-	orgVal     ref.Val
-	mutes      muteIndex
-	workers    int
-	batch      int
+	// decode keeps, per kind, the top-level property keys the checks of
+	// the kind read; a kind absent from it is decoded whole.
+	decode  map[string]map[string]bool
+	related map[string][]string
+	now     time.Time
+	nowVal  ref.Val
+	orgVal  ref.Val
+	mutes   muteIndex
+	workers int
+	batch   int
 }
 
 // NewEngine returns an engine for checks. Every check must have been
@@ -145,6 +148,7 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 			}
 		}
 	}
+	e.decode = decodeKeys(e.byKind)
 	e.related = map[string][]string{}
 	for k, from := range relatedFrom {
 		if !wideKinds[k] {
@@ -158,6 +162,29 @@ func NewEngine(checks []*Check, opts EngineOptions) (*Engine, error) {
 	e.orgVal = types.DefaultTypeAdapter.NativeToValue(orgMap(opts.Org))
 	e.mutes = newMuteIndex(checks, opts.Mutes, e.now)
 	return e, nil
+}
+
+// decodeKeys returns, per kind, the property keys the kind's checks read,
+// for the kinds whose checks all name the keys they read (see
+// propertyKeys). A document is then decoded without the other keys: most
+// checks read a few keys of documents that have dozens.
+func decodeKeys(byKind map[string][]*Check) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+kinds:
+	for kind, checks := range byKind {
+		keep := map[string]bool{}
+		for _, c := range checks {
+			keys, ok := propertyKeys(c.Condition, c.AppliesIf)
+			if !ok {
+				continue kinds
+			}
+			for k := range keys {
+				keep[k] = true
+			}
+		}
+		out[kind] = keep
+	}
+	return out
 }
 
 // orgMap is the CEL view of the company rules; both keys are always set.
@@ -382,7 +409,17 @@ type activation struct {
 func (a *activation) properties() (map[string]any, ref.Val) {
 	if !a.decoded {
 		a.decoded = true
-		p, err := decodePropertiesWith(a.parser, a.r.Properties)
+		var (
+			p   map[string]any
+			err error
+		)
+		if keep, ok := a.e.decode[a.r.Kind]; ok && len(a.r.Properties) > 0 {
+			if p, err = a.parser.parseKeys(a.r.Properties, keep); err != nil {
+				err = fmt.Errorf("properties are not a JSON object: %w", err)
+			}
+		} else {
+			p, err = decodePropertiesWith(a.parser, a.r.Properties)
+		}
 		if err != nil {
 			a.propErr = types.WrapErr(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,58 @@ func FuzzParseJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkJSONAgreement(t, b)
+	})
+}
+
+// projectedKeySets are the key sets FuzzParseKeys keeps.
+var projectedKeySets = []map[string]bool{
+	{},
+	{"a": true},
+	{"a": true, "b": true, "tags": true},
+	{"x": true, "": true},
+}
+
+// checkProjectedAgreement holds parseKeys to parse: the same verdict on
+// every document, and the kept keys' values when both succeed.
+func checkProjectedAgreement(t *testing.T, b []byte) {
+	t.Helper()
+	full, ferr := parseJSONObject(b)
+	for _, keep := range projectedKeySets {
+		got, perr := (&jsonParser{}).parseKeys(b, keep)
+		if (ferr == nil) != (perr == nil) {
+			t.Fatalf("parseKeys(%q, %v) error %v, parse error %v", b, keep, perr, ferr)
+		}
+		if ferr != nil {
+			continue
+		}
+		want := map[string]any{}
+		for k, v := range full {
+			if keep[k] {
+				want[k] = v
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("parseKeys(%q, %v) = %#v, want %#v", b, keep, got, want)
+		}
+	}
+}
+
+func TestParseKeysMatchesParse(t *testing.T) {
+	docs := append(slices.Clone(jsonSeeds),
+		`{"a":1,"b":{"c":[1,2,{"d":"e"}]},"z":"\u00e9\n","tags":{"k":"v"}}`,
+		`{"a":{"b":1},"skip":[1,2,`, `{"skip":"\x01"}`, `{"skip":1e999,"a":2}`,
+		`{"skip":"bad \q escape","a":1}`, `{"skip":[1 2]}`, `{"skip":{"k" 1}}`, `{"skip":tru}`,
+		`{"a":1,"a":2}`, `{"skip":-01}`, `{"skip":"\ud800"}`, `{} x`, `[1]`)
+	for _, d := range docs {
+		checkProjectedAgreement(t, []byte(d))
+	}
+}
+
+func FuzzParseKeys(f *testing.F) {
+	for _, s := range jsonSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkProjectedAgreement(t, b)
 	})
 }
