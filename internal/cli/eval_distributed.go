@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"cloudward/internal/dist"
-	"cloudward/internal/finding"
 	"cloudward/internal/policy"
 	"cloudward/internal/report"
 	"cloudward/internal/store"
@@ -89,8 +88,19 @@ func pipelineRemoteEval(ctx context.Context, in pipelineInput) (res pipelineResu
 		SnapshotID: w.ID(), Scope: in.scope, StartedAt: in.now, FinishedAt: res.snapshot.FinishedAt,
 		Resources: res.snapshot.Resources, CollectionErrors: errs,
 	}, checks, fws)
-	if err := summarizeStored(ctx, in.store, w.ID(), res.summary); err != nil {
-		return res, err
+	// The workers counted their findings as they wrote them: the summary
+	// adds up those counts instead of reading every finding back.
+	var counted int64
+	for _, c := range er.Findings {
+		f := c.Finding()
+		for range c.Count {
+			res.summary.Add(f)
+		}
+		counted += c.Count
+	}
+	if counted != res.snapshot.Findings || counted != er.Stats.Evaluations {
+		return res, fmt.Errorf("evaluation: the workers counted %d findings (%d evaluations), the snapshot holds %d",
+			counted, er.Stats.Evaluations, res.snapshot.Findings)
 	}
 	res.stats = er.Stats
 	res.stats.Resources = res.snapshot.Resources
@@ -102,31 +112,6 @@ func pipelineRemoteEval(ctx context.Context, in pipelineInput) (res pipelineResu
 		res.mutes[i].Muted = er.Muted[i]
 	}
 	return res, nil
-}
-
-// summarizeStored counts a snapshot's stored findings into s: from the
-// store's aggregate counts when it has them (one grouped query instead of
-// streaming every finding), else finding by finding.
-func summarizeStored(ctx context.Context, st store.Store, snapshot int64, s *report.Summary) error {
-	sr, ok := st.(store.Searcher)
-	if !ok {
-		if err := s.AddAll(st.Findings(ctx, snapshot, store.FindingFilter{})); err != nil {
-			return err
-		}
-		return nil
-	}
-	groups, err := sr.FindingGroups(ctx, snapshot)
-	if err != nil {
-		return fmt.Errorf("summarize findings: %w", err)
-	}
-	for _, g := range groups {
-		f := finding.Finding{CheckID: g.CheckID, Severity: g.Severity, Status: g.Status,
-			Kind: g.Kind, Provider: g.Provider, Account: g.Account, Region: g.Region}
-		for range g.Count {
-			s.Add(f)
-		}
-	}
-	return nil
 }
 
 // evaluate plans the complete snapshot's evaluation into shards, queues

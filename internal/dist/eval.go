@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,11 +84,66 @@ func (f Filter) String() string {
 }
 
 // EvalOutput is what an evaluation job records with its completion (River's
-// job output): its engine's counts and how many findings each mute rule
-// muted, in the catalog's rule order.
+// job output): its engine's counts, how many findings each mute rule
+// muted (in the catalog's rule order), and its findings counted by what
+// a report summary counts them by.
 type EvalOutput struct {
-	Stats policy.Stats `json:"stats"`
-	Muted []int64      `json:"muted,omitempty"`
+	Stats    policy.Stats   `json:"stats"`
+	Muted    []int64        `json:"muted,omitempty"`
+	Findings []FindingCount `json:"findings,omitempty"`
+}
+
+// FindingCount counts findings of one check, status and severity on
+// resources of one provider, account, region and kind: all a report
+// summary needs of them, so that the scan summarizes the workers'
+// findings without reading them back.
+type FindingCount struct {
+	CheckID  string           `json:"c"`
+	Status   finding.Status   `json:"s"`
+	Severity finding.Severity `json:"v"`
+	Provider string           `json:"p"`
+	Account  string           `json:"a"`
+	Region   string           `json:"r"`
+	Kind     string           `json:"k"`
+	Count    int64            `json:"n"`
+}
+
+// Finding returns a finding with the counted fields set.
+func (c FindingCount) Finding() finding.Finding {
+	return finding.Finding{CheckID: c.CheckID, Status: c.Status, Severity: c.Severity,
+		Provider: c.Provider, Account: c.Account, Region: c.Region, Kind: c.Kind}
+}
+
+// findingCounter counts findings into FindingCounts.
+type findingCounter map[FindingCount]int64
+
+func (fc findingCounter) add(f *finding.Finding) {
+	fc[FindingCount{CheckID: f.CheckID, Status: f.Status, Severity: f.Severity,
+		Provider: f.Provider, Account: f.Account, Region: f.Region, Kind: f.Kind}]++
+}
+
+// merge adds counts.
+func (fc findingCounter) merge(cs []FindingCount) {
+	for _, c := range cs {
+		n := c.Count
+		c.Count = 0
+		fc[c] += n
+	}
+}
+
+// list returns the counts in a stable order.
+func (fc findingCounter) list() []FindingCount {
+	out := make([]FindingCount, 0, len(fc))
+	for k, n := range fc {
+		k.Count = n
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b FindingCount) int {
+		return cmp.Or(strings.Compare(a.CheckID, b.CheckID), strings.Compare(string(a.Status), string(b.Status)),
+			cmp.Compare(a.Severity, b.Severity), strings.Compare(a.Provider, b.Provider), strings.Compare(a.Account, b.Account),
+			strings.Compare(a.Region, b.Region), strings.Compare(a.Kind, b.Kind))
+	})
+	return out
 }
 
 // PlanEval splits the evaluation of a snapshot into shards of about
@@ -357,7 +413,11 @@ func (w *evalWorker) Work(ctx context.Context, job *river.Job[EvalArgs]) error {
 		filters[i] = f.ResourceFilter()
 	}
 	rows := w.st.JobRows(a.Snapshot)
+	counts := findingCounter{}
 	stats, err := evaluate.Shard(ctx, w.st, a.Snapshot, eng, filters, func(fs []finding.Finding) error {
+		for i := range fs {
+			counts.add(&fs[i])
+		}
 		return rows.Findings(ctx, fs)
 	})
 	if err != nil {
@@ -366,7 +426,7 @@ func (w *evalWorker) Work(ctx context.Context, job *river.Job[EvalArgs]) error {
 		}
 		return fmt.Errorf("evaluate shard %d of snapshot %d: %w", a.Shard.ID, a.Snapshot, err)
 	}
-	out := EvalOutput{Stats: stats}
+	out := EvalOutput{Stats: stats, Findings: counts.list()}
 	for _, r := range eng.MuteResults() {
 		out.Muted = append(out.Muted, r.Muted)
 	}

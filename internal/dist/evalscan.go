@@ -26,6 +26,8 @@ type EvalResult struct {
 	// Muted adds up, per mute rule in the catalog's order, the findings
 	// the rule muted.
 	Muted []int64
+	// Findings adds up the jobs' finding counts (see FindingCount).
+	Findings []FindingCount
 }
 
 // EnqueueEval stores the catalog (once per hash) and queues one
@@ -70,6 +72,7 @@ func (s *Scan) WaitEval(ctx context.Context, mutes int) (EvalResult, error) {
 	params := s.listParams(EvalJobKind, rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
 		OrderBy(river.JobListOrderByID, river.SortOrderAsc)
 	var failed []string
+	counts := findingCounter{}
 	for {
 		page, err := s.client.JobList(ctx, params)
 		if err != nil {
@@ -104,12 +107,14 @@ func (s *Scan) WaitEval(ctx context.Context, mutes int) (EvalResult, error) {
 			for i, n := range out.Muted {
 				res.Muted[i] += n
 			}
+			counts.merge(out.Findings)
 		}
 		if len(page.Jobs) < 10000 {
 			break
 		}
 		params = params.After(page.LastCursor)
 	}
+	res.Findings = counts.list()
 	if len(failed) > 0 {
 		shown := failed[:min(len(failed), maxFailuresShown)]
 		more := ""
