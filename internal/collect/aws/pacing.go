@@ -151,6 +151,9 @@ type pace struct {
 
 // wait blocks until the key lets a call go and returns its send time.
 func (kp *pace) wait(ctx context.Context) (time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return time.Time{}, err
+	}
 	for {
 		kp.mu.Lock()
 		lim, cutc := kp.lim, kp.cutc
