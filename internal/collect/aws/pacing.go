@@ -301,17 +301,16 @@ func (kp *pace) probe(now time.Time) {
 	kp.lim.SetLimitAt(now, rate.Limit(kp.rate))
 }
 
-// trimBefore drops the times before t from ts (sorted well enough: send
-// times recorded in order of completion, so a few may be out of order).
+// trimBefore drops the times before t from the front of ts (times are
+// appended roughly in order: a few late ones only stay a little longer).
+// It reslices rather than copies; append reallocates once the front is
+// used up, which keeps it O(1) amortized for a busy key.
 func trimBefore(ts []time.Time, t time.Time) []time.Time {
 	i := 0
 	for i < len(ts) && ts[i].Before(t) {
 		i++
 	}
-	if i == 0 {
-		return ts
-	}
-	return append(ts[:0], ts[i:]...)
+	return ts[i:]
 }
 
 // throttles is the SDK's own list of throttling errors.
