@@ -144,24 +144,56 @@ func (w *writer) setErr(err error) {
 	}
 }
 
-// loop writes the queued batches, one transaction each, until queue is
-// closed. After an error (or an abort) it writes nothing more but still
-// answers acks.
+// loop writes the queued batches until queue is closed. Consecutive
+// batches share one transaction until it holds txRows rows or a Flush or
+// Commit asks for what was written: each index page a transaction dirties
+// is written to the WAL once per transaction, and the random UID keys of a
+// big snapshot dirty most pages of its indexes in every transaction. After
+// an error (or an abort) it writes nothing more but still answers acks.
 func (w *writer) loop() {
 	defer close(w.done)
 	ctx := context.Background()
+	var (
+		tx   *sql.Tx
+		rows int
+	)
+	defer func() {
+		if tx != nil {
+			// Closed without a Flush or Commit (Rollback, Store.Close): what
+			// the open transaction holds is not part of any snapshot.
+			_ = tx.Rollback()
+		}
+	}()
 	for j := range w.queue {
-		if w.firstErr() == nil && !w.abort.Load() && (j.b.len() > 0 || j.commit) {
-			err := w.s.inTx(ctx, func(tx *sql.Tx) error {
+		if w.firstErr() == nil && !w.abort.Load() && (j.b.len() > 0 || j.commit || (tx != nil && j.ack != nil)) {
+			err := func() error {
+				if tx == nil {
+					var err error
+					if tx, err = w.s.db.BeginTx(ctx, nil); err != nil {
+						return err
+					}
+				}
+				rows += j.b.len()
 				if err := w.write(ctx, tx, j.b); err != nil {
 					return err
 				}
 				if j.commit {
-					return w.commit(ctx, tx)
+					if err := w.commit(ctx, tx); err != nil {
+						return err
+					}
 				}
-				return nil
-			})
+				if j.ack == nil && !j.commit && rows < w.s.txRows {
+					return nil
+				}
+				err := tx.Commit()
+				tx, rows = nil, 0
+				return err
+			}()
 			if err != nil {
+				if tx != nil {
+					err = errors.Join(err, tx.Rollback())
+					tx, rows = nil, 0
+				}
 				w.setErr(fmt.Errorf("write snapshot %d: %w", w.id, err))
 			}
 		}
