@@ -40,6 +40,9 @@ type scanFlags struct {
 	dist       scanDistributedFlags
 	// aiInventory adds the AI inventory section to the reports.
 	aiInventory bool
+	// memoryLimit is --memory-limit; memoryLimitSet tells whether it was given.
+	memoryLimit    string
+	memoryLimitSet bool
 }
 
 // providerCLI is how a cloud provider plugs into `scan`: its flags, and how
@@ -90,6 +93,7 @@ usage or runtime error.`,
   cloudward scan --demo --checks ./my-checks --config ./cloudward.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.memoryLimitSet = cmd.Flags().Changed("memory-limit")
 			return runScan(cmd.Context(), e, f, providers)
 		},
 	}
@@ -99,6 +103,7 @@ usage or runtime error.`,
 		p.AddFlags(fl)
 	}
 	fl.BoolVar(&f.demo, "demo", false, "scan the built-in demo estate instead of a cloud")
+	fl.StringVar(&f.memoryLimit, "memory-limit", "640MiB", "soft limit on this process's Go heap (like GOMEMLIMIT, which applies when this flag is not given); the garbage collector works harder near it; 0: no limit")
 	fl.IntVar(&f.demoSize, "demo-size", 0, "grow the demo estate to this many resources (0: the base estate)")
 	fl.Uint64Var(&f.demoSeed, "demo-seed", 1, "seed of the demo estate")
 	fl.StringVar(&f.db, "db", "", "SQLite database file or postgres:// URL (default: $XDG_DATA_HOME/cloudward/cloudward.db)")
@@ -136,6 +141,9 @@ func runScan(ctx context.Context, e *env, f scanFlags, providers []providerCLI) 
 	}
 	if f.demoSize < 0 {
 		return usagef("--demo-size must not be negative")
+	}
+	if err := applyMemoryLimit(f.memoryLimit, f.memoryLimitSet, e.getenv); err != nil {
+		return err
 	}
 	if f.maxRows < 0 {
 		return usagef("--max-rows must not be negative")
