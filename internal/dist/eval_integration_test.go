@@ -135,6 +135,14 @@ func (s *evalSetup) collect(tb testing.TB, ctx context.Context, size int) store.
 // evaluates a stored snapshot: the single-resource checks over every
 // resource, the cross-resource ones over their kinds with their index.
 func (s *evalSetup) local(ctx context.Context, snapshot int64) ([]finding.Finding, policy.Stats, []policy.MuteResult, error) {
+	var out []finding.Finding
+	st, mutes, err := s.localEmit(ctx, snapshot, func(fs []finding.Finding) error { out = append(out, fs...); return nil })
+	return out, st, mutes, err
+}
+
+// localEmit is local with the findings handed to emit as the engine
+// emits them.
+func (s *evalSetup) localEmit(ctx context.Context, snapshot int64, emit func([]finding.Finding) error) (policy.Stats, []policy.MuteResult, error) {
 	var single, cross []*policy.Check
 	var crossKinds []string
 	for _, c := range s.checks {
@@ -147,8 +155,6 @@ func (s *evalSetup) local(ctx context.Context, snapshot int64) ([]finding.Findin
 	}
 	slices.Sort(crossKinds)
 	opts := policy.EngineOptions{Now: s.now, Org: s.cfg.Org, Mutes: s.cfg.Mutes}
-	var out []finding.Finding
-	emit := func(fs []finding.Finding) error { out = append(out, fs...); return nil }
 	var total policy.Stats
 	var results [][]policy.MuteResult
 	for _, part := range []struct {
@@ -157,11 +163,11 @@ func (s *evalSetup) local(ctx context.Context, snapshot int64) ([]finding.Findin
 	}{{single, store.ResourceFilter{}}, {cross, store.ResourceFilter{Kinds: slices.Compact(crossKinds)}}} {
 		eng, err := policy.NewEngine(part.checks, opts)
 		if err != nil {
-			return nil, total, nil, err
+			return total, nil, err
 		}
 		st, err := evaluate.Shard(ctx, s.st, snapshot, eng, []store.ResourceFilter{part.filter}, emit)
 		if err != nil {
-			return nil, total, nil, err
+			return total, nil, err
 		}
 		total.Evaluations += st.Evaluations
 		total.Skipped += st.Skipped
@@ -175,7 +181,7 @@ func (s *evalSetup) local(ctx context.Context, snapshot int64) ([]finding.Findin
 	for i := range mutes {
 		mutes[i].Muted += results[1][i].Muted
 	}
-	return out, total, mutes, nil
+	return total, mutes, nil
 }
 
 // runWorkers starts n in-process workers that only evaluate, and returns
@@ -367,15 +373,10 @@ func BenchmarkEvalThroughput(b *testing.B) {
 			w := s.collect(b, ctx, *benchEvalSize)
 			b.StartTimer()
 			t0 := time.Now()
-			fs, _, _, err := s.local(ctx, w.ID())
-			if err != nil {
+			// Findings go to the snapshot's writer as they are emitted,
+			// as in a scan.
+			if _, _, err := s.localEmit(ctx, w.ID(), func(fs []finding.Finding) error { return w.Findings(ctx, fs) }); err != nil {
 				b.Fatal(err)
-			}
-			// Write the findings, as a scan does.
-			for chunk := range slices.Chunk(fs, 4096) {
-				if err := w.Findings(ctx, chunk); err != nil {
-					b.Fatal(err)
-				}
 			}
 			if err := w.Flush(ctx); err != nil {
 				b.Fatal(err)
