@@ -236,3 +236,43 @@ func dbName(t *testing.T, s *Store) string {
 	t.Helper()
 	return s.pool.Config().ConnConfig.Database
 }
+
+// TestFailedSnapshotCleanupPlansNoNestedLoop holds the cleanup of a failed
+// snapshot's documents to a hash or merge anti-join: with the fresh,
+// unanalyzed tables of a snapshot that just failed, PostgreSQL otherwise
+// plans a nested loop that rescans every other snapshot's resources once
+// per document (minutes at 100,000 resources).
+func TestFailedSnapshotCleanupPlansNoNestedLoop(t *testing.T) {
+	s := openTest(t, Options{})
+	defer s.Close()
+	ctx := t.Context()
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, noNestedLoops); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `EXPLAIN `+deleteOwnDocs, int64(1))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				return err
+			}
+			plan = append(plan, line)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		text := strings.Join(plan, "\n")
+		if strings.Contains(text, "Nested Loop Anti Join") || !strings.Contains(text, "Anti Join") {
+			t.Errorf("cleanup plan is not a hash or merge anti-join:\n%s", text)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
