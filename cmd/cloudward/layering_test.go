@@ -26,6 +26,11 @@ var forbidden = map[string][]string{
 	"internal/policy":         {"internal/collect", "internal/store", "internal/report", "internal/cli", "internal/server"},
 	"internal/report":         {"internal/collect", "internal/store", "internal/policy", "internal/cli", "internal/server"},
 	"internal/config":         {"internal/collect", "internal/store", "internal/report", "internal/cli", "internal/server"},
+	// evaluate runs the engine over a stored snapshot: it reads the store
+	// and never collects or reports.
+	"internal/evaluate": {"internal/collect", "internal/report", "internal/cli", "internal/server", "internal/dist"},
+	// dist runs jobs of both stages on workers; it does not render reports.
+	"internal/dist": {"internal/report", "internal/cli", "internal/server"},
 }
 
 func TestLayering(t *testing.T) {
