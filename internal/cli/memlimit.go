@@ -11,7 +11,7 @@ import (
 // --memory-limit nor GOMEMLIMIT is given. Without a limit the heap grows
 // to twice what is live before the garbage collector runs; a
 // 1,000,000-resource scan holds ~400 MiB live (the cross-resource index,
-// the write queue) and peaked at 1.2 GiB of RSS. With 640 MiB the
+// the write queue) and peaked at 1.15 GiB of RSS. With 640 MiB the
 // collector runs earlier instead, for about the same CPU (docs/performance.md).
 // It is a soft limit: a scan that needs more live memory gets it, at the
 // cost of more frequent collections.
