@@ -6,14 +6,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,66 +54,7 @@ func TestDistributedAzureScanMatchesSingleProcess(t *testing.T) {
 	azFlags := []string{"--azure-endpoint", srv.URL, "--azure-graph-endpoint", srv.URL + aztest.GraphPrefix,
 		"--azure-token-file", tokenFile}
 
-	type worker struct {
-		id     string
-		cmd    *exec.Cmd
-		out    *lockedBuffer
-		exited chan struct{}
-		err    error
-	}
-	var workers []*worker
-	for i := 1; i <= 2; i++ {
-		w := &worker{id: fmt.Sprintf("azure-worker-%d", i), out: &lockedBuffer{}, exited: make(chan struct{})}
-		args, _ := json.Marshal(append([]string{"worker", "--db", dsn, "--provider", "azure",
-			"--id", w.id, "--concurrency", "2", "--poll-interval", "100ms", "-v"}, azFlags...))
-		w.cmd = exec.Command(os.Args[0], "-test.run=^TestDistributedWorkerProcess$", "-test.count=1")
-		w.cmd.Env = append(os.Environ(), workerArgsEnv+"="+string(args))
-		w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
-		if err := w.cmd.Start(); err != nil {
-			t.Fatalf("start %s: %v", w.id, err)
-		}
-		go func() {
-			w.err = w.cmd.Wait()
-			close(w.exited)
-		}()
-		workers = append(workers, w)
-	}
-	t.Cleanup(func() {
-		for _, w := range workers {
-			_ = w.cmd.Process.Signal(syscall.SIGTERM)
-		}
-		for _, w := range workers {
-			select {
-			case <-w.exited:
-			case <-time.After(10 * time.Second):
-				_ = w.cmd.Process.Kill()
-				<-w.exited
-			}
-		}
-	})
-	logs := func() string {
-		var b strings.Builder
-		for _, w := range workers {
-			fmt.Fprintf(&b, "--- %s\n%s", w.id, w.out.String())
-		}
-		return b.String()
-	}
-
-	// The workers have migrated the queue and take jobs before the scan
-	// queues them.
-	ready := time.Now().Add(2 * time.Minute)
-	for _, w := range workers {
-		for !strings.Contains(w.out.String(), `msg="worker started"`) {
-			select {
-			case <-w.exited:
-				t.Fatalf("%s exited: %v\n%s", w.id, w.err, logs())
-			case <-time.After(20 * time.Millisecond):
-			}
-			if time.Now().After(ready) {
-				t.Fatalf("%s did not start in 2 minutes\n%s", w.id, logs())
-			}
-		}
-	}
+	logs := startWorkerProcesses(t, dsn, "azure-worker", 2, append([]string{"--provider", "azure"}, azFlags...)...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
