@@ -70,18 +70,9 @@ func pipelineRemoteEval(ctx context.Context, in pipelineInput) (res pipelineResu
 	}
 	res.timings.deferred = time.Since(t0)
 
-	t0 = time.Now()
-	in.progress.Phase("saving", "", 0)
-	if err := w.Commit(ctx); err != nil {
-		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
-	}
-	res.timings.commit = time.Since(t0)
-	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
-		return res, err
-	}
-	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	errs, err := commitSnapshot(ctx, in, w, &res)
 	if err != nil {
-		return res, fmt.Errorf("read collection errors: %w", err)
+		return res, err
 	}
 	checks, fws := in.catalog.reportInfo()
 	res.summary = report.NewSummary(report.Meta{

@@ -176,18 +176,9 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	}
 	res.timings.deferred = time.Since(t0)
 
-	t0 = time.Now()
-	in.progress.Phase("saving", "", 0)
-	if err := w.Commit(ctx); err != nil {
-		return res, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
-	}
-	res.timings.commit = time.Since(t0)
-	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
-		return res, err
-	}
-	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	errs, err := commitSnapshot(ctx, in, w, &res)
 	if err != nil {
-		return res, fmt.Errorf("read collection errors: %w", err)
+		return res, err
 	}
 	res.stats.Resources = sink.resources.Load()
 	res.summary.SetMeta(report.Meta{
@@ -196,6 +187,27 @@ func pipeline(ctx context.Context, in pipelineInput) (res pipelineResult, err er
 	})
 	res.mutes = mergeMuteResults(streamEngine.MuteResults(), deferredEngine.MuteResults())
 	return res, nil
+}
+
+// commitSnapshot commits the snapshot w writes, then reads its final
+// description into res (timing the commit) and returns its collection
+// errors.
+func commitSnapshot(ctx context.Context, in pipelineInput, w store.Writer, res *pipelineResult) ([]resource.CollectionError, error) {
+	t0 := time.Now()
+	in.progress.Phase("saving", "", 0)
+	if err := w.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("commit snapshot %d: %w", w.ID(), err)
+	}
+	res.timings.commit = time.Since(t0)
+	var err error
+	if res.snapshot, err = in.store.Snapshot(ctx, w.ID()); err != nil {
+		return nil, err
+	}
+	errs, err := in.store.CollectionErrors(ctx, w.ID())
+	if err != nil {
+		return nil, fmt.Errorf("read collection errors: %w", err)
+	}
+	return errs, nil
 }
 
 // collectRemote runs in.remote, then queues the resources it stored for
