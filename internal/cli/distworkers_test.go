@@ -1,14 +1,19 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"cloudward/internal/store"
+	"cloudward/internal/store/postgres"
 )
 
 // startWorkerProcesses starts n `cloudward worker` processes (this test
@@ -82,4 +87,47 @@ func startWorkerProcesses(t *testing.T, dsn, prefix string, n int, args ...strin
 		}
 	}
 	return logs
+}
+
+// matchSingleProcess scans the same fake cloud in this process (scanArgs,
+// with -o json) and checks that the distributed snapshot distID is complete
+// and holds exactly the single-process scan's resources, edges, collection
+// errors and findings. It returns the distributed snapshot's contents and
+// the single-process scan's time.
+func matchSingleProcess(t *testing.T, ctx context.Context, dsn string, distID int64, scanArgs ...string) (map[string][]string, time.Duration) {
+	t.Helper()
+	t1 := time.Now()
+	code, out, errOut := run(t, scanArgs...)
+	elapsed := time.Since(t1)
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("single-process scan: exit %d\n%s", code, errOut)
+	}
+	var oneRep jsonReport
+	if err := json.Unmarshal([]byte(out), &oneRep); err != nil {
+		t.Fatalf("decode report: %v", err)
+	}
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.Snapshot(ctx, distID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Status != store.Complete {
+		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
+	}
+	got := snapshotContents(t, st, distID)
+	want := snapshotContents(t, st, oneRep.Snapshot.ID)
+	for _, part := range []string{"resources", "edges", "errors", "findings"} {
+		if len(want[part]) == 0 {
+			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
+		}
+		if !slices.Equal(got[part], want[part]) {
+			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
+				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
+		}
+	}
+	return got, elapsed
 }

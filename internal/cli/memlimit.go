@@ -17,7 +17,7 @@ import (
 // cost of more frequent collections.
 const DefaultMemoryLimit = 640 << 20
 
-// parseByteSize parses a size such as 640MiB, 2GiB, 512MB or 1048576
+// parseByteSize parses a size such as 640MiB, 1.5GiB, 512MB or 1048576
 // (bytes). Zero means no limit.
 func parseByteSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
@@ -35,11 +35,11 @@ func parseByteSize(s string) (int64, error) {
 			break
 		}
 	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("want a size such as 640MiB, 2GiB or 0, got %q", s)
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n < 0 || n*float64(mult) >= 1<<62 || strings.ContainsAny(t, "eEnNiI") {
+		return 0, fmt.Errorf("want a size such as 640MiB, 1.5GiB, 2GiB or 0, got %q", s)
 	}
-	return n * mult, nil
+	return int64(n * float64(mult)), nil
 }
 
 // applyMemoryLimit sets the Go heap's soft limit for a scan: flag when it

@@ -20,7 +20,10 @@ func TestParseByteSize(t *testing.T) {
 		{"12B", 12, false},
 		{"", 0, true},
 		{"-1MiB", 0, true},
-		{"1.5GiB", 0, true},
+		{"1.5GiB", 3 << 29, false},
+		{"1e3MiB", 0, true},
+		{"NaN", 0, true},
+		{"InfGiB", 0, true},
 		{"lots", 0, true},
 		{"9999999999TiB", 0, true},
 	}

@@ -50,11 +50,11 @@ func (d *digitalOceanCLI) Collector(ctx context.Context, log *slog.Logger) (coll
 		token = strings.TrimSpace(string(b))
 	}
 	if token == "" {
-		return nil, usagef("digitalocean: no API token: set DIGITALOCEAN_TOKEN or use --do-token-file")
+		return nil, usagef("no API token: set DIGITALOCEAN_TOKEN or use --do-token-file")
 	}
 	id, secret := d.getenv("SPACES_ACCESS_KEY_ID"), d.getenv("SPACES_SECRET_ACCESS_KEY")
 	if (id == "") != (secret == "") {
-		return nil, usagef("digitalocean: set both SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY, or neither")
+		return nil, usagef("set both SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY, or neither")
 	}
 	c, err := digitalocean.New(digitalocean.Options{
 		Token: token, APIURL: d.apiURL, SpacesEndpoint: d.spacesEndpoint, SpacesRegions: d.spacesRegions,

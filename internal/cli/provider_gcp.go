@@ -75,15 +75,15 @@ func (g *gcpCLI) collector(ctx context.Context, log *slog.Logger, scoped bool) (
 	}
 	switch {
 	case scopes == 0 && scoped:
-		return nil, usagef("gcp: name the scope with --gcp-project, --gcp-folder or --gcp-org")
+		return nil, usagef("name the scope with --gcp-project, --gcp-folder or --gcp-org")
 	case scopes > 1:
-		return nil, usagef("gcp: --gcp-project, --gcp-folder and --gcp-org exclude each other")
+		return nil, usagef("--gcp-project, --gcp-folder and --gcp-org exclude each other")
 	case g.concurrency < 1:
 		return nil, usagef("--gcp-max-in-flight must be at least 1")
 	case g.projectsAtOnce < 1:
 		return nil, usagef("--gcp-projects-at-once must be at least 1")
 	case g.tokenFile != "" && g.impersonate != "":
-		return nil, usagef("gcp: --gcp-token-file and --gcp-impersonate exclude each other")
+		return nil, usagef("--gcp-token-file and --gcp-impersonate exclude each other")
 	}
 	opts := gcp.Options{
 		Projects: g.projects, Organization: g.org, Folder: g.folder, Endpoint: g.endpoint,

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +17,6 @@ import (
 
 	"cloudward/internal/collect/azure/aztest"
 	"cloudward/internal/dist"
-	"cloudward/internal/store"
-	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/postgres/pgtest"
 )
 
@@ -87,40 +84,7 @@ func TestDistributedAzureScanMatchesSingleProcess(t *testing.T) {
 	if err := json.Unmarshal([]byte(distRes.stdout), &distRep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, distRes.stdout)
 	}
-	t1 := time.Now()
-	code, stdout, stderr := run(t, append([]string{"scan", "--provider", "azure", "--db", dsn, "-o", "json"}, azFlags...)...)
-	oneElapsed := time.Since(t1)
-	if code != ExitOK && code != ExitFindings {
-		t.Fatalf("single-process scan: exit %d\n%s", code, stderr)
-	}
-	var oneRep jsonReport
-	if err := json.Unmarshal([]byte(stdout), &oneRep); err != nil {
-		t.Fatalf("decode report: %v", err)
-	}
-
-	st, err := postgres.Open(ctx, dsn, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sn.Status != store.Complete {
-		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
-	}
-	got := snapshotContents(t, st, distRep.Snapshot.ID)
-	want := snapshotContents(t, st, oneRep.Snapshot.ID)
-	for _, part := range []string{"resources", "edges", "errors", "findings"} {
-		if len(want[part]) == 0 {
-			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
-		}
-		if !slices.Equal(got[part], want[part]) {
-			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
-				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
-		}
-	}
+	got, oneElapsed := matchSingleProcess(t, ctx, dsn, distRep.Snapshot.ID, append([]string{"scan", "--provider", "azure", "--db", dsn, "-o", "json"}, azFlags...)...)
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

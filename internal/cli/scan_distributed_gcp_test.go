@@ -16,8 +16,6 @@ import (
 
 	"cloudward/internal/collect/gcp/gcptest"
 	"cloudward/internal/dist"
-	"cloudward/internal/store"
-	"cloudward/internal/store/postgres"
 	"cloudward/internal/store/postgres/pgtest"
 )
 
@@ -95,40 +93,7 @@ func TestDistributedScanGCP(t *testing.T) {
 	}
 
 	// The same fake cloud, scanned by one process.
-	t1 := time.Now()
-	code, out, errOut := run(t, scanArgs...)
-	oneElapsed := time.Since(t1)
-	if code != ExitOK && code != ExitFindings {
-		t.Fatalf("single-process scan: exit %d\n%s", code, errOut)
-	}
-	var oneRep jsonReport
-	if err := json.Unmarshal([]byte(out), &oneRep); err != nil {
-		t.Fatalf("decode report: %v", err)
-	}
-
-	st, err := postgres.Open(ctx, dsn, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx, distRep.Snapshot.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sn.Status != store.Complete {
-		t.Errorf("distributed snapshot is %s, want complete", sn.Status)
-	}
-	got := snapshotContents(t, st, distRep.Snapshot.ID)
-	want := snapshotContents(t, st, oneRep.Snapshot.ID)
-	for _, part := range []string{"resources", "edges", "errors", "findings"} {
-		if len(want[part]) == 0 {
-			t.Errorf("the single-process scan has no %s: the fake estate is not what this test expects", part)
-		}
-		if !slices.Equal(got[part], want[part]) {
-			t.Errorf("%s differ (distributed %d, single process %d)\nonly distributed: %v\nonly single process: %v",
-				part, len(got[part]), len(want[part]), difference(got[part], want[part]), difference(want[part], got[part]))
-		}
-	}
+	got, oneElapsed := matchSingleProcess(t, ctx, dsn, distRep.Snapshot.ID, scanArgs...)
 	// Planning failures (a folder's sinks and IAM policy) and job failures
 	// (the denied project) are both in the snapshot.
 	for _, op := range []string{`"account":"folders/300","region":"global","service":"logging","op":"logging.sinks.list"`,
